@@ -295,7 +295,7 @@ def plot_learning_rates(start_loss, runs, this_lr, bound, min_loss):
 def training_figure(x, z, a_limits):
     """The animation's figure (512x384 pixels): static parts drawn, moving parts returned."""
     a_star = best_a(x, z)
-    fig = Figure(figsize=(6.4, 4.8), dpi=80)
+    fig = Figure(figsize=(6.4, 4.8), dpi=80, layout="tight")
     FigureCanvasAgg(fig)
     ax_fit, ax_loss = fig.subplots(1, 2)
 
@@ -318,10 +318,9 @@ def training_figure(x, z, a_limits):
     point, = ax_loss.plot([], [], "r*", markersize=12)
     ax_loss.legend(loc="upper center", bbox_to_anchor=(0.5, 0.84), fontsize="x-small")
     # Text in axes coordinates (0..1 across the panel) stays in place whatever the data.
-    readout = ax_loss.text(0.5, 0.97, "", transform=ax_loss.transAxes, ha="center", va="top",
-                           bbox=dict(facecolor="white", edgecolor="none"))
-    title = fig.suptitle("")
-    fig.tight_layout(rect=(0, 0, 1, 0.95))  # once, leaving room for the title; frames keep it
+    readout = ax_loss.text(0.5, 0.96, "", transform=ax_loss.transAxes, ha="center", va="top",
+                           bbox=dict(facecolor="white", edgecolor="none"), in_layout=False)
+    title = fig.suptitle("step 0 of 0")  # a stand-in, so the layout leaves room for the title
     return fig, (fit_line, tangent_line, point, readout, title)
 
 
@@ -340,6 +339,26 @@ def show_step(moving, x, z, a_limits, a, step_number, steps):
 def frame_steps(steps, frames):
     """Which steps become frames: at most `frames`, evenly spread, first and last included."""
     return np.unique(np.linspace(1, steps, min(frames, steps)).round().astype(int))
+
+
+def shared_palette(sample):
+    """A palette of the sample's commonest colours, no two closer than Pillow can tell apart.
+
+    Pillow matches pixels to a given palette coarsely, in cells 8 levels wide per channel:
+    with two palette colours in one cell it may pick either (we saw white come out as
+    251,252,253). Keeping only the commonest colour of each cell keeps white and the plot
+    colours exact; a rare edge shade maps to a neighbour a few levels away.
+    """
+    chosen, cells = [], set()
+    for _, (r, g, b) in sorted(sample.getcolors(sample.width * sample.height), reverse=True):
+        if (r >> 3, g >> 3, b >> 3) not in cells:
+            cells.add((r >> 3, g >> 3, b >> 3))
+            chosen.extend((r, g, b))
+        if len(cells) == 256:
+            break
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(chosen)
+    return palette
 
 
 class PalettePillowWriter(PillowWriter):
@@ -361,8 +380,11 @@ def save_training_gif(path, x, z, a_limits, weights, frames):
     steps = len(weights)
     chosen = frame_steps(steps, frames)
     # Speed: redrawing the whole figure for every frame is what makes the straightforward
-    # way slow. Instead we draw the still parts once, keep that picture, and for each frame
-    # paste it back and draw only the few artists that move ("blitting").
+    # way slow. Instead we fit the layout once and freeze it, draw the still parts once,
+    # keep that picture, and for each frame paste it back and draw only the few artists
+    # that move ("blitting").
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")
     for artist in moving:
         artist.set_animated(True)
     fig.canvas.draw()
@@ -375,13 +397,13 @@ def save_training_gif(path, x, z, a_limits, weights, frames):
             fig.draw_artist(artist)
 
     # Speed, again: Pillow would pick a new 256-colour palette for every frame (the slowest
-    # part of writing a GIF). The frames differ only in a few lines, so one palette, taken
-    # from the first and last frames side by side, serves them all.
+    # part of writing a GIF). The frames differ only in a few lines, so one palette serves
+    # them all, made from the first and last frames.
     samples = []
     for step_number in (chosen[0], chosen[-1]):
         draw(step_number)
         samples.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
-    palette = Image.fromarray(np.hstack(samples)).quantize(256)
+    palette = shared_palette(Image.fromarray(np.hstack(samples)))
 
     writer = PalettePillowWriter(palette, fps=5)  # 5 frames a second: 200 ms a frame
     with writer.saving(fig, path, dpi=80):
@@ -556,8 +578,10 @@ def main(argv=None):
     a_star = best_a(points_x, points_z)
     min_loss = loss(predict(a_star, points_x), points_z)
     if blew_up:
-        print(f"error: training diverged at step {len(weights)}: the loss grew past "
-              f"{BLOWUP}x its starting value. lr={args.lr:g} is above the stability bound "
+        why = (f"grew past {BLOWUP}x its starting value" if np.isfinite(losses[-1])
+               else "overflowed to infinity")
+        print(f"error: training diverged at step {len(weights)}: the loss {why}. "
+              f"lr={args.lr:g} is above the stability bound "
               f"N/sum(x^2) = {bound:.4g}; try a smaller --lr. No pictures were written.",
               file=sys.stderr)
         return 1
