@@ -26,7 +26,7 @@ import numpy as np
 from matplotlib.animation import PillowWriter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 from PIL import Image
 
 from data import DataError, load_measurements
@@ -250,13 +250,21 @@ def plot_loss_curve(x, z, a_limits):
     return fig
 
 
+def log_scale(ax):
+    """Put the y axis on a log scale, labelled with plain numbers: 1, 10, 100, 1000, ..."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def plot_learning_curve(start_loss, losses, min_loss):
     """The loss at every step of the run, on a log scale."""
     fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=DPI)
     ax.plot(np.arange(len(losses) + 1), np.r_[start_loss, losses], label="loss after each step")
     ax.axhline(min_loss, color="gray", linestyle=":",
                label=f"lowest possible loss {min_loss:.4g} (at a*)")
-    ax.set(yscale="log", xlabel="step", ylabel="loss (log scale)",
+    log_scale(ax)
+    ax.set(xlabel="step", ylabel="loss (log scale)",
            title="Learning curve: fast at first, then slower near the minimum")
     ax.legend()
     return fig
@@ -276,7 +284,8 @@ def plot_learning_rates(start_loss, runs, this_lr, bound, min_loss):
             ax.plot(len(losses), curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
                     "x", color="red", markersize=12, markeredgewidth=3)
     ax.axhline(min_loss, color="gray", linestyle=":", label="lowest possible loss")
-    ax.set(yscale="log", xlabel="step", ylabel="loss (log scale)",
+    log_scale(ax)
+    ax.set(xlabel="step", ylabel="loss (log scale)",
            title=rf"Learning rates: above $N/\sum x^2$ = {bound:.3g} training diverges")
     ax.legend(fontsize="small")
     return fig
@@ -312,14 +321,14 @@ def training_figure(x, z, a_limits):
     a_values = np.linspace(*a_limits, 200)
     curve = loss_curve(x, z, a_values)
     ax_loss.plot(a_values, curve, linewidth=3, label="loss(a)")
-    ax_loss.axvline(a_star, color="gray", linestyle=":", label="minimum a*")
+    ax_loss.axvline(a_star, ymax=0.8, color="gray", linestyle=":", label="minimum a*")
     ax_loss.set(xlim=a_limits, ylim=(0, 1.05 * curve.max()), xlabel="a", ylabel="loss")
     tangent_line, = ax_loss.plot([], [], "C2", linewidth=2, label="tangent: slope = gradient")
     point, = ax_loss.plot([], [], "r*", markersize=12)
     ax_loss.legend(loc="upper center", bbox_to_anchor=(0.5, 0.84), fontsize="x-small")
     # Text in axes coordinates (0..1 across the panel) stays in place whatever the data.
     readout = ax_loss.text(0.5, 0.96, "", transform=ax_loss.transAxes, ha="center", va="top",
-                           bbox=dict(facecolor="white", edgecolor="none"), in_layout=False)
+                           in_layout=False)
     title = fig.suptitle("step 0 of 0")  # a stand-in, so the layout leaves room for the title
     return fig, (fit_line, tangent_line, point, readout, title)
 
@@ -619,6 +628,9 @@ def main(argv=None):
         saved.append("training.gif")
     print(f"saved in {args.out}/: {', '.join(saved)}", file=sys.stderr)
 
+    if in_notebook() and not args.no_gif:
+        from IPython.display import Image as Animation, display
+        display(Animation(filename=os.path.join(args.out, "training.gif")))
     if show:
         if matplotlib.get_backend().lower() == "agg":
             print("warning: --show: no display found; the pictures are only saved.",
