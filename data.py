@@ -32,7 +32,8 @@ def load_measurements(path):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DataError(f"{path}: this is not UTF-8 text; expected CSV text with x,z rows") from None
+        raise DataError(f"{path}: this is not UTF-8 text; "
+                        "expected CSV text with x,z rows") from None
 
     rows = []
     seen_first_row = False
@@ -49,7 +50,7 @@ def load_measurements(path):
             seen_first_row = True  # a header such as "x,z"
             continue
         seen_first_row = True
-        for cell, value in zip(cells, values):
+        for cell, value in zip(cells, values, strict=True):
             if value is None:
                 raise DataError(f"{where}: {cell!r} is not a number")
             if not np.isfinite(value):
@@ -65,8 +66,8 @@ def load_measurements(path):
     with np.errstate(over="ignore", under="ignore"):
         sum_xx, sum_zz = np.sum(x * x), np.sum(z * z)
     if sum_xx == 0:
-        raise DataError(f"{path}: every x is zero (or too close to zero to square), so no slope can be "
-                        "learned; the neuron needs some x clearly different from 0")
+        raise DataError(f"{path}: every x is zero (or too close to zero to square), so no "
+                        "slope can be learned; the neuron needs some x clearly different from 0")
     if not np.isfinite(sum_xx) or not np.isfinite(sum_zz):
         raise DataError(f"{path}: the values are too large to square (beyond about 1e150); "
                         "rescale them")

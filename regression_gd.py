@@ -629,7 +629,8 @@ def main(argv=None):
     print(f"saved in {args.out}/: {', '.join(saved)}", file=sys.stderr)
 
     if in_notebook() and not args.no_gif:
-        from IPython.display import Image as Animation, display
+        from IPython.display import Image as Animation
+        from IPython.display import display
         display(Animation(filename=os.path.join(args.out, "training.gif")))
     if show:
         if matplotlib.get_backend().lower() == "agg":

@@ -118,7 +118,7 @@ def main():
     slow_frames = frames_of(os.path.join(work, "slow", "training.gif"))
     if len(fast_frames) != len(slow_frames):
         sys.exit(f"frame counts differ: {len(fast_frames)} vs {len(slow_frames)}")
-    differences = [np.abs(a - b).mean() for a, b in zip(fast_frames, slow_frames)]
+    differences = [np.abs(a - b).mean() for a, b in zip(fast_frames, slow_frames, strict=True)]
     verdict = "same pictures" if max(differences) < TOLERANCE else "PICTURES DIFFER"
     print(f"frames compared: {len(differences)}, mean |difference| per frame: worst "
           f"{max(differences):.3f}, average {np.mean(differences):.3f} (of 255; tolerance "

@@ -1,0 +1,65 @@
+"""Tests of --data: the learner's own measurements, and every way a file can be wrong."""
+
+import os
+
+import numpy as np
+import pytest
+from conftest import PICTURES, run
+
+from data import DataError, load_measurements
+
+
+def write(tmp_path, text, name="points.csv"):
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return str(path)
+
+
+def test_reads_header_comments_and_blank_lines(tmp_path):
+    path = write(tmp_path, "# my measurements\nx,z\n\n1,2.5\n 2 , 4.5 \n# the end\n3,7\n")
+    x, z = load_measurements(path)
+    assert list(x) == [1, 2, 3] and list(z) == [2.5, 4.5, 7]
+
+
+def test_run_on_own_data_fits_its_points(tmp_path):
+    xs = np.linspace(-5, 5, 11)
+    path = write(tmp_path, "x,z\n" + "".join(f"{a},{-3 * a}\n" for a in xs))
+    out = tmp_path / "figures"
+    result = run("--data", path, "--steps", "200", "--lr", "0.01", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("i=0: error=") and lines[-1].startswith("i=200: error=")
+    assert float(lines[-1].rsplit("a=", 1)[1]) == pytest.approx(-3, abs=1e-6)
+    assert sorted(os.listdir(out)) == sorted(PICTURES)
+
+
+BAD_FILES = [
+    ("missing", None, "cannot read"),
+    ("empty", "", "no data rows"),
+    ("only comments", "# nothing\n\n", "no data rows"),
+    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+    ("not utf-8", b"x,z\n1,\xe92\n", "not UTF-8"),
+    ("non-numeric cell", "x,z\n1,2\n3,abc\n", "line 3: 'abc' is not a number"),
+    ("three columns", "1,2\n3,4,5\n", "line 2: found 3 column"),
+    ("one column", "1\n2\n", "line 1: found 1 column"),
+    ("nan", "1,2\n2,nan\n", "line 2: 'nan' is not a finite number"),
+    ("infinity", "1,2\ninf,3\n", "line 2: 'inf' is not a finite number"),
+    ("one point", "x,z\n1,2\n", "at least two"),
+    ("all x zero", "0,1\n0,2\n0,3\n", "every x is zero"),
+    ("too large", "1e200,1\n2,3\n", "too large"),
+]
+
+
+@pytest.mark.parametrize("case, content, message", BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_bad_file_is_one_line_exit_2_and_writes_nothing(case, content, message, tmp_path):
+    path = str(tmp_path / "missing.csv") if content is None else write(tmp_path, content)
+    with pytest.raises(DataError, match=message):
+        load_measurements(path)
+    out = tmp_path / "figures"
+    result = run("--data", path, "--out", str(out))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and path in lines[0] and message in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
