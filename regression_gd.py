@@ -340,7 +340,7 @@ def show_step(moving, x, z, a_limits, a, step_number, steps):
     tangent_line.set_data(*tangent(a, x, z, 0.15 * (a_limits[1] - a_limits[0])))
     current_loss = loss(predict(a, x), z)
     point.set_data([a], [current_loss])
-    readout.set_text(f"a = {a:#.4g}\nloss = {current_loss:#.4g}")
+    readout.set_text(f"a = {a:.4g}\nloss = {current_loss:.4g}")
     title.set_text(f"step {step_number} of {steps}")
     return moving
 

@@ -97,7 +97,7 @@ def test_animation_frame_draws_the_tangent_at_the_drawn_point():
         assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(rg.gradient(a, rg.x, rg.z))
         assert fit_line.get_ydata() == pytest.approx(a * np.asarray(fit_line.get_xdata()))
         assert title.get_text() == f"step {step_number} of 100"
-        assert f"a = {a:#.4g}" in readout.get_text()
+        assert f"a = {a:.4g}" in readout.get_text()
     assert fig.get_size_inches() * fig.dpi == pytest.approx([512, 384])
 
 
