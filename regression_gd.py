@@ -15,6 +15,7 @@ opens as a Jupyter notebook (see the README).
 """
 
 import argparse
+import math
 import os
 import random
 import sys
@@ -164,6 +165,11 @@ def stability_bound(x):
 BLOWUP = 1000  # a run whose loss exceeds this many times its starting loss has diverged
 
 
+def blew_up(value, start_loss):
+    """Whether a loss means the run diverged: not finite, or past BLOWUP times the start."""
+    return bool(not np.isfinite(value) or value > BLOWUP * start_loss)
+
+
 def train(a, x, z, lr, steps):
     """Take up to `steps` updates from a; stop early if the loss blows up.
 
@@ -178,15 +184,9 @@ def train(a, x, z, lr, steps):
             grads[i] = gradient(a, x, z)
             a = step(a, grads[i], lr)
             weights[i], losses[i] = a, loss(predict(a, x), z)
-            if not np.isfinite(losses[i]) or losses[i] > BLOWUP * start_loss:
+            if blew_up(losses[i], start_loss):
                 return weights[:i + 1], losses[:i + 1], grads[:i + 1]
     return weights, losses, grads
-
-
-def diverged(losses, start_loss):
-    """Whether a run blew up: its last loss is not finite or grew past BLOWUP times the start."""
-    last = losses[-1]
-    return bool(not np.isfinite(last) or last > BLOWUP * start_loss)
 
 
 def progress_lines(start_a, start_loss, weights, losses, grads, every):
@@ -275,12 +275,12 @@ def plot_learning_rates(start_loss, runs, this_lr, bound, min_loss):
     fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=DPI)
     for lr, losses in runs:
         curve = np.r_[start_loss, losses]
-        blew_up = diverged(losses, start_loss)
+        diverged = blew_up(losses[-1], start_loss)
         label = f"lr = {lr:.3g}" + (" (this run)" if lr == this_lr else "")
-        if blew_up:
+        if diverged:
             label += f": above the bound, diverged at step {len(losses)}"
         ax.plot(np.arange(len(curve)), curve, label=label)
-        if blew_up:
+        if diverged:
             ax.plot(len(losses), curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
                     "x", color="red", markersize=12, markeredgewidth=3)
     ax.axhline(min_loss, color="gray", linestyle=":", label="lowest possible loss")
@@ -472,26 +472,19 @@ def finite_float(text):
     return value
 
 
-def whole_number(minimum, maximum=None):
-    """argparse type: an integer between minimum and maximum."""
+def whole_number(minimum=-math.inf, maximum=math.inf):
+    """argparse type: an integer from minimum to maximum."""
     def parse(text):
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum or (maximum is not None and value > maximum):
-            limit = f"at least {minimum}" + (f" and at most {maximum}" if maximum else "")
-            raise argparse.ArgumentTypeError(f"{text} must be {limit}")
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} must be at least {minimum}")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"{text} must be at most {maximum}")
         return value
     return parse
-
-
-def integer(text):
-    """argparse type: any integer."""
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
 MAX_STEPS = 1_000_000  # a million steps take seconds; far beyond that a typo is likelier
@@ -507,7 +500,7 @@ def make_parser():
                              "above the stability bound N/sum(x^2) training diverges)")
     parser.add_argument("--steps", type=whole_number(1, MAX_STEPS), default=STEPS,
                         help="number of gradient-descent steps (default: %(default)s)")
-    parser.add_argument("--seed", type=integer, default=SEED,
+    parser.add_argument("--seed", type=whole_number(), default=SEED,
                         help="seed for the random starting a (default: %(default)s)")
     parser.add_argument("--every", type=whole_number(1), default=EVERY,
                         help="print a progress line every this many steps (default: %(default)s)")
@@ -573,8 +566,8 @@ def main(argv=None):
     start_a = random_start(args.seed)
     start_loss = loss(predict(start_a, points_x), points_z)
     weights, losses, grads = train(start_a, points_x, points_z, args.lr, args.steps)
-    blew_up = diverged(losses, start_loss)
-    shown = len(weights) - 1 if blew_up else len(weights)  # never print the blown-up step
+    diverged = blew_up(losses[-1], start_loss)
+    shown = len(weights) - 1 if diverged else len(weights)  # never print the blown-up step
     log = progress_lines(start_a, start_loss, weights[:shown], losses[:shown], grads[:shown],
                          args.every)
     try:
@@ -586,7 +579,7 @@ def main(argv=None):
     bound = stability_bound(points_x)
     a_star = best_a(points_x, points_z)
     min_loss = loss(predict(a_star, points_x), points_z)
-    if blew_up:
+    if diverged:
         why = (f"grew past {BLOWUP}x its starting value" if np.isfinite(losses[-1])
                else "overflowed to infinity")
         print(f"error: training diverged at step {len(weights)}: the loss {why}. "
