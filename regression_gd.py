@@ -1,464 +1,106 @@
-"""One neuron learns a line: linear regression by gradient descent, step by step.
+# %% [markdown]
+# # One neuron learns a line: gradient descent, step by step
+#
+# A neural network learns by nudging its weights, over and over, in whichever direction
+# makes its error smaller. This lesson shows that on the smallest network there is: one
+# neuron with one weight `a`, which turns an input `x` into an output `z = a·x`. It gets
+# 30 measured points, starts from a random `a`, and improves `a` step by step until its
+# line fits the points.
+#
+# What carries over to large networks: a loss that measures the error, the loss's
+# derivative with respect to a weight (the *gradient*, found with the chain rule), and the
+# update that moves each weight a little against its gradient. What comes later and is not
+# here: a bias (the last section adds one), activation functions that bend a neuron's
+# output, many neurons in layers, backpropagation (the chain rule applied layer after
+# layer), and mini-batches (each step looking at a sample of the data, not all of it).
+#
+# Run it with `python regression_gd.py`: the training log goes to the terminal, the
+# pictures into `figures/`, and `--help` lists the options. Opened as a notebook (every
+# `# %%` line starts a cell), each section shows its own result right below it.
 
-The smallest neural network there is: one neuron with one weight ``a``. It takes a number
-``x`` and answers ``z = a * x``. We give it 30 measured points, start it at a random ``a``,
-measure how wrong it is with the mean squared error, and let gradient descent walk ``a``
-downhill until the line fits the points. Everything a real network does in training happens
-here, small enough to see.
+# %%
+"""One neuron z = a·x learns its weight a by gradient descent, told as a runnable lesson.
 
-Run it:           python regression_gd.py            (the log on stdout, pictures in figures/)
-Check the log:    python regression_gd.py | diff - tests/post_log.txt
-Options:          python regression_gd.py --help
-
-The file reads top to bottom as the lesson. Each ``# %%`` line starts a cell, so it also
-opens as a Jupyter notebook (see the README).
+    python regression_gd.py                        the post's run: log on stdout, pictures
+    python regression_gd.py --help                 every option
+    python regression_gd.py | diff - tests/post_log.txt      the log, checked digit by digit
 """
 
+import signal
+import sys
+
+
+def stop_on_ctrl_c(signum, frame):
+    """Ctrl-C: say so in one line and exit with status 130, leaving no half-written file."""
+    sys.stderr.write("interrupted: stopped by Ctrl-C; no picture was written or changed.\n")
+    raise SystemExit(130)  # on the way out, temporary files are removed (see Pictures)
+
+
+if __name__ == "__main__" and "ipykernel" not in sys.modules:
+    signal.signal(signal.SIGINT, stop_on_ctrl_c)
+
+if sys.version_info < (3, 10):
+    sys.exit(f"error: this lesson needs Python 3.10 or newer, and this is Python "
+             f"{sys.version.split()[0]}; make the virtual environment with a newer Python "
+             "(see the README)")
+
 import argparse
+import atexit
 import math
 import os
 import random
-import sys
-from contextlib import contextmanager
+import shlex
+from types import SimpleNamespace
+from typing import NamedTuple
 
-import matplotlib
-import matplotlib.pyplot as plt
-import numpy as np
+try:
+    import matplotlib
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+except ModuleNotFoundError as missing:
+    sys.exit(f"error: the package {missing.name!r} is not installed for this Python; activate "
+             "the lesson's virtual environment or run: pip install -r requirements.txt")
+
 from matplotlib.animation import PillowWriter
+from matplotlib.backends import BackendFilter, backend_registry
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
-from PIL import Image
 
-from data import DataError, load_measurements
+from data import DataError, Measurements, load_measurements
 
-# The knobs, with the values the post uses. Each one is also a command-line option.
-LEARNING_RATE = 1e-3  # how far a moves against the gradient in one step
+# %% [markdown]
+# ## The knobs
+#
+# The values the post uses. Each one is also a command-line option (`--lr 0.01`,
+# `--steps 500`, ...); in a notebook, change them here and run the cells again.
+
+# %%
+LEARNING_RATE = 1e-3  # each step moves a by LEARNING_RATE × gradient
 STEPS = 100  # how many updates training makes
 SEED = 45  # seed of Python's random generator, which picks the starting a
-EVERY = 10  # print a progress line every this many steps
-FRAMES = 100  # at most this many frames in the training GIF
-OUT = "figures"  # folder the pictures are saved in
+EVERY = 10  # a progress line every this many steps
+FRAMES = 100  # at most this many frames in the training animation
+OUT = "figures"  # the folder the pictures are written to
+EXPLORE = False  # open the live explorer at the end (a window; in Jupyter it needs ipympl)
 
-# %%
-# The measurements
-# ----------------
-# Thirty points (x, z) measured in some experiment. Plotted, they lie roughly on a straight
-# line through the origin, so one neuron that multiplies its input by a weight ``a`` should
-# be able to describe them. Learning means finding the ``a`` that fits best.
-
-x = np.array([0., 0.34482759, 0.68965517, 1.03448276, 1.37931034,
-              1.72413793, 2.06896552, 2.4137931, 2.75862069, 3.10344828,
-              3.44827586, 3.79310345, 4.13793103, 4.48275862, 4.82758621,
-              5.17241379, 5.51724138, 5.86206897, 6.20689655, 6.55172414,
-              6.89655172, 7.24137931, 7.5862069, 7.93103448, 8.27586207,
-              8.62068966, 8.96551724, 9.31034483, 9.65517241, 10.])
-z = np.array([-0.16281253, 1.88707606, 0.39649312, 0.03857752, 4.0148778,
-              0.58866234, 3.35711859, 1.94314906, 6.96106424, 5.89792585,
-              8.47226615, 3.67698542, 12.05958678, 9.85234481, 9.82181679,
-              6.07652248, 14.17536744, 12.67825433, 12.97499286, 11.76098542,
-              12.7843083, 16.42241036, 13.67913705, 15.55066478, 17.45979602,
-              16.41982806, 17.01977617, 20.28151197, 19.38148414, 19.41029831])
-
-
-# %%
-# The neuron and a random start
-# -----------------------------
-# The neuron's whole computation is one multiplication. Before training we know nothing
-# about ``a``, so, as with the millions of weights of a large network, we start it at a
-# random value. Seeding the generator makes "random" the same on every run, so your
-# numbers match the post's.
-
-def predict(a, x):
-    """The neuron's output for inputs x: z_p = a * x."""
-    return a * x
-
-
-def random_start(seed):
-    """A starting weight drawn uniformly from [0, 1) by Python's seeded generator."""
-    random.seed(seed)
-    return random.random()
-
-
-# %%
-# How wrong is it? The loss
-# -------------------------
-# The mean squared error: for every point take the gap between prediction and measurement,
-# square it (so gaps above and below the line both count, and big gaps count a lot), and
-# average. A perfect line would score 0. We sum with numpy in this exact order so the
-# floating-point results equal the post's to the last digit.
-
-def loss(z_pred, z):
-    """Mean squared error between predictions z_pred and measurements z."""
-    return np.sum((z_pred - z) ** 2) / len(z)
-
-
-# %%
-# The loss over a range of a
-# --------------------------
-# Trying many values of ``a`` and plotting the loss of each draws a bowl (a parabola, since
-# the loss is quadratic in ``a``). The best ``a`` sits at the bottom. With one weight we
-# could just read it off the picture; with millions we cannot, so we need a rule that walks
-# downhill by itself.
+# %% [markdown]
+# ## Plumbing: options, output and files (skip this on a first read)
 #
-# For this one-weight model the bottom also has a closed form: setting the derivative below
-# to zero gives a* = sum(x*z) / sum(x*x). We use it only to check how close training gets.
-
-def best_a(x, z):
-    """The exact minimum of the loss: a* = sum(x*z) / sum(x*x)."""
-    return np.sum(x * z) / np.sum(x * x)
-
-
-def loss_curve(x, z, a_values):
-    """The loss for each candidate weight in a_values."""
-    return np.array([loss(predict(a, x), z) for a in a_values])
-
+# Run as a script, the options are read and checked here, before anything is printed or
+# drawn; in a notebook the knobs above are used as they are. Each picture is drawn in the
+# section that explains it; all of them are written together at the very end, each under a
+# temporary name that is renamed into place, so a run that fails or is interrupted leaves
+# the folder's earlier pictures exactly as they were.
 
 # %%
-# The derivative: which way is downhill
-# -------------------------------------
-# The derivative of the loss with respect to ``a`` is the slope of the tangent to the bowl
-# at ``a``. Differentiating the mean of (a*x - z)**2 gives
-#
-#     d loss / d a = (2/N) * sum((a*x - z) * x)
-#
-# Left of the minimum the slope is negative, right of it positive, and at the minimum it is
-# zero; the further from the minimum, the steeper. So the slope tells both the direction to
-# move and roughly how far we are.
-
-def gradient(a, x, z):
-    """The derivative of the loss with respect to a, at a."""
-    return 2 * np.sum((predict(a, x) - z) * x) / len(z)
-
-
-def tangent(a, x, z, half_width):
-    """The tangent to the loss curve at a, as a segment from a - half_width to a + half_width."""
-    ends = np.array([a - half_width, a + half_width])
-    return ends, loss(predict(a, x), z) + gradient(a, x, z) * (ends - a)
-
-
-def finite_difference(a, x, z, h=1e-6):
-    """The slope of the loss at a measured numerically: (loss(a+h) - loss(a-h)) / 2h."""
-    return (loss(predict(a + h, x), z) - loss(predict(a - h, x), z)) / (2 * h)
-
-
-# %%
-# Gradient descent
-# ----------------
-# One step moves ``a`` against the slope: a <- a - lr * gradient. Where the slope is negative
-# (left of the minimum) this makes ``a`` bigger, where it is positive smaller: always
-# downhill. The learning rate ``lr`` sets the stride. Too small and training crawls; too big
-# and every step overshoots the minimum. For this loss each step multiplies the distance to
-# the minimum by (1 - lr * 2*sum(x*x)/N), so steps shrink it only while
-# lr < N / sum(x*x): the stability bound. Above it the distance grows at every step.
-
-def step(a, grad, lr):
-    """One gradient-descent update of the weight a."""
-    return a - lr * grad
-
-
-def stability_bound(x):
-    """The largest learning rate for which gradient descent still converges: N / sum(x*x)."""
-    return len(x) / np.sum(x * x)
-
-
-BLOWUP = 1000  # a run whose loss exceeds this many times its starting loss has diverged
-
-
-def blew_up(value, start_loss):
-    """Whether a loss means the run diverged: not finite, or past BLOWUP times the start."""
-    return bool(not np.isfinite(value) or value > BLOWUP * start_loss)
-
-
-def train(a, x, z, lr, steps):
-    """Take up to `steps` updates from a; stop early if the loss blows up.
-
-    Returns three arrays with one entry per step taken: the weight after the step, its loss,
-    and the gradient that step used.
-    """
-    start_loss = loss(predict(a, x), z)
-    weights, losses, grads = np.empty(steps), np.empty(steps), np.empty(steps)
-    # A diverging run overflows to inf; we catch that below, so numpy need not warn about it.
-    with np.errstate(over="ignore", invalid="ignore"):
-        for i in range(steps):
-            grads[i] = gradient(a, x, z)
-            a = step(a, grads[i], lr)
-            weights[i], losses[i] = a, loss(predict(a, x), z)
-            if blew_up(losses[i], start_loss):
-                return weights[:i + 1], losses[:i + 1], grads[:i + 1]
-    return weights, losses, grads
-
-
-def progress_lines(start_a, start_loss, weights, losses, grads, every):
-    """The training log: the start, then every `every`-th step and the last one."""
-    lines = [f"i=0: error={start_loss}, a={start_a}"]
-    for i in range(len(weights)):
-        if (i + 1) % every == 0 or i + 1 == len(weights):
-            lines.append(f"i={i + 1}: error={losses[i]}, gradiente={grads[i]}, a={weights[i]}")
-    return lines
-
-
-# %%
-# The pictures
-# ------------
-# Drawing is kept apart from the lesson above: these functions only look at numbers that
-# were already computed. Static pictures are 640x480 pixels (6.4 x 4.8 inches at 100 dpi).
-
-DPI = 100
-
-
-def plot_measurements(x, z):
-    """Scatter plot of the measurements."""
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=DPI)
-    ax.scatter(x, z, label="measurements")
-    ax.set(xlabel="x (input)", ylabel="z (measured output)",
-           title=f"The {len(x)} measurements: roughly a line through the origin")
-    return fig
-
-
-def plot_random_start(x, z, a):
-    """The measurements and the line the randomly started neuron draws."""
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=DPI)
-    ax.scatter(x, z, label="measurements")
-    ax.plot(x, predict(a, x), "k", label=f"neuron's line z = {a:.4g} x")
-    ax.set(xlabel="x (input)", ylabel="z (output)",
-           title="Random start: the neuron's line misses the points")
-    ax.legend(loc="upper left")
-    return fig
-
-
-def plot_loss_curve(x, z, a_limits):
-    """The loss as a function of a, with tangents left of, at and right of the minimum."""
-    a_star = best_a(x, z)
-    a_values = np.linspace(*a_limits, 200)
-    curve = loss_curve(x, z, a_values)
-    half_width = 0.15 * (a_limits[1] - a_limits[0])
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=DPI)
-    ax.plot(a_values, curve, linewidth=3, label="loss(a)")
-    left, right = (a_limits[0] + share * (a_limits[1] - a_limits[0]) for share in (0.1, 0.9))
-    for a, color, label in (
-            (left, "C2", f"tangent at a = {left:.3g}: slope {gradient(left, x, z):+.4g}"),
-            (a_star, "C1", f"tangent at the minimum a* = {a_star:.4g}: flat, slope 0"),
-            (right, "C3", f"tangent at a = {right:.3g}: slope {gradient(right, x, z):+.4g}")):
-        ax.plot(*tangent(a, x, z, half_width), color=color, label=label)
-        ax.plot(a, loss(predict(a, x), z), "o", color=color)
-    ax.axvline(a_star, color="gray", linestyle=":")
-    ax.set(xlim=a_limits, ylim=(0, 1.05 * curve.max()), xlabel="a (the neuron's weight)",
-           ylabel="loss (mean squared error)",
-           title="The loss is a bowl; its slope points away from the minimum")
-    ax.legend(loc="upper center", fontsize="small")
-    return fig
-
-
-def log_scale(ax):
-    """Put the y axis on a log scale, labelled with plain numbers: 1, 10, 100, 1000, ..."""
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    ax.yaxis.set_minor_formatter(NullFormatter())
-
-
-def plot_learning_curve(start_loss, losses, min_loss):
-    """The loss at every step of the run, on a log scale."""
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=DPI)
-    ax.plot(np.arange(len(losses) + 1), np.r_[start_loss, losses], label="loss after each step")
-    ax.axhline(min_loss, color="gray", linestyle=":",
-               label=f"lowest possible loss {min_loss:.4g} (at a*)")
-    log_scale(ax)
-    ax.set(xlabel="step", ylabel="loss (log scale)",
-           title="Learning curve: fast at first, then slower near the minimum")
-    ax.legend()
-    return fig
-
-
-def plot_learning_rates(start_loss, runs, this_lr, bound, min_loss):
-    """Loss per step for several learning rates; a run that blew up ends in a red cross."""
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=DPI)
-    for lr, losses in runs:
-        curve = np.r_[start_loss, losses]
-        diverged = blew_up(losses[-1], start_loss)
-        label = f"lr = {lr:.3g}" + (" (this run)" if lr == this_lr else "")
-        if diverged:
-            label += f": above the bound, diverged at step {len(losses)}"
-        ax.plot(np.arange(len(curve)), curve, label=label)
-        if diverged:
-            ax.plot(len(losses), curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
-                    "x", color="red", markersize=12, markeredgewidth=3)
-    ax.axhline(min_loss, color="gray", linestyle=":", label="lowest possible loss")
-    log_scale(ax)
-    ax.set(xlabel="step", ylabel="loss (log scale)",
-           title=rf"Learning rates: above $N/\sum x^2$ = {bound:.3g} training diverges")
-    ax.legend(fontsize="small")
-    return fig
-
-
-# %%
-# The training animation
-# ----------------------
-# Left: the points and the neuron's current line. Right: the loss bowl, the current a on
-# it, and the tangent there. Each frame shows the state after one step.
-#
-# The post draws the new a with the gradient of the step *before*, so its tangent misses
-# the curve; here the tangent is always the one at the drawn point.
-
-
-def training_figure(x, z, a_limits):
-    """The animation's figure (512x384 pixels): static parts drawn, moving parts returned."""
-    a_star = best_a(x, z)
-    fig = Figure(figsize=(6.4, 4.8), dpi=80, layout="tight")
-    FigureCanvasAgg(fig)
-    ax_fit, ax_loss = fig.subplots(1, 2)
-
-    ax_fit.scatter(x, z, s=12, label="measurements")
-    x_line = np.array([x.min(), x.max()])
-    ax_fit.plot(x_line, predict(a_star, x_line), color="gray", linestyle="--",
-                label=f"best line, a* = {a_star:.4g}")
-    # Freeze the limits fitted to the points, so the moving line never rescales the axes.
-    ax_fit.set(xlim=ax_fit.get_xlim(), ylim=ax_fit.get_ylim())
-    fit_line, = ax_fit.plot(x_line, predict(0, x_line), "k", linewidth=2, label="neuron's line")
-    ax_fit.set(xlabel="x", ylabel="z")
-    ax_fit.legend(loc="upper left", fontsize="x-small")
-
-    a_values = np.linspace(*a_limits, 200)
-    curve = loss_curve(x, z, a_values)
-    ax_loss.plot(a_values, curve, linewidth=3, label="loss(a)")
-    ax_loss.axvline(a_star, ymax=0.8, color="gray", linestyle=":", label="minimum a*")
-    ax_loss.set(xlim=a_limits, ylim=(0, 1.05 * curve.max()), xlabel="a", ylabel="loss")
-    tangent_line, = ax_loss.plot([], [], "C2", linewidth=2, label="tangent: slope = gradient")
-    point, = ax_loss.plot([], [], "r*", markersize=12)
-    ax_loss.legend(loc="upper center", bbox_to_anchor=(0.5, 0.84), fontsize="x-small")
-    # Text in axes coordinates (0..1 across the panel) stays in place whatever the data.
-    readout = ax_loss.text(0.5, 0.96, "", transform=ax_loss.transAxes, ha="center", va="top",
-                           in_layout=False)
-    title = fig.suptitle("step 0 of 0")  # a stand-in, so the layout leaves room for the title
-    return fig, (fit_line, tangent_line, point, readout, title)
-
-
-def show_step(moving, x, z, a_limits, a, step_number, steps):
-    """Move the line, the point, the tangent and the texts to the state after one step."""
-    fit_line, tangent_line, point, readout, title = moving
-    fit_line.set_ydata(predict(a, fit_line.get_xdata()))
-    tangent_line.set_data(*tangent(a, x, z, 0.15 * (a_limits[1] - a_limits[0])))
-    current_loss = loss(predict(a, x), z)
-    point.set_data([a], [current_loss])
-    readout.set_text(f"a = {a:.4g}\nloss = {current_loss:.4g}")
-    title.set_text(f"step {step_number} of {steps}")
-    return moving
-
-
-def frame_steps(steps, frames):
-    """Which steps become frames: at most `frames`, evenly spread, first and last included."""
-    return np.unique(np.linspace(1, steps, min(frames, steps)).round().astype(int))
-
-
-def shared_palette(sample):
-    """A palette of the sample's commonest colours, no two closer than Pillow can tell apart.
-
-    Pillow matches pixels to a given palette coarsely, in cells 8 levels wide per channel:
-    with two palette colours in one cell it may pick either (we saw white come out as
-    251,252,253). Keeping only the commonest colour of each cell keeps white and the plot
-    colours exact; a rare edge shade maps to a neighbour a few levels away.
-    """
-    chosen, cells = [], set()
-    for _, (r, g, b) in sorted(sample.getcolors(sample.width * sample.height), reverse=True):
-        if (r >> 3, g >> 3, b >> 3) not in cells:
-            cells.add((r >> 3, g >> 3, b >> 3))
-            chosen.extend((r, g, b))
-        if len(cells) == 256:
-            break
-    palette = Image.new("P", (1, 1))
-    palette.putpalette(chosen)
-    return palette
-
-
-class PalettePillowWriter(PillowWriter):
-    """PillowWriter that takes the already-drawn canvas and maps it onto one shared palette."""
-
-    def __init__(self, palette, fps):
-        super().__init__(fps=fps)
-        self.palette = palette
-
-    def grab_frame(self, **savefig_kwargs):
-        rgb = Image.frombuffer("RGBA", self.frame_size, self.fig.canvas.buffer_rgba(),
-                               "raw", "RGBA", 0, 1).convert("RGB")
-        self._frames.append(rgb.quantize(palette=self.palette, dither=Image.Dither.NONE))
-
-
-def save_training_gif(path, x, z, a_limits, weights, frames):
-    """Write the training animation, one frame per sampled step, 200 ms a frame, looping."""
-    fig, moving = training_figure(x, z, a_limits)
-    steps = len(weights)
-    chosen = frame_steps(steps, frames)
-    # Speed: redrawing the whole figure for every frame is what makes the straightforward
-    # way slow. Instead we fit the layout once and freeze it, draw the still parts once,
-    # keep that picture, and for each frame paste it back and draw only the few artists
-    # that move ("blitting").
-    fig.get_layout_engine().execute(fig)
-    fig.set_layout_engine("none")
-    for artist in moving:
-        artist.set_animated(True)
-    fig.canvas.draw()
-    background = fig.canvas.copy_from_bbox(fig.bbox)
-
-    def draw(step_number):
-        fig.canvas.restore_region(background)
-        show_step(moving, x, z, a_limits, weights[step_number - 1], step_number, steps)
-        for artist in moving:
-            fig.draw_artist(artist)
-
-    # Speed, again: Pillow would pick a new 256-colour palette for every frame (the slowest
-    # part of writing a GIF). The frames differ only in a few lines, so one palette serves
-    # them all, made from the first and last frames.
-    samples = []
-    for step_number in (chosen[0], chosen[-1]):
-        draw(step_number)
-        samples.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
-    palette = shared_palette(Image.fromarray(np.hstack(samples)))
-
-    writer = PalettePillowWriter(palette, fps=5)  # 5 frames a second: 200 ms a frame
-    with writer.saving(fig, path, dpi=80):
-        for step_number in chosen:
-            draw(step_number)
-            writer.grab_frame()
-
-
-# %%
-# Saving and the command line
-# ---------------------------
-# The rest is plumbing: reading options, checking them, and writing files so that a
-# failure never leaves a half-written picture behind.
-
-@contextmanager
-def written_atomically(path):
-    """Yield a temporary name beside `path`; rename it onto `path` only if the block succeeds."""
-    folder, name = os.path.split(path)
-    stem, ext = os.path.splitext(name)
-    temporary = os.path.join(folder, f".{stem}.{os.getpid()}.part{ext}")
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
-def save_figure(fig, path):
-    """Save a static picture as PNG, atomically."""
-    with written_atomically(path) as temporary:
-        fig.savefig(temporary, format="png", dpi=DPI)
-
-
-def a_limits_for(a_values, a_star):
-    """Round limits for a that show 0, twice a* (so the bowl is whole) and every a visited."""
-    lo = min(0.0, 2 * a_star, *a_values)
-    hi = max(0.0, 2 * a_star, *a_values)
-    ticks = MaxNLocator(nbins=5).tick_values(lo, hi)
-    return float(ticks[0]), float(ticks[-1])
-
-
-def learning_rates_to_compare(lr, bound):
-    """The run's rate, ten times smaller and larger (if stable), and one just above the bound."""
-    stable = [rate for rate in (lr / 10, lr, lr * 10) if rate < bound or rate == lr]
-    return sorted(set(stable) | {1.05 * bound})
+MAX_STEPS = 1_000_000  # a million steps take seconds; far beyond that a typo is likelier
+MAX_FRAMES = 300  # each GIF frame is held in memory (about 0.2 MB) until the file is written
+STUDY_STEPS = 10_000  # the side studies (other rates, two weights) train at most this long
+SIZE, WIDE, DPI = (6.4, 4.8), (9.6, 4.8), 100  # static pictures: 640x480 (960x480) pixels
+GIF_SIZE, GIF_DPI = (6.4, 4.8), 80  # the animation: 512x384 pixels
 
 
 def finite_float(text):
@@ -479,51 +121,64 @@ def whole_number(minimum=-math.inf, maximum=math.inf):
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text} must be at least {minimum}")
-        if value > maximum:
-            raise argparse.ArgumentTypeError(f"{text} must be at most {maximum}")
+        if not minimum <= value <= maximum:
+            bound = f"at least {minimum}" if value < minimum else f"at most {maximum:,}"
+            raise argparse.ArgumentTypeError(f"{text} must be {bound}")
         return value
     return parse
 
 
-MAX_STEPS = 1_000_000  # a million steps take seconds; far beyond that a typo is likelier
-
-
 def make_parser():
-    """The command-line options; each defaults to the value the post uses."""
+    """The command-line options; each defaults to its knob."""
     parser = argparse.ArgumentParser(
-        description="One neuron z = a*x learns its weight a by gradient descent. "
+        description="One neuron z = a·x learns its weight a by gradient descent. "
                     "Prints the training log on stdout and saves the pictures.")
-    parser.add_argument("--lr", type=finite_float, default=LEARNING_RATE,
-                        help="learning rate: how far each step moves a (default: %(default)g; "
-                             "above the stability bound N/sum(x^2) training diverges)")
-    parser.add_argument("--steps", type=whole_number(1, MAX_STEPS), default=STEPS,
-                        help="number of gradient-descent steps (default: %(default)s)")
-    parser.add_argument("--seed", type=whole_number(), default=SEED,
-                        help="seed for the random starting a (default: %(default)s)")
-    parser.add_argument("--every", type=whole_number(1), default=EVERY,
-                        help="print a progress line every this many steps (default: %(default)s)")
-    parser.add_argument("--frames", type=whole_number(2), default=FRAMES,
-                        help="at most this many frames in the GIF, spread evenly over the steps "
-                             "(default: %(default)s)")
-    parser.add_argument("--data", metavar="FILE",
-                        help="CSV file of your own measurements: two columns x,z, optional "
-                             "header, '#' comments (default: the post's 30 points)")
-    parser.add_argument("--out", default=OUT, metavar="FOLDER",
-                        help="folder for the pictures, created if missing (default: %(default)s)")
-    parser.add_argument("--no-gif", action="store_true",
-                        help="skip the training animation")
-    parser.add_argument("--show", action="store_true",
-                        help="also open the pictures in windows, where a display exists")
+    add = parser.add_argument
+    add("--lr", type=finite_float, default=LEARNING_RATE,
+        help="learning rate: each step moves a by lr × gradient (default: %(default)g; "
+             "above N/Σx² training diverges)")
+    add("--steps", type=whole_number(1, MAX_STEPS), default=STEPS,
+        help=f"number of gradient-descent steps, at most {MAX_STEPS:,} (default: %(default)s)")
+    add("--seed", type=whole_number(), default=SEED,
+        help="seed for the random starting a (default: %(default)s)")
+    add("--every", type=whole_number(1), default=EVERY,
+        help="print a progress line every this many steps (default: %(default)s)")
+    add("--frames", type=whole_number(2, MAX_FRAMES), default=FRAMES,
+        help=f"at most this many GIF frames, from 2 to {MAX_FRAMES} (default: %(default)s)")
+    add("--data", metavar="FILE",
+        help="your own measurements: a CSV file with two columns x,z (comma, semicolon or "
+             "tab separated; optional header; '#' comments) (default: the post's 30 points)")
+    add("--out", default=OUT, metavar="FOLDER",
+        help="folder for the pictures, created if missing (default: %(default)s)")
+    add("--no-gif", action="store_true", help="skip the training animation")
+    add("--show", action="store_true",
+        help="also open the pictures in windows, where a display exists")
+    add("--explore", action="store_true", default=EXPLORE,
+        help="at the end, open one window to drag a, scrub the training and change the "
+             "learning rate (needs a display)")
     return parser
 
 
-def prepare_folder(folder):
-    """Create the output folder if needed and check a file can be written in it.
+def in_notebook():
+    """Whether this file is running inside a Jupyter kernel."""
+    return "ipykernel" in sys.modules
 
-    Returns an error message, or None if the folder is usable.
-    """
+
+def window_problem():
+    """Why no window can be opened here, or None if one can."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                 or os.environ.get("WAYLAND_DISPLAY")):
+        return ("there is no display to open a window on; run it on a desktop, or in "
+                "Jupyter with ipympl (%matplotlib widget)")
+    if matplotlib.get_backend().lower() in backend_registry.list_builtin(
+            BackendFilter.NON_INTERACTIVE):
+        return ("matplotlib found no window toolkit; install Tk "
+                "(on Debian/Ubuntu: sudo apt install python3-tk)")
+    return None
+
+
+def prepare_folder(folder):
+    """Create the output folder if needed and check that it is writable; an error or None."""
     if os.path.exists(folder) and not os.path.isdir(folder):
         return f"argument --out: {folder!r} is a file, not a folder; name a folder"
     probe = os.path.join(folder, f".write-test.{os.getpid()}")
@@ -538,111 +193,975 @@ def prepare_folder(folder):
     return None
 
 
-def in_notebook():
-    """Whether this file is running inside a Jupyter kernel."""
-    return "ipykernel" in sys.modules
-
-
-def main(argv=None):
-    """Run the lesson from the command line; returns the exit status."""
+def read_settings(argv=None):
+    """The run's settings: the options given (the knobs, in a notebook), checked."""
     parser = make_parser()
     # Inside Jupyter, sys.argv holds the kernel's own arguments, not the learner's.
-    args = parser.parse_args([] if argv is None and in_notebook() else argv)
-    show = args.show or in_notebook()
-    if not show:
-        matplotlib.use("agg")  # files only: no window, no display needed
-
-    points_x, points_z = x, z
-    if args.data:
-        try:
-            points_x, points_z = load_measurements(args.data)
-        except DataError as error:
-            parser.exit(2, f"{parser.prog}: error: {error}\n")
-    problem = prepare_folder(args.out)
+    options = parser.parse_args([] if in_notebook() else argv)
+    problem = prepare_folder(options.out)
+    if not problem and options.explore and not in_notebook():
+        problem = window_problem()
+        problem = problem and f"argument --explore: {problem}"
     if problem:
         parser.error(problem)
+    if not (options.show or options.explore or in_notebook()):
+        matplotlib.use("agg")  # files only: no window, no display needed
+    return options
 
-    # The lesson: a random start, its loss, and training.
-    start_a = random_start(args.seed)
-    start_loss = loss(predict(start_a, points_x), points_z)
-    weights, losses, grads = train(start_a, points_x, points_z, args.lr, args.steps)
-    diverged = blew_up(losses[-1], start_loss)
-    shown = len(weights) - 1 if diverged else len(weights)  # never print the blown-up step
-    log = progress_lines(start_a, start_loss, weights[:shown], losses[:shown], grads[:shown],
-                         args.every)
+
+def fail(message, status):
+    """Stop the run with one error line on stderr and an exit status."""
+    print(f"{os.path.basename(sys.argv[0])}: error: {message}", file=sys.stderr)
+    sys.exit(status)
+
+
+def say(lines):
+    """Print log lines on stdout; if the reader has gone (as with `| head`), carry on."""
+    if not lines:
+        return
     try:
-        print("\n".join(log), flush=True)
+        print("\n".join(lines), flush=True)
     except BrokenPipeError:
-        # The reader of the log has gone (as with `| head`): keep going for the pictures.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
-    bound = stability_bound(points_x)
-    a_star = best_a(points_x, points_z)
-    min_loss = loss(predict(a_star, points_x), points_z)
-    if diverged:
-        why = (f"grew past {BLOWUP}x its starting value" if np.isfinite(losses[-1])
-               else "overflowed to infinity")
-        print(f"error: training diverged at step {len(weights)}: the loss {why}. "
-              f"lr={args.lr:g} is above the stability bound "
-              f"N/sum(x^2) = {bound:.4g}; try a smaller --lr. No pictures were written.",
-              file=sys.stderr)
-        return 1
-    if args.lr >= bound:
-        print(f"warning: lr={args.lr:g} is above the stability bound N/sum(x^2) = {bound:.4g}: "
-              "each step overshoots the minimum further, and the pictures show it.",
-              file=sys.stderr)
-    print(f"note: exact minimum a* = sum(x*z)/sum(x*x) = {a_star} with loss {min_loss}; "
-          f"after {len(weights)} steps a = {weights[-1]}", file=sys.stderr)
-    numeric = finite_difference(start_a, points_x, points_z)
-    analytic = gradient(start_a, points_x, points_z)
-    print(f"note: gradient check at the start: analytic {analytic}, central finite difference "
-          f"{numeric}, relative difference {abs(analytic - numeric) / abs(analytic):.1e}",
-          file=sys.stderr)
 
-    # The pictures, in the order of the story.
-    a_limits = a_limits_for(np.r_[start_a, weights], a_star)
-    runs = [(lr, train(start_a, points_x, points_z, lr, args.steps)[1])
-            for lr in learning_rates_to_compare(args.lr, bound)]
-    figures = {
-        "measurements.png": plot_measurements(points_x, points_z),
-        "random_start.png": plot_random_start(points_x, points_z, start_a),
-        "loss_curve.png": plot_loss_curve(points_x, points_z, a_limits),
-        "learning_curve.png": plot_learning_curve(start_loss, losses, min_loss),
-        "learning_rates.png": plot_learning_rates(start_loss, runs, args.lr, bound, min_loss),
-    }
-    saved = []
-    for name, fig in figures.items():
-        save_figure(fig, os.path.join(args.out, name))
-        saved.append(name)
-    if not args.no_gif:
-        gif = os.path.join(args.out, "training.gif")
-        with written_atomically(gif) as temporary:
-            save_training_gif(temporary, points_x, points_z, a_limits, weights, args.frames)
-        saved.append("training.gif")
-    print(f"saved in {args.out}/: {', '.join(saved)}", file=sys.stderr)
+def note(text):
+    """A note for the learner, on stderr, so that stdout stays the bare training log."""
+    print(text, file=sys.stderr)
 
-    if in_notebook() and not args.no_gif:
-        from IPython.display import Image as Animation
-        from IPython.display import display
-        display(Animation(filename=os.path.join(args.out, "training.gif")))
-    if show:
-        if matplotlib.get_backend().lower() == "agg":
-            print("warning: --show: no display found; the pictures are only saved.",
-                  file=sys.stderr)
-        plt.show()
-    plt.close("all")
-    return 0
+
+class Pictures:
+    """The run's pictures: drawn section by section, written together once the run succeeds.
+
+    Every file is written under a temporary name beside its final one, and `write_all`
+    renames them into place at the very end. Whatever is still temporary when the program
+    exits (a failure, Ctrl-C) is removed, so the folder keeps its earlier pictures intact.
+    """
+
+    def __init__(self, folder):
+        self.folder, self.figures, self.temporaries = folder, {}, {}
+        atexit.register(self.discard)
+
+    def add(self, name, fig):
+        """Keep a drawn figure, to be written as `name` at the end."""
+        self.figures[name] = fig
+
+    def temporary(self, name):
+        """A temporary path in the folder for the file `name`, renamed into place at the end."""
+        stem, ext = os.path.splitext(name)
+        path = os.path.join(self.folder, f".{stem}.{os.getpid()}.part{ext}")
+        self.temporaries[name] = path
+        return path
+
+    def write_all(self):
+        """Write the figures as PNG, then rename every file into place; return the names."""
+        for name, fig in self.figures.items():
+            fig.savefig(self.temporary(name), format="png", dpi=DPI)
+        for name, path in self.temporaries.items():
+            os.replace(path, os.path.join(self.folder, name))
+        names, self.temporaries = list(self.temporaries), {}
+        return names
+
+    def discard(self):
+        """Remove the temporary files not renamed into place."""
+        for path in self.temporaries.values():
+            if os.path.exists(path):
+                os.remove(path)
+        self.temporaries = {}
+
+
+if __name__ == "__main__":
+    settings = read_settings()
+    pictures = Pictures(settings.out)
+    run = SimpleNamespace()  # what the run computes, section by section
+
+# %% [markdown]
+# ## The measurements
+#
+# Thirty points (x, z) measured in some experiment. Plotted, they lie close to a straight
+# line through the origin (0, 0), which is exactly the kind of line `z = a·x` one neuron
+# can draw. Learning means finding the `a` whose line passes closest to the points.
+#
+# With `--data FILE` the lesson uses your own points instead. Whether they pass near the
+# origin is judged by the best straight line *with* an offset, `z = a·x + b` (its formula,
+# the normal equations, comes back in the last section): if its offset `b` is small next
+# to the points' z values, a line through the origin can fit them.
+
+# %%
+POST_X = np.array([0., 0.34482759, 0.68965517, 1.03448276, 1.37931034,
+                   1.72413793, 2.06896552, 2.4137931, 2.75862069, 3.10344828,
+                   3.44827586, 3.79310345, 4.13793103, 4.48275862, 4.82758621,
+                   5.17241379, 5.51724138, 5.86206897, 6.20689655, 6.55172414,
+                   6.89655172, 7.24137931, 7.5862069, 7.93103448, 8.27586207,
+                   8.62068966, 8.96551724, 9.31034483, 9.65517241, 10.])
+POST_Z = np.array([-0.16281253, 1.88707606, 0.39649312, 0.03857752, 4.0148778,
+                   0.58866234, 3.35711859, 1.94314906, 6.96106424, 5.89792585,
+                   8.47226615, 3.67698542, 12.05958678, 9.85234481, 9.82181679,
+                   6.07652248, 14.17536744, 12.67825433, 12.97499286, 11.76098542,
+                   12.7843083, 16.42241036, 13.67913705, 15.55066478, 17.45979602,
+                   16.41982806, 17.01977617, 20.28151197, 19.38148414, 19.41029831])
+
+
+def best_line(x, z):
+    """The least-squares line z = a·x + b, from the normal equations: (a*, b*).
+
+    None when every x is the same: then no line is better than another.
+    """
+    n, sx, sz, sxx, sxz = len(x), np.sum(x), np.sum(z), np.sum(x * x), np.sum(x * z)
+    det = n * sxx - sx * sx
+    if det <= 1e-12 * n * sxx:
+        return None
+    return (n * sxz - sx * sz) / det, (sxx * sz - sx * sxz) / det
+
+
+def clear_offset(x, z):
+    """Whether the best line misses the origin: its offset b* is over 10% of the largest |z|."""
+    line = best_line(x, z)
+    return line is not None and abs(line[1]) > 0.1 * np.max(np.abs(z))
+
+
+def data_shape(x, z):
+    """A few words on where the points' best straight line runs."""
+    line = best_line(x, z)
+    if line is None:
+        return "every x is the same"
+    if clear_offset(x, z):
+        return f"their best straight line misses the origin (z = {line[1]:.3g} at x = 0)"
+    return "their best straight line passes near the origin"
+
+
+def axis_names(names):
+    """The axis labels: the file's column names, or the lesson's own."""
+    return names or ("x (input)", "z (measured output)")
+
+
+def new_picture(size=SIZE):
+    """An empty picture with a layout engine that keeps every label inside its border."""
+    return plt.figure(figsize=size, dpi=DPI, layout="constrained")
+
+
+def plot_measurements(x, z, names):
+    """Scatter plot of the measurements, with the origin marked."""
+    fig = new_picture()
+    ax = fig.subplots()
+    ax.scatter(x, z, s=16, label="measurements")
+    ax.plot(0, 0, "k+", markersize=14, markeredgewidth=2, label="the origin (0, 0)")
+    ax.set(xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
+    ax.set_title(f"The {len(x)} measurements: {data_shape(x, z)}", fontsize="medium")
+    ax.legend(loc="best")
+    return fig
 
 
 if __name__ == "__main__":
     try:
-        status = main()
-    except KeyboardInterrupt:
-        print("interrupted: pictures already saved are complete; the one being written "
-              "was discarded.", file=sys.stderr)
-        status = 130
-    except OSError as error:
-        print(f"error: could not write a picture: {error}", file=sys.stderr)
-        status = 1
-    if status:
-        sys.exit(status)
+        points = load_measurements(settings.data) if settings.data else Measurements(
+            POST_X, POST_Z, None)
+    except DataError as error:
+        fail(error, 2)
+    pictures.add("measurements.png", plot_measurements(*points))
+
+# %% [markdown]
+# ## The neuron and a random start
+#
+# The neuron's whole computation is one multiplication, `z = a·x`. Before training we know
+# nothing about `a`, so, like the weights of any network, it starts at a random value.
+# Seeding Python's generator makes "random" the same on every run, so your numbers match
+# the post's. The red segments in the picture are the errors: for each point, the gap
+# between what the neuron says at that x and what was measured.
+
+# %%
+def predict(a, x, b=0.0):
+    """The neuron's output for inputs x: a·x (plus an offset b, from the last section on)."""
+    return a * x + b
+
+
+def random_start(seed):
+    """A starting weight drawn uniformly from [0, 1) by Python's seeded generator."""
+    random.seed(seed)
+    return random.random()
+
+
+def error_segments(a, x, z):
+    """One vertical segment per point, from the measurement (x, z) to the line at (x, a·x)."""
+    return np.stack([np.column_stack([x, z]), np.column_stack([x, predict(a, x)])], axis=1)
+
+
+def add_errors(ax, a, x, z):
+    """Draw every point's error as one collection of red segments; return it."""
+    return ax.add_collection(LineCollection(error_segments(a, x, z), colors="C3",
+                                            linewidths=1, label="errors"))
+
+
+def plot_random_start(x, z, a, names):
+    """The measurements, the line of the randomly started neuron, and its errors."""
+    fig = new_picture()
+    ax = fig.subplots()
+    ax.scatter(x, z, s=16, zorder=3, label="measurements")
+    x_line = np.array([x.min(), x.max()])
+    ax.plot(x_line, predict(a, x_line), "k", label=f"neuron's line z = {a:.4g}·x")
+    add_errors(ax, a, x, z)
+    ax.set(xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
+    ax.set_title(f"Random start a = {a:.4g}: each red segment is one point's error",
+                 fontsize="medium")
+    ax.legend(loc="best")
+    return fig
+
+
+if __name__ == "__main__":
+    run.start_a = random_start(settings.seed)
+    pictures.add("random_start.png", plot_random_start(*points[:2], run.start_a, points.names))
+
+# %% [markdown]
+# ## How wrong is it? The loss
+#
+# One number for how wrong the line is: the mean squared error. Square each point's error
+# (so errors above and below the line both count, and big ones count a lot) and average
+# them. Only a line through every point would score 0. The sum runs through numpy in this
+# exact order, so every digit matches the post's.
+#
+# The first line of the training log is this loss at the random start, and the start
+# itself: `i=0: error=103.72…, a=0.2718…` for the post's data.
+
+# %%
+def loss(z_pred, z):
+    """Mean squared error between predictions z_pred and measurements z (along the last axis)."""
+    return np.sum((z_pred - z) ** 2, axis=-1) / z.shape[-1]
+
+
+def start_line(a, start_loss):
+    """The log's first line: the loss and the weight before any step."""
+    return f"i=0: error={start_loss}, a={a}"
+
+
+if __name__ == "__main__":
+    run.start_loss = loss(predict(run.start_a, points.x), points.z)
+    say([start_line(run.start_a, run.start_loss)])
+
+# %% [markdown]
+# ## The loss for every a: a bowl, and its slope
+#
+# Compute the loss for many values of `a` and plot them: a bowl (a parabola, since the loss
+# is quadratic in `a`) with the best `a` at the bottom. Gradient descent finds the bottom
+# from its slope. Differentiating one squared error with the chain rule,
+#
+#     d/da (a·x − z)² = 2·(a·x − z) · d/da (a·x − z) = 2·(a·x − z)·x
+#
+# and averaging over the N points gives the gradient
+#
+#     d loss / d a = (2/N) · Σ (a·x − z)·x
+#
+# That two-line chain rule is the seed of backpropagation, which repeats it through every
+# layer of a deep network. The gradient is the slope of the tangent to the bowl at `a`:
+# negative left of the minimum, positive right of it, zero at it. Setting it to zero gives
+# the minimum in closed form (a formula, no search), `a* = Σxz / Σx²`, which we use only to
+# check how close training gets. Real networks are not linear in their weights, so they
+# have no such formula: gradient descent is how they are trained.
+#
+# For this loss the slope is `(2Σx²/N)·(a − a*)`: exactly proportional to the distance from
+# the minimum, so here the gradient tells how far away `a*` is. That is special to
+# quadratic losses; in general a steep slope does not mean a long way to go.
+#
+# The notes also check the formula numerically: the central finite difference
+# `(loss(a+h) − loss(a−h)) / 2h` measures the slope from two nearby losses, with no
+# calculus at all.
+
+# %%
+def loss_curve(x, z, a_values):
+    """The loss for each candidate weight in a_values."""
+    return loss(predict(np.asarray(a_values)[:, None], x), z)
+
+
+def gradient(a, x, z, b=0.0):
+    """The derivative of the loss with respect to a, at a (and at the offset b)."""
+    return 2 * np.sum((predict(a, x, b) - z) * x) / len(z)
+
+
+def best_a(x, z):
+    """The exact minimum of the loss over a: a* = Σxz / Σx²."""
+    return np.sum(x * z) / np.sum(x * x)
+
+
+def tangent(a, x, z, half_width):
+    """The tangent to the loss curve at a, as a segment from a − half_width to a + half_width."""
+    ends = np.array([a - half_width, a + half_width])
+    return ends, loss(predict(a, x), z) + gradient(a, x, z) * (ends - a)
+
+
+def finite_difference(a, x, z, h=1e-6):
+    """The slope of the loss at a, measured numerically: (loss(a+h) − loss(a−h)) / 2h."""
+    return (loss(predict(a + h, x), z) - loss(predict(a - h, x), z)) / (2 * h)
+
+
+def gradient_check(a, x, z):
+    """A note comparing the gradient formula with the finite difference at a."""
+    analytic, numeric = gradient(a, x, z), finite_difference(a, x, z)
+    return (f"note: gradient check at the start: analytic {analytic}, central finite "
+            f"difference {numeric}, relative difference "
+            f"{abs(analytic - numeric) / max(abs(analytic), 1e-300):.1e}")
+
+
+def nice_limits(*values):
+    """Round axis limits that include every value given."""
+    ticks = MaxNLocator(nbins=5).tick_values(min(values), max(values))
+    return float(ticks[0]), float(ticks[-1])
+
+
+def plot_loss_curve(x, z, a_limits):
+    """The loss as a function of a, with tangents left of, at and right of the minimum."""
+    a_star = best_a(x, z)
+    a_values = np.linspace(*a_limits, 200)
+    curve = loss_curve(x, z, a_values)
+    half_width = 0.15 * (a_limits[1] - a_limits[0])
+    fig = new_picture()
+    ax = fig.subplots()
+    ax.plot(a_values, curve, linewidth=3, label="loss(a)")
+    left, right = (a_limits[0] + share * (a_limits[1] - a_limits[0]) for share in (0.1, 0.9))
+    for a, color, words in ((left, "C2", f"at a = {left:.3g}"),
+                            (a_star, "C1", f"at the minimum a* = {a_star:.4g}"),
+                            (right, "C3", f"at a = {right:.3g}")):
+        slope = "flat, slope 0" if a == a_star else f"slope {gradient(a, x, z):+.4g}"
+        ax.plot(*tangent(a, x, z, half_width), color=color, label=f"tangent {words}: {slope}")
+        ax.plot(a, loss(predict(a, x), z), "o", color=color)
+    ax.set(xlim=a_limits, ylim=(0, 1.05 * curve.max()), xlabel="a (the neuron's weight)",
+           ylabel="loss (mean squared error)")
+    ax.set_title("The loss is a bowl; its slope points away from the minimum",
+                 fontsize="medium")
+    fig.legend(loc="outside lower center", ncols=2, fontsize="small")
+    return fig
+
+
+if __name__ == "__main__":
+    run.a_star = best_a(points.x, points.z)
+    run.min_loss = loss(predict(run.a_star, points.x), points.z)
+    pictures.add("loss_curve.png", plot_loss_curve(
+        *points[:2], nice_limits(0.0, 2 * run.a_star, run.start_a)))
+    note(f"note: exact minimum a* = Σxz/Σx² = {run.a_star} with loss {run.min_loss}, "
+         "the lowest a line through the origin can reach")
+    note(gradient_check(run.start_a, points.x, points.z))
+
+# %% [markdown]
+# ## Gradient descent
+#
+# One step moves `a` against the slope: `a ← a − lr·gradient`. Where the slope is negative
+# (left of `a*`) `a` grows, where it is positive `a` shrinks: always downhill. The learning
+# rate `lr` scales the step, which is `lr × gradient`: at the post's start the gradient is
+# −116.6, so with lr = 0.001 the first step moves `a` by 0.1166, not by 0.001.
+#
+# How large may `lr` be? Put the slope `(2Σx²/N)·(a − a*)` into the update and every step
+# turns out to multiply the signed distance `a − a*` by the same number,
+#
+#     c = 1 − lr·2Σx²/N
+#
+# - 0 < c < 1, for lr below N/(2Σx²) (0.0147 for the post's points): `a` walks towards
+#   `a*` from one side, more slowly as it gets closer.
+# - c = 0, at lr = N/(2Σx²): `a` lands on `a*` in a single step.
+# - −1 < c < 0, for lr between N/(2Σx²) and N/Σx² (0.0295 here): every step overshoots,
+#   landing on the other side of `a*`, and still converges, each swing smaller.
+# - c = −1, at lr = N/Σx² exactly: `a` bounces between two values for ever.
+# - c < −1, above N/Σx²: every swing is larger than the last; training diverges.
+#
+# So N/Σx² is the threshold between converging and diverging, and it depends on the
+# scale of x. The post calls 1e-3 to 1e-4 typical rates; that holds for x up to about 10.
+# With x up to 200 the threshold is 400 times smaller (7.4e-5), and lr = 0.001 diverges.
+#
+# The log prints a line every 10 steps: the loss after the step, the gradient the step
+# used (`gradiente`, the post's word, kept so the lines diff clean) and the new `a`. That
+# gradient was taken at the weight *before* the step, so it is not the slope at the
+# printed `a`: at i=10 it reads −61.98, while the slope at the printed `a` is −57.78.
+
+# %%
+def step(a, grad, lr):
+    """One gradient-descent update of a weight."""
+    return a - lr * grad
+
+
+def stability_bound(x):
+    """The threshold N/Σx²: below it gradient descent converges, above it it diverges."""
+    return len(x) / np.sum(x * x)
+
+
+def contraction(lr, x):
+    """c = 1 − lr·2Σx²/N: each step multiplies the distance a − a* by c."""
+    return 1 - lr * 2 * np.sum(x * x) / len(x)
+
+
+BLOWUP = 1000  # a run whose loss exceeds this many times its starting loss has diverged
+
+
+def blew_up(value, start_loss):
+    """Whether a loss means the run diverged: not finite, or past BLOWUP times the start."""
+    return bool(not np.isfinite(value) or value > BLOWUP * start_loss)
+
+
+class History(NamedTuple):
+    """A training run, one entry per step: the weight after it, its loss, the gradient used."""
+    weights: np.ndarray
+    losses: np.ndarray
+    grads: np.ndarray
+
+
+def train(a, x, z, lr, steps):
+    """Take up to `steps` updates from a; stop early, after the step, if the loss blows up."""
+    start_loss = loss(predict(a, x), z)
+    weights, losses, grads = np.empty(steps), np.empty(steps), np.empty(steps)
+    # A diverging run overflows to inf; blew_up catches that, so numpy need not warn.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(steps):
+            grads[i] = gradient(a, x, z)
+            a = step(a, grads[i], lr)
+            weights[i], losses[i] = a, loss(predict(a, x), z)
+            if blew_up(losses[i], start_loss):
+                return History(weights[:i + 1], losses[:i + 1], grads[:i + 1])
+    return History(weights, losses, grads)
+
+
+def progress_lines(history, every):
+    """The log after the start: every `every`-th step, and the last one."""
+    last = len(history.weights)
+    shown = [i for i in range(every, last + 1, every)] + ([last] if last % every else [])
+    return [f"i={i}: error={history.losses[i - 1]}, gradiente={history.grads[i - 1]}, "
+            f"a={history.weights[i - 1]}" for i in shown]
+
+
+def n_steps(count):
+    """'1 step', '100 steps', '1,000,000 steps'."""
+    return f"{count:,} step" + ("" if count == 1 else "s")
+
+
+def run_kind(lr, x, start_a, end_a, a_star):
+    """How a run went: diverging, bouncing, barely moving, overshooting or converging."""
+    bound = stability_bound(x)
+    if lr > bound:
+        return "diverging"
+    if lr == bound:
+        return "bouncing"
+    if abs(end_a - a_star) > 0.9 * abs(start_a - a_star):
+        return "barely moving"
+    return "overshooting but converging" if lr > bound / 2 else "converging"
+
+
+def safe_rate(x):
+    """A learning rate safely below N/(2Σx²): 0.9 of it, rounded down to one digit."""
+    rate = 0.9 * len(x) / (2 * np.sum(x * x))
+    magnitude = 10.0 ** math.floor(math.log10(rate))
+    return math.floor(rate / magnitude) * magnitude
+
+
+def suggestions(x, z, start_a, end_a, lr):
+    """For a run that ended over 1% of |a*| from a*: a safer or faster rate, and the steps
+    the run's own rate would need (where it converges); empty where no advice is needed."""
+    a_star = best_a(x, z)
+    close = 0.01 * (abs(a_star) or 1.0)
+    if abs(end_a - a_star) <= close:
+        return {}
+    better = {"lr": safe_rate(x)}
+    c = abs(contraction(lr, x))
+    if 0 < c < 1 and abs(start_a - a_star) > close:
+        needed = math.ceil(math.log(close / abs(start_a - a_star)) / math.log(c))
+        if needed <= MAX_STEPS:
+            better["steps"] = needed
+    return better
+
+
+def command(options, **changes):
+    """The command that repeats this run with some options changed."""
+    words = ["python", "regression_gd.py"] + (["--data", shlex.quote(options.data)]
+                                              if options.data else [])
+    for option in ("lr", "steps", "seed"):
+        value = changes.get(option, getattr(options, option))
+        if option in changes or value != make_parser().get_default(option):
+            words += [f"--{option}", f"{value:g}" if option == "lr" else str(value)]
+    return " ".join(words)
+
+
+def report_divergence(history, x, options):
+    """Stop a run whose loss blew up: one error line, exit status 1, no pictures."""
+    why = ("overflowed to infinity" if not np.isfinite(history.losses[-1])
+           else f"grew past {BLOWUP}x its starting value")
+    fail(f"training diverged at step {len(history.weights)}: the loss {why}. lr={options.lr:g} is "
+         f"above the threshold N/Σx² = {stability_bound(x):.4g}; try "
+         f"`{command(options, lr=safe_rate(x))}`. No pictures were written.", 1)
+
+
+def advise(options, x, z, start_a, end_a):
+    """Notes on the run: the threshold and c, a warning above it, advice if it ended far."""
+    lr, bound, a_star = options.lr, stability_bound(x), best_a(x, z)
+    note(f"note: threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = "
+         f"{contraction(lr, x):.4g} (each step multiplies a − a* by c)")
+    if lr >= bound:
+        how = ("equals the threshold: a bounces around a* for ever" if lr == bound else
+               "is above the threshold: each step overshoots a* further")
+        note(f"warning: lr={lr:g} {how}, and the pictures show it.")
+    better = suggestions(x, z, start_a, end_a, lr)
+    if better:
+        ideas = [f"`{command(options, lr=better['lr'])}` (safely below N/(2Σx²) = "
+                 f"{bound / 2:.4g}, the rate that lands on a* in one step)"]
+        if "steps" in better:
+            ideas.append(f"`{command(options, steps=better['steps'])}`")
+        note(f"note: after {n_steps(options.steps)} a = {end_a:.6g} is still "
+             f"{abs(end_a - a_star):.3g} away from a* = {a_star:.6g}; try "
+             + " or ".join(ideas))
+
+
+if __name__ == "__main__":
+    run.history = train(run.start_a, points.x, points.z, settings.lr, settings.steps)
+    if blew_up(run.history.losses[-1], run.start_loss):
+        say(progress_lines(History(*(part[:-1] for part in run.history)), settings.every))
+        report_divergence(run.history, points.x, settings)
+    say(progress_lines(run.history, settings.every))
+    advise(settings, points.x, points.z, run.start_a, run.history.weights[-1])
+
+# %% [markdown]
+# ## The learning curve, predicted
+#
+# The loss cannot reach 0: no line through the origin passes through every noisy point.
+# Its floor is loss(a*), 3.463 for the post's points, and a plain curve of the loss bends
+# and flattens only because it approaches that floor. What is left above the floor, the
+# *excess loss* `loss(a) − loss(a*)`, equals `(Σx²/N)·(a − a*)²`; since every step
+# multiplies `a − a*` by c, every step multiplies the excess loss by c². On a log scale
+# that is a straight line, so the picture draws the run's excess loss over the line
+# predicted from c alone, and the two agree.
+
+# %%
+ROUNDING = 1e-12  # an excess loss below this share of loss(a*) is rounding noise
+
+
+def thinned(count, most=2000):
+    """At most `most` indices from 0 to count − 1, evenly spread, first and last included:
+    a curve with more points than the picture has pixels is drawn from these."""
+    return np.unique(np.linspace(0, count - 1, min(count, most)).round().astype(int))
+
+
+def step_axis(ax):
+    """Label an axis of whole steps: 0, 20, 40, never 2.5."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+
+
+def log_scale(ax):
+    """Put the y axis on a log scale, labelled with plain numbers: 0.01, 1, 100, 1e+06."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def curve_title(kind, c, closed, steps):
+    """The learning curve's title, saying what this run did."""
+    return {
+        "diverging": f"Diverging: a swings further each step; excess loss ×{c * c:.4g} a step",
+        "bouncing": "Bouncing: a swings between two values; the excess loss stays",
+        "barely moving": f"Barely moving: {closed:.1%} of the way to a* in {n_steps(steps)}",
+        "overshooting but converging": f"Overshooting but converging: excess loss "
+                                       f"×{c * c:.4g} a step",
+        "converging": f"Converging: every step multiplies the excess loss by c² = {c * c:.4g}",
+    }[kind]
+
+
+def plot_learning_curve(start_loss, history, min_loss, c, title):
+    """The run's excess loss per step on a log scale, and the straight line c predicts."""
+    excess = np.r_[start_loss, history.losses] - min_loss
+    visible = excess > ROUNDING * min_loss
+    last = int(np.flatnonzero(visible)[-1]) if visible.any() else 0
+    shown = thinned(last + 1)
+    with np.errstate(under="ignore"):
+        predicted = excess[0] * c ** (2.0 * shown)
+    fig = new_picture()
+    ax = fig.subplots()
+    ax.plot(shown, np.where(visible[shown], excess[shown], np.nan), linewidth=4, alpha=0.6,
+            label="this run: loss − loss(a*)")
+    ax.plot(shown, predicted, "k--", label=f"predicted: (loss₀ − loss(a*))·c^(2·step), "
+                                            f"c = {c:.4g}")
+    if last < len(excess) - 1:
+        ax.plot([], [], " ", label=f"after step {last:,}: a = a* to rounding, up to step "
+                                   f"{len(excess) - 1:,}")
+    log_scale(ax)
+    step_axis(ax)
+    ax.set(xlabel="step", ylabel="excess loss: loss − loss(a*) (log scale)")
+    ax.set_title(title, fontsize="medium")
+    fig.legend(loc="outside lower center", fontsize="small")
+    return fig
+
+
+if __name__ == "__main__":
+    run.c = contraction(settings.lr, points.x)
+    run.kind = run_kind(settings.lr, points.x, run.start_a, run.history.weights[-1],
+                        run.a_star)
+    closed = 1 - abs(run.history.weights[-1] - run.a_star) / abs(run.start_a - run.a_star)
+    pictures.add("learning_curve.png", plot_learning_curve(
+        run.start_loss, run.history, run.min_loss, run.c,
+        curve_title(run.kind, run.c, closed, settings.steps)))
+
+# %% [markdown]
+# ## Learning rates side by side
+#
+# The same start trained with several rates: this run's, ten times smaller and larger
+# (where that is below the threshold), one that overshoots and still converges (0.75 of
+# N/Σx²), and one just above the threshold (1.05 of it), which diverges; a red cross marks
+# where its loss blew up. Runs longer than 10,000 steps are compared over their first
+# 10,000.
+
+# %%
+def rates_to_compare(lr, bound):
+    """This run's rate, /10 and ×10 (if below the bound), 0.75 and 1.05 of the bound."""
+    rates = {lr, lr / 10, 0.75 * bound, 1.05 * bound}
+    if lr * 10 < bound:
+        rates.add(lr * 10)
+    return sorted(rates)
+
+
+def plot_learning_rates(x, z, start_a, runs, lr, min_loss):
+    """Loss per step for several rates (a dict rate -> History); blow-ups end in a red cross."""
+    bound, start_loss = stability_bound(x), loss(predict(start_a, x), z)
+    fig = new_picture()
+    ax = fig.subplots()
+    for order, (rate, history) in enumerate(sorted(runs.items())):
+        curve = np.r_[start_loss, history.losses]
+        shown = thinned(len(curve))
+        kind = run_kind(rate, x, start_a, history.weights[-1], best_a(x, z))
+        ax.plot(shown, curve[shown], linestyle=["-", "--", "-.", ":", "-"][order % 5],
+                linewidth=3.5 - 0.5 * order, label=f"lr = {rate:.3g}"
+                + (" (this run)" if rate == lr else "") + f": {kind}")
+        if blew_up(curve[-1], start_loss):
+            ax.plot(len(curve) - 1, curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
+                    "x", color="red", markersize=12, markeredgewidth=3)
+    ax.axhline(min_loss, color="gray", linestyle=":", label="lowest possible loss, loss(a*)")
+    log_scale(ax)
+    step_axis(ax)
+    ax.set(xlabel="step", ylabel="loss (log scale)")
+    ax.set_title(f"Learning rates: below N/Σx² = {bound:.3g} the loss falls, above it grows",
+                 fontsize="medium")
+    fig.legend(loc="outside right upper", fontsize="x-small")
+    return fig
+
+
+if __name__ == "__main__":
+    run.study_steps = min(settings.steps, STUDY_STEPS)
+    run.rates = {rate: train(run.start_a, points.x, points.z, rate, run.study_steps)
+                 for rate in rates_to_compare(settings.lr, stability_bound(points.x))
+                 if rate != settings.lr}
+    run.rates[settings.lr] = History(*(part[:run.study_steps] for part in run.history))
+    pictures.add("learning_rates.png", plot_learning_rates(
+        *points[:2], run.start_a, run.rates, settings.lr, run.min_loss))
+
+# %% [markdown]
+# ## The training, animated
+#
+# Left: the points, the neuron's current line and its errors (the red segments, whose
+# squares the loss averages). Right: the bowl, the current `a` on it and the tangent there,
+# whose slope is the gradient. The text on top reads off each frame: the loss, the
+# gradient, and the next step `−lr·gradient`, which shrinks as the slope flattens. Each
+# frame shows the state after one step; the last one is held for two seconds. Runs longer
+# than the frame budget keep the frames where `a` still visibly moves (spread evenly in
+# log |a − a*|, down to a thousandth of the widest distance), so no frame repeats the last.
+#
+# The post draws each new `a` with the gradient of the step before, so its tangent misses
+# the curve; here the tangent is always the one at the drawn point.
+
+# %%
+FRAME_MS, HOLD_LAST_MS = 200, 2000  # each frame's time on screen; the last frame's
+
+
+def fit_limits(x, z, a_values):
+    """z-axis limits that show every point and the neuron's line for every a of the run."""
+    ends = np.array([x.min(), x.max()])
+    reach = np.r_[z, predict(min(a_values), ends), predict(max(a_values), ends)]
+    pad = 0.05 * (np.ptp(reach) or 1.0)
+    return reach.min() - pad, reach.max() + pad
+
+
+def draw_fit_panel(ax, x, z, names, a_values):
+    """The points and the best line; returns the neuron's line and its errors, to be moved."""
+    a_star = best_a(x, z)
+    ax.scatter(x, z, s=12, zorder=3, label="measurements")
+    x_line = np.array([x.min(), x.max()])
+    ax.plot(x_line, predict(a_star, x_line), color="gray", linestyle="--",
+            label=f"best line, a* = {a_star:.4g}")
+    line, = ax.plot(x_line, predict(a_star, x_line), "k", linewidth=2, label="neuron's line")
+    ax.set(ylim=fit_limits(x, z, a_values), xlabel=axis_names(names)[0],
+           ylabel=axis_names(names)[1])
+    return line, add_errors(ax, a_star, x, z)
+
+
+def draw_bowl_panel(ax, x, z, a_limits):
+    """The loss curve and the minimum; returns the tangent and the current point, to be moved."""
+    a_values = np.linspace(*a_limits, 200)
+    curve = loss_curve(x, z, a_values)
+    ax.plot(a_values, curve, linewidth=3, label="loss(a)")
+    ax.axvline(best_a(x, z), color="gray", linestyle=":", label="minimum a*")
+    tangent_line, = ax.plot([], [], "C2", linewidth=2, label="tangent: slope = gradient")
+    point, = ax.plot([], [], "r*", markersize=12, label="current a")
+    ax.set(xlim=a_limits, ylim=(0, 1.1 * curve.max()), xlabel="a", ylabel="loss")
+    return tangent_line, point
+
+
+def readout(a, x, z, lr):
+    """The numbers of the state at a: the loss, the gradient and the next step's move."""
+    grad = gradient(a, x, z)
+    return (f"a = {a:.4g}   loss = {loss(predict(a, x), z):.4g}\n"
+            f"gradient = {grad:.4g}   next step −lr·gradient = {-lr * grad:+.3g}")
+
+
+def show_state(moving, x, z, a, text):
+    """Move the line, the errors, the point and the tangent to the weight a; set the text."""
+    line, errors, tangent_line, point, words = moving
+    line.set_ydata(predict(a, line.get_xdata()))
+    errors.set_segments(error_segments(a, x, z))
+    a_limits = tangent_line.axes.get_xlim()
+    tangent_line.set_data(*tangent(a, x, z, 0.15 * (a_limits[1] - a_limits[0])))
+    point.set_data([a], [loss(predict(a, x), z)])
+    words.set_text(text)
+    return moving
+
+
+def training_figure(x, z, names, a_limits, a_values):
+    """The animation's figure, static parts drawn: (figure, moving artists)."""
+    fig = Figure(figsize=GIF_SIZE, dpi=GIF_DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax_fit, ax_bowl = fig.subplots(1, 2)
+    moving = (*draw_fit_panel(ax_fit, x, z, names, a_values),
+              *draw_bowl_panel(ax_bowl, x, z, a_limits),
+              fig.suptitle("step 0 of 0: a = 0\ngradient = 0", fontsize="medium"))
+    fig.legend(loc="outside lower center", ncols=4, fontsize="x-small")
+    return fig, moving
+
+
+def frame_steps(weights, a_star, frames):
+    """Which steps become frames: every step if they fit, else where a visibly moves."""
+    steps = len(weights)
+    if steps <= frames:
+        return np.arange(1, steps + 1)
+    distance = np.abs(weights - a_star)
+    floor = max(1e-3 * distance.max(), np.finfo(float).tiny)
+    progress = np.r_[0, np.cumsum(np.abs(np.diff(np.log(np.maximum(distance, floor)))))]
+    chosen = np.searchsorted(progress, np.linspace(0, progress[-1], frames - 1)) + 1
+    return np.unique(np.r_[chosen, steps])
+
+
+def shared_palette(sample):
+    """A palette of the sample's commonest colours, no two closer than Pillow can tell apart.
+
+    Pillow matches pixels to a given palette coarsely, in cells 8 levels wide per channel:
+    with two palette colours in one cell it may pick either (white came out as 251,252,253).
+    Keeping only the commonest colour of each cell keeps white and the plot colours exact;
+    a rare edge shade maps to a neighbour a few levels away.
+    """
+    chosen, cells = [], set()
+    for _, (r, g, b) in sorted(sample.getcolors(sample.width * sample.height), reverse=True):
+        if (r >> 3, g >> 3, b >> 3) not in cells:
+            cells.add((r >> 3, g >> 3, b >> 3))
+            chosen.extend((r, g, b))
+        if len(cells) == 256:
+            break
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(chosen)
+    return palette
+
+
+class PaletteGifWriter(PillowWriter):
+    """matplotlib's PillowWriter, fed frames already drawn on the canvas: each is mapped onto
+    one shared palette, and the last frame is held longer before the loop restarts."""
+
+    def __init__(self, palette, fps, hold_last_ms):
+        super().__init__(fps=fps)
+        self.palette, self.hold_last_ms, self.frames = palette, hold_last_ms, []
+
+    def grab_frame(self, **savefig_kwargs):
+        rgb = Image.frombuffer("RGBA", self.frame_size, self.fig.canvas.buffer_rgba(),
+                               "raw", "RGBA", 0, 1).convert("RGB")
+        self.frames.append(rgb.quantize(palette=self.palette, dither=Image.Dither.NONE))
+
+    def finish(self):
+        durations = [round(1000 / self.fps)] * (len(self.frames) - 1) + [self.hold_last_ms]
+        self.frames[0].save(self.outfile, save_all=True, append_images=self.frames[1:],
+                            duration=durations, loop=0)
+
+
+def frozen_background(fig, moving):
+    """Fit the layout once, then draw everything but the moving artists once; keep that.
+
+    Redrawing the whole figure for every frame is what makes the straightforward way slow.
+    With the still parts kept as a picture, a frame only pastes it back and draws the few
+    artists that move ("blitting").
+    """
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")
+    for artist in moving:
+        artist.set_animated(True)
+    fig.canvas.draw()
+    return fig.canvas.copy_from_bbox(fig.bbox)
+
+
+def save_training_gif(path, x, z, names, a_limits, history, lr, frames):
+    """Write the training animation: one frame per chosen step, the last one held."""
+    weights = history.weights
+    fig, moving = training_figure(x, z, names, a_limits, weights)
+    chosen = frame_steps(weights, best_a(x, z), frames)
+    background = frozen_background(fig, moving)
+
+    def draw(number):
+        fig.canvas.restore_region(background)
+        show_state(moving, x, z, weights[number - 1], f"step {number:,} of {len(weights):,}: "
+                   + readout(weights[number - 1], x, z, lr))
+        for artist in moving:
+            fig.draw_artist(artist)
+
+    # Pillow would pick a new 256-colour palette for every frame, the slowest part of
+    # writing a GIF. The frames differ only in a few lines, so one palette made from the
+    # first and last frames serves them all.
+    samples = []
+    for number in (chosen[0], chosen[-1]):
+        draw(number)
+        samples.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
+    writer = PaletteGifWriter(shared_palette(Image.fromarray(np.hstack(samples))),
+                              fps=1000 / FRAME_MS, hold_last_ms=HOLD_LAST_MS)
+    with writer.saving(fig, path, dpi=fig.dpi):
+        for number in chosen:
+            draw(number)
+            writer.grab_frame()
+
+
+def show_gif_in_notebook(path):
+    """Show an animation inline when running in Jupyter."""
+    if in_notebook():
+        from IPython.display import Image as Animation
+        from IPython.display import display
+        with open(path, "rb") as file:
+            display(Animation(data=file.read(), format="gif"))
+
+
+if __name__ == "__main__" and not settings.no_gif:
+    gif = pictures.temporary("training.gif")
+    save_training_gif(gif, *points, nice_limits(0.0, 2 * run.a_star, run.start_a,
+                                                *run.history.weights),
+                      run.history, settings.lr, settings.frames)
+    show_gif_in_notebook(gif)
+
+# %% [markdown]
+# ## Two weights: a line with an offset
+#
+# The post ends with one weight and a remark: with two weights we would need a 3-D graph
+# to look for the minimum. Here it is. The line `z = a·x + b` adds an offset `b`, so it no
+# longer has to pass through the origin. The loss is the same mean squared error, now a
+# surface over the plane (a, b), and it has two partial derivatives, one per weight:
+#
+#     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x        ∂loss/∂b = (2/N)·Σ (a·x + b − z)
+#
+# One step updates both with the same learning rate, starting from (a₀, 0) with the same
+# seeded a₀. The exact answer (a*, b*) solves the two equations "both derivatives are
+# zero", the normal equations.
+#
+# Training is slower here, because the surface is a long, narrow valley. One learning rate
+# must serve every direction, and the steepest one limits it: the run diverges above
+# 2/λmax, where λmax is the largest eigenvalue of the loss's matrix of second derivatives
+# (2/N)·[[Σx², Σx], [Σx, N]]. With b held at 0 that bound is the one-weight N/Σx², and it is
+# never larger with b free. Along the valley's floor, the shallow direction, the same rate
+# makes only tiny steps, so after the first steps into the valley the path crawls along it.
+# Where this run's rate is too large for two weights, this section trains at 0.9 of their
+# bound instead, and says so.
+
+# %%
+def gradient_b(a, b, x, z):
+    """The derivative of the loss with respect to the offset b."""
+    return 2 * np.sum(predict(a, x, b) - z) / len(z)
+
+
+def two_weight_bound(x):
+    """2/λmax: above this rate, gradient descent on a and b together diverges."""
+    hessian = (2 / len(x)) * np.array([[np.sum(x * x), np.sum(x)], [np.sum(x), len(x)]])
+    return 2 / np.linalg.eigvalsh(hessian)[-1]
+
+
+def train_two_weights(a, b, x, z, lr, steps):
+    """Gradient descent on a and b together; returns the path, one (a, b) row per step."""
+    path = np.empty((steps + 1, 2))
+    path[0] = a, b
+    for i in range(1, steps + 1):
+        a, b = step(a, gradient(a, x, z, b), lr), step(b, gradient_b(a, b, x, z), lr)
+        path[i] = a, b
+    return path
+
+
+def surface_grid(x, z, path, best, count=60):
+    """A grid over (a, b) that holds the whole path and the minimum: A, B and the loss."""
+    a_all, b_all = np.r_[path[:, 0], best[0]], np.r_[path[:, 1], best[1]]
+    pad_a, pad_b = 0.15 * (np.ptp(a_all) or 1.0), 0.15 * (np.ptp(b_all) or 1.0)
+    grid_a, grid_b = np.meshgrid(np.linspace(a_all.min() - pad_a, a_all.max() + pad_a, count),
+                                 np.linspace(b_all.min() - pad_b, b_all.max() + pad_b, count))
+    return grid_a, grid_b, loss(predict(grid_a[..., None], x, grid_b[..., None]), z)
+
+
+def plot_two_weights(x, z, path, title):
+    """Left the contour map of loss(a, b), right the surface; the descent path on both."""
+    best = best_line(x, z)
+    grid_a, grid_b, surface = surface_grid(x, z, path, best)
+    floor = loss(predict(best[0], x, best[1]), z)
+    levels = floor + (surface.max() - floor) * np.linspace(0, 1, 16)[1:] ** 2
+    shown = path[thinned(len(path), 150)]
+    heights = loss(predict(shown[:, :1], x, shown[:, 1:]), z)
+    fig = plt.figure(figsize=WIDE, dpi=DPI, layout="constrained")
+    flat = fig.add_subplot(1, 2, 1)
+    flat.contour(grid_a, grid_b, surface, levels=levels, cmap="viridis", linewidths=1)
+    flat.plot(*shown.T, ".-", color="C3", markersize=3, label="descent path")
+    flat.plot(*path[0], "o", color="k", label="start (a₀, 0)")
+    flat.plot(*path[-1], "s", color="C3", label=f"after {n_steps(len(path) - 1)}")
+    flat.plot(*best, "*", color="gold", markeredgecolor="k", markersize=14,
+              label=f"minimum a* = {best[0]:.4g}, b* = {best[1]:.4g}")
+    flat.set(xlabel="a (slope)", ylabel="b (offset)")
+    flat.legend(loc="best", fontsize="x-small")
+    solid = fig.add_subplot(1, 2, 2, projection="3d")
+    solid.plot_surface(grid_a, grid_b, surface, cmap="viridis", alpha=0.6, linewidth=0)
+    solid.plot(shown[:, 0], shown[:, 1], heights, ".-", color="C3", markersize=3)
+    solid.set(xlabel="a", ylabel="b", zlabel="loss")
+    solid.set_box_aspect(None, zoom=0.85)
+    fig.suptitle(title, fontsize="medium")
+    return fig
+
+
+def two_weight_notes(x, z, path, lr, rate):
+    """The notes of the two-weights section: the result, the exact answer, both bounds."""
+    (a_star, b_star), one = best_line(x, z), stability_bound(x)
+    notes = [f"note: two weights after {n_steps(len(path) - 1)} at lr = {rate:.4g}: "
+             f"a = {path[-1, 0]:.6g}, b = {path[-1, 1]:.6g}; exact a* = {a_star:.6g}, "
+             f"b* = {b_star:.6g}",
+             f"note: thresholds: two weights 2/λmax = {two_weight_bound(x):.4g}, "
+             f"one weight N/Σx² = {one:.4g}"]
+    if rate != lr:
+        notes.append(f"note: lr = {lr:g} is above the two-weight threshold, so the "
+                     f"two-weights section trains at 0.9 × 2/λmax = {rate:.4g} instead")
+    if clear_offset(x, z):
+        best_one = loss(predict(best_a(x, z), x), z)
+        notes.append(f"note: these points lie off the origin: the best loss with one weight "
+                     f"is {best_one:.4g}, with an offset b {loss(predict(a_star, x, b_star), z):.4g}"
+                     "; the one-weight line z = a·x is forced through (0, 0)")
+    return notes
+
+
+if __name__ == "__main__" and best_line(points.x, points.z) is None:
+    note("note: every x is the same, so a and b cannot be told apart (many lines fit "
+         "equally well); the two-weights section is skipped")
+elif __name__ == "__main__":
+    run.rate_two = min(settings.lr, 0.9 * two_weight_bound(points.x))
+    run.path = train_two_weights(run.start_a, 0.0, points.x, points.z, run.rate_two,
+                                 run.study_steps)
+    for line in two_weight_notes(points.x, points.z, run.path, settings.lr, run.rate_two):
+        note(line)
+    pictures.add("two_weights.png", plot_two_weights(
+        points.x, points.z, run.path,
+        f"Two weights: the path into the valley and along it, lr = {run.rate_two:.4g}"
+        + (" (0.9 × 2/λmax)" if run.rate_two != settings.lr else "")))
+
+# %% [markdown]
+# ## Writing the pictures
+#
+# Only now, with every section done, are the pictures written, each renamed into place
+# from its temporary name. With `--show` they also open in windows.
+
+# %%
+if __name__ == "__main__":
+    note(f"saved in {settings.out}/: {', '.join(pictures.write_all())}")
+    if settings.show and not in_notebook():
+        problem = window_problem()
+        if problem:
+            note(f"warning: --show: {problem}; the pictures are only saved.")
+        else:
+            plt.show()
