@@ -67,7 +67,9 @@ from matplotlib.backends import BackendFilter, backend_registry
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+from matplotlib.widgets import Button, Slider
 
 from data import DataError, Measurements, load_measurements
 
@@ -830,7 +832,7 @@ def plot_learning_rates(x, z, start_a, runs, lr, min_loss):
     ax.set(xlabel="step", ylabel="loss (log scale)")
     ax.set_title(f"Learning rates: below N/Σx² = {bound:.3g} the loss falls, above it grows",
                  fontsize="medium")
-    fig.legend(loc="outside right upper", fontsize="x-small")
+    fig.legend(loc="outside lower center", ncols=2, fontsize="x-small")
     return fig
 
 
@@ -894,35 +896,66 @@ def draw_bowl_panel(ax, x, z, a_limits):
     return tangent_line, point
 
 
-def readout(a, x, z, lr):
-    """The numbers of the state at a: the loss, the gradient and the next step's move."""
+class Scene(NamedTuple):
+    """What moves with a: the line, its errors, the tangent, the point, and the numbers."""
+    line: object
+    errors: object
+    tangent: object
+    point: object
+    numbers: dict  # label -> the Text that shows its value
+
+    def artists(self):
+        """Every moving artist, to be redrawn for each new a."""
+        return (self.line, self.errors, self.tangent, self.point, *self.numbers.values())
+
+
+def add_readout(fig, rows):
+    """Fixed labels, each with an empty value to its right; returns {label: value Text}.
+
+    Only the values change from frame to frame, and text is the slowest thing to draw, so
+    the labels are drawn once with the still parts and the values are kept short.
+    """
+    numbers = {}
+    for y, fields in rows:
+        for label, x in fields:
+            fig.text(x, y, label + " ", ha="right", va="top")
+            numbers[label] = fig.text(x, y, "", ha="left", va="top")
+    return numbers
+
+
+def state_numbers(a, x, z, lr):
+    """The readout's numbers at a: a, its loss, the gradient and the next step's move."""
     grad = gradient(a, x, z)
-    return (f"a = {a:.4g}   loss = {loss(predict(a, x), z):.4g}\n"
-            f"gradient = {grad:.4g}   next step −lr·gradient = {-lr * grad:+.3g}")
+    return {"a =": f"{a:.4g}", "loss =": f"{loss(predict(a, x), z):.4g}",
+            "gradient =": f"{grad:.4g}", "next step −lr·gradient =": f"{-lr * grad:+.3g}"}
 
 
-def show_state(moving, x, z, a, text):
-    """Move the line, the errors, the point and the tangent to the weight a; set the text."""
-    line, errors, tangent_line, point, words = moving
-    line.set_ydata(predict(a, line.get_xdata()))
-    errors.set_segments(error_segments(a, x, z))
-    a_limits = tangent_line.axes.get_xlim()
-    tangent_line.set_data(*tangent(a, x, z, 0.15 * (a_limits[1] - a_limits[0])))
-    point.set_data([a], [loss(predict(a, x), z)])
-    words.set_text(text)
-    return moving
+def show_state(scene, x, z, a, lr):
+    """Move the line, the errors, the point and the tangent to the weight a; show its numbers."""
+    scene.line.set_ydata(predict(a, scene.line.get_xdata()))
+    scene.errors.set_segments(error_segments(a, x, z))
+    a_limits = scene.tangent.axes.get_xlim()
+    scene.tangent.set_data(*tangent(a, x, z, 0.15 * (a_limits[1] - a_limits[0])))
+    scene.point.set_data([a], [loss(predict(a, x), z)])
+    for label, value in state_numbers(a, x, z, lr).items():
+        scene.numbers[label].set_text(value)
+    return scene
+
+
+GIF_READOUT = ((0.975, (("step", 0.12), ("a =", 0.50), ("loss =", 0.82))),
+               (0.925, (("gradient =", 0.26), ("next step −lr·gradient =", 0.82))))
 
 
 def training_figure(x, z, names, a_limits, a_values):
-    """The animation's figure, static parts drawn: (figure, moving artists)."""
-    fig = Figure(figsize=GIF_SIZE, dpi=GIF_DPI, layout="constrained")
+    """The animation's figure, its still parts drawn: (figure, scene of moving artists)."""
+    fig = Figure(figsize=GIF_SIZE, dpi=GIF_DPI,
+                 layout=ConstrainedLayoutEngine(rect=(0, 0, 1, 0.88)))  # the top: readout
     FigureCanvasAgg(fig)
     ax_fit, ax_bowl = fig.subplots(1, 2)
-    moving = (*draw_fit_panel(ax_fit, x, z, names, a_values),
-              *draw_bowl_panel(ax_bowl, x, z, a_limits),
-              fig.suptitle("step 0 of 0: a = 0\ngradient = 0", fontsize="medium"))
+    scene = Scene(*draw_fit_panel(ax_fit, x, z, names, a_values),
+                  *draw_bowl_panel(ax_bowl, x, z, a_limits), add_readout(fig, GIF_READOUT))
     fig.legend(loc="outside lower center", ncols=4, fontsize="x-small")
-    return fig, moving
+    return fig, scene
 
 
 def frame_steps(weights, a_star, frames):
@@ -976,7 +1009,7 @@ class PaletteGifWriter(PillowWriter):
                             duration=durations, loop=0)
 
 
-def frozen_background(fig, moving):
+def frozen_background(fig, scene):
     """Fit the layout once, then draw everything but the moving artists once; keep that.
 
     Redrawing the whole figure for every frame is what makes the straightforward way slow.
@@ -985,7 +1018,7 @@ def frozen_background(fig, moving):
     """
     fig.get_layout_engine().execute(fig)
     fig.set_layout_engine("none")
-    for artist in moving:
+    for artist in scene.artists():
         artist.set_animated(True)
     fig.canvas.draw()
     return fig.canvas.copy_from_bbox(fig.bbox)
@@ -994,15 +1027,15 @@ def frozen_background(fig, moving):
 def save_training_gif(path, x, z, names, a_limits, history, lr, frames):
     """Write the training animation: one frame per chosen step, the last one held."""
     weights = history.weights
-    fig, moving = training_figure(x, z, names, a_limits, weights)
+    fig, scene = training_figure(x, z, names, a_limits, weights)
     chosen = frame_steps(weights, best_a(x, z), frames)
-    background = frozen_background(fig, moving)
+    background = frozen_background(fig, scene)
 
     def draw(number):
         fig.canvas.restore_region(background)
-        show_state(moving, x, z, weights[number - 1], f"step {number:,} of {len(weights):,}: "
-                   + readout(weights[number - 1], x, z, lr))
-        for artist in moving:
+        show_state(scene, x, z, weights[number - 1], lr)
+        scene.numbers["step"].set_text(f"{number:,} of {len(weights):,}")
+        for artist in scene.artists():
             fig.draw_artist(artist)
 
     # Pillow would pick a new 256-colour palette for every frame, the slowest part of
@@ -1095,7 +1128,8 @@ def plot_two_weights(x, z, path, title):
     best = best_line(x, z)
     grid_a, grid_b, surface = surface_grid(x, z, path, best)
     floor = loss(predict(best[0], x, best[1]), z)
-    levels = floor + (surface.max() - floor) * np.linspace(0, 1, 16)[1:] ** 2
+    # Levels crowd towards the floor, so the narrow valley around the minimum shows.
+    levels = floor + np.geomspace(1e-4, 1, 16) * (surface.max() - floor)
     shown = path[thinned(len(path), 150)]
     heights = loss(predict(shown[:, :1], x, shown[:, 1:]), z)
     fig = plt.figure(figsize=WIDE, dpi=DPI, layout="constrained")
@@ -1129,10 +1163,11 @@ def two_weight_notes(x, z, path, lr, rate):
         notes.append(f"note: lr = {lr:g} is above the two-weight threshold, so the "
                      f"two-weights section trains at 0.9 × 2/λmax = {rate:.4g} instead")
     if clear_offset(x, z):
-        best_one = loss(predict(best_a(x, z), x), z)
+        one_loss, two_loss = (loss(predict(best_a(x, z), x), z),
+                              loss(predict(a_star, x, b_star), z))
         notes.append(f"note: these points lie off the origin: the best loss with one weight "
-                     f"is {best_one:.4g}, with an offset b {loss(predict(a_star, x, b_star), z):.4g}"
-                     "; the one-weight line z = a·x is forced through (0, 0)")
+                     f"is {one_loss:.4g}, with an offset b {two_loss:.4g}; the one-weight "
+                     "line z = a·x is forced through (0, 0)")
     return notes
 
 
@@ -1165,3 +1200,197 @@ if __name__ == "__main__":
             note(f"warning: --show: {problem}; the pictures are only saved.")
         else:
             plt.show()
+
+# %% [markdown]
+# ## Explore it live
+#
+# `python regression_gd.py --explore` ends by opening one window where you can touch the
+# model instead of watching it:
+#
+# - drag **a**: the line, its errors, the point on the bowl and the tangent all follow;
+#   this is "the loss as a function of a", in your hand;
+# - drag **step**: scrub through training; `a` jumps to the weight after that step, and
+#   the bowl shows the trail of weights visited so far;
+# - drag **learning rate** (a log scale; the red mark is the threshold N/Σx²): training
+#   reruns from the same start, crawling, converging, or, past the mark, diverging;
+# - **play** (or the space bar) runs the steps; ← and → move one step; `r` resets.
+#
+# In Jupyter: install ipympl (`pip install ipympl`), set `EXPLORE = True` among the knobs
+# and run all cells.
+
+# %%
+EXPLORER_STEPS = 1000  # the explorer retrains at every rate change, so it keeps runs short
+EXPLORER_SIZE = (10, 6.4)  # inches, at DPI: a 1000x640-pixel window
+
+
+EXPLORER_READOUT = ((0.975, (("step", 0.10), ("lr =", 0.27))),
+                    (0.935, (("a =", 0.10), ("loss =", 0.27), ("gradient =", 0.47),
+                             ("next step −lr·gradient =", 0.80))))
+
+
+class Explorer:
+    """One figure with the fit, the bowl, a readout and the controls, redrawn by blitting."""
+
+    def __init__(self, fig, x, z, names, start_a, lr, steps):
+        self.fig, self.x, self.z, self.start_a = fig, x, z, start_a
+        self.steps, self.bound = min(steps, EXPLORER_STEPS), stability_bound(x)
+        a_limits = nice_limits(0.0, 2 * best_a(x, z), start_a)
+        ax_fit = fig.add_axes((0.07, 0.42, 0.38, 0.44))
+        ax_bowl = fig.add_axes((0.57, 0.42, 0.38, 0.44))
+        numbers = add_readout(fig, EXPLORER_READOUT)
+        numbers["warning"] = fig.text(0.40, 0.975, "", color="C3", ha="left", va="top")
+        self.scene = Scene(*draw_fit_panel(ax_fit, x, z, names, a_limits),
+                           *draw_bowl_panel(ax_bowl, x, z, a_limits), numbers)
+        self.trail, = ax_bowl.plot([], [], ".", color="C1", label="weights visited")
+        fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.335), ncols=5, fontsize="small")
+        self.a_slider = self.slider(0.22, "a", *a_limits, start_a, "%.4g")
+        self.step_slider = self.slider(0.15, "step", 0, self.steps, 0, "%d", valstep=1)
+        self.lr_slider = self.slider(0.08, "learning rate", math.log10(min(1e-5, lr)),
+                                     math.log10(max(2 * self.bound, lr)), math.log10(lr),
+                                     "%.3g")  # shows log10(lr) until retrain writes lr itself
+        self.lr_slider.ax.axvline(math.log10(self.bound), color="red", linewidth=3)
+        self.button = Button(fig.add_axes((0.83, 0.08, 0.1, 0.17)), "play")
+        self.connect()
+        self.retrain(lr)
+
+    def slider(self, y, label, low, high, start, value_format, **options):
+        """A slider across the bottom; its label is drawn once, beside it, with the still parts.
+
+        Plain value formats: matplotlib's default would typeset every value as mathtext.
+        """
+        self.fig.text(0.13, y + 0.015, label, ha="right", va="center")
+        return Slider(self.fig.add_axes((0.14, y, 0.6, 0.03)), "", low, high, valinit=start,
+                      valfmt=value_format, initcolor="none", **options)
+
+    def connect(self):
+        """Wire the controls, the keys, the play timer and blitting."""
+        self.a_slider.on_changed(self.drag_a)
+        self.step_slider.on_changed(self.go_to_step)
+        self.lr_slider.on_changed(lambda value: self.retrain(10 ** value))
+        self.button.on_clicked(lambda event: self.play_or_pause())
+        canvas = self.fig.canvas
+        if canvas.manager is not None:  # a window: its own shortcuts would fight ours
+            canvas.mpl_disconnect(canvas.manager.key_press_handler_id)
+        canvas.mpl_connect("key_press_event", self.press)
+        self.timer, self.playing = canvas.new_timer(interval=150), False
+        self.timer.add_callback(self.advance)
+        self.blitting, self.background = canvas.supports_blit, None
+        if self.blitting:
+            for artist in self.moving():
+                artist.set_animated(True)
+            for control in (self.a_slider, self.step_slider, self.lr_slider, self.button):
+                control.drawon = False
+            canvas.mpl_connect("draw_event", self.keep_background)
+
+    def moving(self):
+        """Everything that changes: the scene, the trail and the controls."""
+        return (*self.scene.artists(), self.trail, self.a_slider.ax, self.step_slider.ax,
+                self.lr_slider.ax, self.button.ax)
+
+    def retrain(self, lr):
+        """Train from the same start at rate lr; keep the finite weights, start included."""
+        self.lr = lr
+        history = train(self.start_a, self.x, self.z, lr, self.steps)
+        self.weights = np.r_[self.start_a, history.weights[np.isfinite(history.losses)]]
+        self.lr_slider.valtext.set_text(f"{lr:.3g}")
+        self.scene.numbers["lr ="].set_text(f"{lr:.3g}")
+        self.scene.numbers["warning"].set_text(
+            f"diverges: lr above N/Σx² = {self.bound:.3g}" if lr > self.bound else "")
+        self.go_to_step(self.step_slider.val)
+
+    def go_to_step(self, value):
+        """Show the weight after step `value` (the last one kept, for a run that blew up)."""
+        self.step = int(value)
+        self.a = self.weights[min(self.step, len(self.weights) - 1)]
+        self.a_slider.eventson = False
+        self.a_slider.set_val(float(np.clip(self.a, self.a_slider.valmin,
+                                            self.a_slider.valmax)))
+        self.a_slider.valtext.set_text(f"{self.a:.4g}")  # the true a, also beyond the track
+        self.a_slider.eventson = True
+        self.scene.numbers["step"].set_text(f"{self.step} of {self.steps}")
+        self.redraw()
+
+    def drag_a(self, value):
+        """Show the weight the a slider was dragged to."""
+        self.a = value
+        self.scene.numbers["step"].set_text("(a set by hand)")
+        self.redraw()
+
+    def redraw(self):
+        """Move everything to the current a and show it: blit, or redraw where not possible."""
+        show_state(self.scene, self.x, self.z, self.a, self.lr)
+        visited = self.weights[:self.step + 1]
+        self.trail.set_data(visited, loss_curve(self.x, self.z, visited))
+        if not self.blitting:
+            self.fig.canvas.draw_idle()
+        elif self.background is not None:
+            self.fig.canvas.restore_region(self.background)
+            self.draw_moving()
+            self.fig.canvas.blit(self.fig.bbox)
+
+    def keep_background(self, event):
+        """After a full redraw (first showing, resizing): keep it, then draw what moves."""
+        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self.draw_moving()
+
+    def draw_moving(self):
+        """Draw everything that changes over the kept background."""
+        for artist in self.moving():
+            self.fig.draw_artist(artist)
+
+    def play_or_pause(self):
+        """Start or stop stepping through the run."""
+        self.playing = not self.playing
+        self.button.label.set_text("pause" if self.playing else "play")
+        (self.timer.start if self.playing else self.timer.stop)()
+        self.redraw()
+
+    def advance(self):
+        """One step forward while playing; stop at the end of the run."""
+        if self.step < self.steps:
+            self.step_slider.set_val(self.step + 1)
+        elif self.playing:
+            self.play_or_pause()
+
+    def press(self, event):
+        """Keys: ← and → one step, space play/pause, r back to the start."""
+        if event.key in ("left", "right"):
+            step_to = self.step + (1 if event.key == "right" else -1)
+            self.step_slider.set_val(min(max(step_to, 0), self.steps))
+        elif event.key == " ":
+            self.play_or_pause()
+        elif event.key == "r":
+            self.step_slider.set_val(0)
+
+
+def open_explorer(x, z, names, start_a, lr, steps):
+    """Open the explorer in a window (or, in Jupyter, an ipympl widget) and wait for it."""
+    fig = plt.figure(figsize=EXPLORER_SIZE, dpi=DPI)
+    explorer = Explorer(fig, x, z, names, start_a, lr, steps)
+    if fig.canvas.manager is not None:
+        fig.canvas.manager.set_window_title("One neuron, live: drag a, step, learning rate")
+    plt.show()
+    return explorer
+
+
+def widgets_in_notebook():
+    """Switch Jupyter to ipympl's interactive figures; False if ipympl is not installed."""
+    try:
+        import ipympl  # noqa: F401
+    except ModuleNotFoundError:
+        return False
+    from IPython import get_ipython
+    get_ipython().run_line_magic("matplotlib", "widget")
+    return True
+
+
+if __name__ == "__main__":
+    plt.close("all")  # the pictures are written (and shown); only the explorer may open now
+    if settings.explore and in_notebook() and not widgets_in_notebook():
+        note("note: the explorer in Jupyter needs ipympl: pip install ipympl, restart the "
+             "kernel, and run all cells again")
+    elif settings.explore:
+        explorer = open_explorer(*points, run.start_a, settings.lr, settings.steps)
+    elif in_notebook():
+        note("note: to explore live here, pip install ipympl, set EXPLORE = True in the "
+             "knobs and run all cells again")
