@@ -40,9 +40,9 @@ if __name__ == "__main__" and "ipykernel" not in sys.modules:
     signal.signal(signal.SIGINT, stop_on_ctrl_c)
 
 if sys.version_info < (3, 10):
-    sys.exit(f"error: this lesson needs Python 3.10 or newer, and this is Python "
-             f"{sys.version.split()[0]}; make the virtual environment with a newer Python "
-             "(see the README)")
+    sys.exit("error: this lesson needs Python 3.10 or newer, and this is Python "
+             "{}.{}; make its virtual environment with a newer Python (see the README)"
+             .format(*sys.version_info[:2]))
 
 import argparse
 import atexit
@@ -256,9 +256,14 @@ class Pictures:
         return path
 
     def write_all(self):
-        """Write the figures as PNG, then rename every file into place; return the names."""
+        """Write the figures as PNG, then rename every file into place; return the names.
+
+        Each PNG carries its titles as metadata, so a program can read what it says.
+        """
         for name, fig in self.figures.items():
-            fig.savefig(self.temporary(name), format="png", dpi=DPI)
+            titles = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
+            fig.savefig(self.temporary(name), format="png", dpi=DPI,
+                        metadata={"Title": " | ".join(title for title in titles if title)})
         for name, path in self.temporaries.items():
             os.replace(path, os.path.join(self.folder, name))
         names, self.temporaries = list(self.temporaries), {}
@@ -601,6 +606,10 @@ class History(NamedTuple):
     losses: np.ndarray
     grads: np.ndarray
 
+    def first(self, count):
+        """The run's first `count` steps."""
+        return History(*(part[:count] for part in self))
+
 
 def train(a, x, z, lr, steps):
     """Take up to `steps` updates from a; stop early, after the step, if the loss blows up."""
@@ -708,7 +717,7 @@ def advise(options, x, z, start_a, end_a):
 if __name__ == "__main__":
     run.history = train(run.start_a, points.x, points.z, settings.lr, settings.steps)
     if blew_up(run.history.losses[-1], run.start_loss):
-        say(progress_lines(History(*(part[:-1] for part in run.history)), settings.every))
+        say(progress_lines(run.history.first(len(run.history.weights) - 1), settings.every))
         report_divergence(run.history, points.x, settings)
     say(progress_lines(run.history, settings.every))
     advise(settings, points.x, points.z, run.start_a, run.history.weights[-1])
@@ -788,10 +797,10 @@ if __name__ == "__main__":
     run.c = contraction(settings.lr, points.x)
     run.kind = run_kind(settings.lr, points.x, run.start_a, run.history.weights[-1],
                         run.a_star)
-    closed = 1 - abs(run.history.weights[-1] - run.a_star) / abs(run.start_a - run.a_star)
+    run.closed = 1 - abs(run.history.weights[-1] - run.a_star) / abs(run.start_a - run.a_star)
     pictures.add("learning_curve.png", plot_learning_curve(
         run.start_loss, run.history, run.min_loss, run.c,
-        curve_title(run.kind, run.c, closed, settings.steps)))
+        curve_title(run.kind, run.c, run.closed, settings.steps)))
 
 # %% [markdown]
 # ## Learning rates side by side
@@ -809,6 +818,14 @@ def rates_to_compare(lr, bound):
     if lr * 10 < bound:
         rates.add(lr * 10)
     return sorted(rates)
+
+
+def compare_rates(x, z, start_a, history, lr, steps):
+    """The runs to compare, {rate: History}, each `steps` long; this run's is reused."""
+    runs = {rate: train(start_a, x, z, rate, steps)
+            for rate in rates_to_compare(lr, stability_bound(x)) if rate != lr}
+    runs[lr] = history.first(steps)
+    return runs
 
 
 def plot_learning_rates(x, z, start_a, runs, lr, min_loss):
@@ -838,10 +855,8 @@ def plot_learning_rates(x, z, start_a, runs, lr, min_loss):
 
 if __name__ == "__main__":
     run.study_steps = min(settings.steps, STUDY_STEPS)
-    run.rates = {rate: train(run.start_a, points.x, points.z, rate, run.study_steps)
-                 for rate in rates_to_compare(settings.lr, stability_bound(points.x))
-                 if rate != settings.lr}
-    run.rates[settings.lr] = History(*(part[:run.study_steps] for part in run.history))
+    run.rates = compare_rates(*points[:2], run.start_a, run.history, settings.lr,
+                              run.study_steps)
     pictures.add("learning_rates.png", plot_learning_rates(
         *points[:2], run.start_a, run.rates, settings.lr, run.min_loss))
 
@@ -1178,8 +1193,7 @@ elif __name__ == "__main__":
     run.rate_two = min(settings.lr, 0.9 * two_weight_bound(points.x))
     run.path = train_two_weights(run.start_a, 0.0, points.x, points.z, run.rate_two,
                                  run.study_steps)
-    for line in two_weight_notes(points.x, points.z, run.path, settings.lr, run.rate_two):
-        note(line)
+    note("\n".join(two_weight_notes(points.x, points.z, run.path, settings.lr, run.rate_two)))
     pictures.add("two_weights.png", plot_two_weights(
         points.x, points.z, run.path,
         f"Two weights: the path into the valley and along it, lr = {run.rate_two:.4g}"
@@ -1194,12 +1208,11 @@ elif __name__ == "__main__":
 # %%
 if __name__ == "__main__":
     note(f"saved in {settings.out}/: {', '.join(pictures.write_all())}")
-    if settings.show and not in_notebook():
-        problem = window_problem()
-        if problem:
-            note(f"warning: --show: {problem}; the pictures are only saved.")
-        else:
-            plt.show()
+    run.window_problem = settings.show and not in_notebook() and window_problem()
+    if run.window_problem:
+        note(f"warning: --show: {run.window_problem}; the pictures are only saved.")
+    elif settings.show and not in_notebook():
+        plt.show()
 
 # %% [markdown]
 # ## Explore it live
@@ -1390,7 +1403,65 @@ if __name__ == "__main__":
         note("note: the explorer in Jupyter needs ipympl: pip install ipympl, restart the "
              "kernel, and run all cells again")
     elif settings.explore:
-        explorer = open_explorer(*points, run.start_a, settings.lr, settings.steps)
+        run.explorer = open_explorer(*points, run.start_a, settings.lr, settings.steps)
     elif in_notebook():
         note("note: to explore live here, pip install ipympl, set EXPLORE = True in the "
              "knobs and run all cells again")
+
+# %% [markdown]
+# ## Try it yourself
+#
+# Each exercise asks a question, gives the command to run, and says what you should see.
+# The notes on stderr and the pictures in `figures/` tell the rest of the story.
+#
+# 1. **A timid rate.** What does a learning rate far below the threshold do?
+#
+#        python regression_gd.py --lr 1e-5
+#
+#    `a` creeps from 0.27 to only about 0.39 in 100 steps. A note says how far it still is
+#    from a* and suggests a rate computed from the data; the learning curve is titled
+#    "Barely moving".
+#
+# 2. **Overshooting.** What happens between N/(2Σx²) and N/Σx²?
+#
+#        python regression_gd.py --lr 0.02 --every 1
+#
+#    After the first step `a` is past a* (above 1.9914), after the second below it, and so
+#    on, each swing smaller; by step 40 it sits on a* = 1.991412006340672 to every digit.
+#
+# 3. **Just past the threshold.** And just above N/Σx² = 0.0295?
+#
+#        python regression_gd.py --lr 0.03
+#
+#    A warning, and every swing is larger than the one before: after 100 steps `a` is
+#    about −49 and the loss over 88,000. Then try `--lr 0.05`: the loss blows up at step 4,
+#    the run stops with exit status 1 and writes no pictures.
+#
+# 4. **One step.** Which rate lands on a* in a single step?
+#
+#        python regression_gd.py --lr 0.0147457627 --steps 3 --every 1
+#
+#    The rate N/(2Σx²) makes c = 0, so the line `i=1` already shows a = 1.99141200…
+#
+# 5. **Another start.** Does the answer depend on where training starts?
+#
+#        python regression_gd.py --seed 7
+#
+#    The start is different (a = 0.324); the end is the same a* to within 1%.
+#
+# 6. **Your own data, off the origin.** Save these lines as `offset.csv`:
+#
+#        x,z
+#        0,10
+#        1,12
+#        2,14
+#        3,16
+#        4,18
+#
+#    and run
+#
+#        python regression_gd.py --data offset.csv
+#
+#    The points lie on z = 10 + 2·x, but the one-weight line must pass through (0, 0): its
+#    best slope is 5.33, with a loss of 33. The notes say so, and the two-weights section
+#    finds the exact a* = 2, b* = 10.

@@ -1,24 +1,34 @@
-"""Shared helpers: run the script as a learner would, and one default run for many tests."""
+"""Shared helpers: run the script as a learner would, one default run for many tests, and
+the checks a learner's eye makes on a picture."""
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+from PIL import Image, ImageSequence
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "regression_gd.py")
+POST_LOG = os.path.join(ROOT, "tests", "post_log.txt")
 sys.path.insert(0, ROOT)
 
-PICTURES = ["measurements.png", "random_start.png", "loss_curve.png", "learning_curve.png",
-            "learning_rates.png", "training.gif"]
+PNGS = ["measurements.png", "random_start.png", "loss_curve.png", "learning_curve.png",
+        "learning_rates.png", "two_weights.png"]
+PICTURES = PNGS + ["training.gif"]
 
 
-def run(*args, cwd=ROOT, **kwargs):
-    """Run regression_gd.py headless (no display, no MPLBACKEND) and capture its output."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
-    return subprocess.run([sys.executable, SCRIPT, *args], cwd=cwd, env=env,
+def headless_env():
+    """The environment without a display or a chosen backend, as on a server."""
+    return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
+
+
+def run(*args, cwd=ROOT, env=None, **kwargs):
+    """Run regression_gd.py headless and capture its output."""
+    return subprocess.run([sys.executable, SCRIPT, *args], cwd=cwd, env=env or headless_env(),
                           capture_output=True, text=True, timeout=300, **kwargs)
 
 
@@ -26,6 +36,29 @@ def hashes(folder):
     """File name -> sha256 of every file in a folder, hidden ones included."""
     return {name: hashlib.sha256(open(os.path.join(folder, name), "rb").read()).hexdigest()
             for name in sorted(os.listdir(folder))}
+
+
+def title_of(path):
+    """The titles a saved PNG carries in its metadata."""
+    with Image.open(path) as picture:
+        return picture.text.get("Title", "")
+
+
+def touched_edges(image):
+    """The sides of a picture that something other than the background touches (clipped)."""
+    pixels = np.asarray(image.convert("L")).astype(int)
+    background = np.median(np.r_[pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    edges = {"top": pixels[:2], "bottom": pixels[-2:], "left": pixels[:, :2],
+             "right": pixels[:, -2:]}
+    return [side for side, edge in edges.items() if (np.abs(edge - background) > 60).sum() > 3]
+
+
+def gif_frames(path):
+    """All frames of a GIF as RGB arrays, and their durations in ms."""
+    with Image.open(path) as gif:
+        frames = [(np.asarray(frame.convert("RGB"), dtype=int), frame.info["duration"])
+                  for frame in ImageSequence.Iterator(gif)]
+    return [frame for frame, _ in frames], [duration for _, duration in frames]
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +73,6 @@ def default_run(tmp_path_factory):
 @pytest.fixture
 def good_folder(default_run, tmp_path):
     """A copy of the default run's pictures, to check that a failing run leaves them alone."""
-    import shutil
     folder = tmp_path / "figures"
     shutil.copytree(default_run[1], folder)
     return str(folder)
