@@ -634,6 +634,12 @@ def progress_lines(history, every):
             f"a={history.weights[i - 1]}" for i in shown]
 
 
+def digits(value):
+    """A number with 4 significant digits, or more where 4 would round it to ±1."""
+    text = f"{value:.4g}"
+    return f"{value:.10g}" if abs(float(text)) == 1 != abs(value) else text
+
+
 def n_steps(count):
     """'1 step', '100 steps', '1,000,000 steps'."""
     return f"{count:,} step" + ("" if count == 1 else "s")
@@ -658,20 +664,29 @@ def safe_rate(x):
     return math.floor(rate / magnitude) * magnitude
 
 
-def suggestions(x, z, start_a, end_a, lr):
-    """For a run that ended over 1% of |a*| from a*: a safer or faster rate, and the steps
-    the run's own rate would need (where it converges); empty where no advice is needed."""
-    a_star = best_a(x, z)
-    close = 0.01 * (abs(a_star) or 1.0)
-    if abs(end_a - a_star) <= close:
-        return {}
-    better = {"lr": safe_rate(x)}
+def steps_needed(x, lr, distance, close):
+    """How many steps at rate lr bring a from `distance` to within `close` of a*; None if
+    it never gets there (at or above the threshold)."""
     c = abs(contraction(lr, x))
-    if 0 < c < 1 and abs(start_a - a_star) > close:
-        needed = math.ceil(math.log(close / abs(start_a - a_star)) / math.log(c))
-        if needed <= MAX_STEPS:
-            better["steps"] = needed
-    return better
+    if c >= 1:
+        return None
+    if c == 0 or distance <= close:
+        return 1
+    return math.ceil(math.log(close / distance) / math.log(c))
+
+
+def suggestions(x, z, start_a, end_a, lr, steps):
+    """For a run that ended over 1% of |a*| from a*: changes of options that get there, each
+    a dict for `command` (a safe rate; more steps at this rate); empty if none are needed."""
+    a_star = best_a(x, z)
+    close, distance = 0.01 * (abs(a_star) or 1.0), abs(start_a - a_star)
+    if abs(end_a - a_star) <= close:
+        return []
+    safe = {"lr": safe_rate(x)}
+    if steps_needed(x, safe["lr"], distance, close) > steps:
+        safe["steps"] = steps_needed(x, safe["lr"], distance, close)
+    longer = steps_needed(x, lr, distance, close)
+    return [safe] + ([{"steps": longer}] if longer and steps < longer <= MAX_STEPS else [])
 
 
 def command(options, **changes):
@@ -698,20 +713,18 @@ def advise(options, x, z, start_a, end_a):
     """Notes on the run: the threshold and c, a warning above it, advice if it ended far."""
     lr, bound, a_star = options.lr, stability_bound(x), best_a(x, z)
     note(f"note: threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = "
-         f"{contraction(lr, x):.4g} (each step multiplies a − a* by c)")
+         f"{digits(contraction(lr, x))} (each step multiplies a − a* by c)")
     if lr >= bound:
         how = ("equals the threshold: a bounces around a* for ever" if lr == bound else
                "is above the threshold: each step overshoots a* further")
         note(f"warning: lr={lr:g} {how}, and the pictures show it.")
-    better = suggestions(x, z, start_a, end_a, lr)
-    if better:
-        ideas = [f"`{command(options, lr=better['lr'])}` (safely below N/(2Σx²) = "
-                 f"{bound / 2:.4g}, the rate that lands on a* in one step)"]
-        if "steps" in better:
-            ideas.append(f"`{command(options, steps=better['steps'])}`")
+    ideas = suggestions(x, z, start_a, end_a, lr, options.steps)
+    if ideas:
         note(f"note: after {n_steps(options.steps)} a = {end_a:.6g} is still "
              f"{abs(end_a - a_star):.3g} away from a* = {a_star:.6g}; try "
-             + " or ".join(ideas))
+             + " or ".join(f"`{command(options, **idea)}`" for idea in ideas)
+             + f" (lr {ideas[0]['lr']:g} is safely below N/(2Σx²) = {bound / 2:.4g}, the "
+             "rate that lands on a* in one step)")
 
 
 if __name__ == "__main__":
@@ -743,28 +756,37 @@ def thinned(count, most=2000):
     return np.unique(np.linspace(0, count - 1, min(count, most)).round().astype(int))
 
 
-def step_axis(ax):
-    """Label an axis of whole steps: 0, 20, 40, never 2.5."""
+def step_axis(ax, last):
+    """An x axis of whole steps from 0 to `last`: 0, 20, 40, never 2.5."""
+    ax.set_xlim(0, last)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
 
 
-def log_scale(ax):
-    """Put the y axis on a log scale, labelled with plain numbers: 0.01, 1, 100, 1e+06."""
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    ax.yaxis.set_minor_formatter(NullFormatter())
+def loss_axis(ax, values, label):
+    """A y axis for losses: a log scale labelled 0.01, 1, 100, 100000 where they span a
+    factor of 10 or more (so steady shrinking reads as a straight line), else a plain one."""
+    values = np.asarray(values)[np.isfinite(values) & (np.asarray(values) > 0)]
+    if values.size and values.max() >= 10 * values.min():
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.6g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        label += " (log scale)"
+    else:
+        ax.yaxis.get_major_formatter().set_useOffset(False)  # plain numbers, no "1e-9+…"
+    ax.set_ylabel(label)
 
 
 def curve_title(kind, c, closed, steps):
     """The learning curve's title, saying what this run did."""
     return {
-        "diverging": f"Diverging: a swings further each step; excess loss ×{c * c:.4g} a step",
+        "diverging": f"Diverging: a swings further each step; excess loss ×{digits(c * c)} a step",
         "bouncing": "Bouncing: a swings between two values; the excess loss stays",
-        "barely moving": f"Barely moving: {closed:.1%} of the way to a* in {n_steps(steps)}",
+        "barely moving": f"Barely moving: {100 * closed:.2g}% of the way to a* in "
+                         f"{n_steps(steps)}",
         "overshooting but converging": f"Overshooting but converging: excess loss "
-                                       f"×{c * c:.4g} a step",
-        "converging": f"Converging: every step multiplies the excess loss by c² = {c * c:.4g}",
+                                       f"×{digits(c * c)} a step",
+        "converging": f"Converging: every step multiplies the excess loss by c² = {digits(c * c)}",
     }[kind]
 
 
@@ -781,13 +803,14 @@ def plot_learning_curve(start_loss, history, min_loss, c, title):
     ax.plot(shown, np.where(visible[shown], excess[shown], np.nan), linewidth=4, alpha=0.6,
             label="this run: loss − loss(a*)")
     ax.plot(shown, predicted, "k--", label=f"predicted: (loss₀ − loss(a*))·c^(2·step), "
-                                            f"c = {c:.4g}")
+                                            f"c = {digits(c)}")
     if last < len(excess) - 1:
         ax.plot([], [], " ", label=f"after step {last:,}: a = a* to rounding, up to step "
                                    f"{len(excess) - 1:,}")
-    log_scale(ax)
-    step_axis(ax)
-    ax.set(xlabel="step", ylabel="excess loss: loss − loss(a*) (log scale)")
+    loss_axis(ax, np.r_[excess[shown][visible[shown]], predicted],
+              "excess loss: loss − loss(a*)")
+    step_axis(ax, max(int(shown[-1]), 1))
+    ax.set_xlabel("step")
     ax.set_title(title, fontsize="medium")
     fig.legend(loc="outside lower center", fontsize="small")
     return fig
@@ -828,15 +851,26 @@ def compare_rates(x, z, start_a, history, lr, steps):
     return runs
 
 
+def settled_at(curve):
+    """The step after which a loss curve no longer visibly changes: the rest of its course
+    stays within a thousandth of its whole rise or fall from its last value."""
+    moving = np.abs(curve - curve[-1]) > 1e-3 * np.abs(curve[0] - curve[-1])
+    return int(np.flatnonzero(moving)[-1]) + 1 if moving.any() else 1
+
+
 def plot_learning_rates(x, z, start_a, runs, lr, min_loss):
-    """Loss per step for several rates (a dict rate -> History); blow-ups end in a red cross."""
+    """Loss per step for several rates (a dict rate -> History); blow-ups end in a red cross.
+
+    The step axis ends soon after the last curve settles, so long runs stay readable."""
     bound, start_loss = stability_bound(x), loss(predict(start_a, x), z)
+    curves = {rate: np.r_[start_loss, history.losses] for rate, history in runs.items()}
+    longest = max(len(curve) for curve in curves.values()) - 1
+    end = min(longest, math.ceil(1.2 * max(settled_at(curve) for curve in curves.values())))
     fig = new_picture()
     ax = fig.subplots()
-    for order, (rate, history) in enumerate(sorted(runs.items())):
-        curve = np.r_[start_loss, history.losses]
-        shown = thinned(len(curve))
-        kind = run_kind(rate, x, start_a, history.weights[-1], best_a(x, z))
+    for order, (rate, curve) in enumerate(sorted(curves.items())):
+        shown = thinned(min(len(curve), end + 1))
+        kind = run_kind(rate, x, start_a, runs[rate].weights[-1], best_a(x, z))
         ax.plot(shown, curve[shown], linestyle=["-", "--", "-.", ":", "-"][order % 5],
                 linewidth=3.5 - 0.5 * order, label=f"lr = {rate:.3g}"
                 + (" (this run)" if rate == lr else "") + f": {kind}")
@@ -844,9 +878,10 @@ def plot_learning_rates(x, z, start_a, runs, lr, min_loss):
             ax.plot(len(curve) - 1, curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
                     "x", color="red", markersize=12, markeredgewidth=3)
     ax.axhline(min_loss, color="gray", linestyle=":", label="lowest possible loss, loss(a*)")
-    log_scale(ax)
-    step_axis(ax)
-    ax.set(xlabel="step", ylabel="loss (log scale)")
+    loss_axis(ax, np.concatenate([*curves.values(), [min_loss]]), "loss")
+    step_axis(ax, max(end, 1))
+    ax.set_xlabel("step" + (f" (no curve changes visibly after this; the runs go on to step "
+                            f"{longest:,})" if end < longest else ""))
     ax.set_title(f"Learning rates: below N/Σx² = {bound:.3g} the loss falls, above it grows",
                  fontsize="medium")
     fig.legend(loc="outside lower center", ncols=2, fontsize="x-small")
@@ -894,8 +929,9 @@ def draw_fit_panel(ax, x, z, names, a_values):
     ax.plot(x_line, predict(a_star, x_line), color="gray", linestyle="--",
             label=f"best line, a* = {a_star:.4g}")
     line, = ax.plot(x_line, predict(a_star, x_line), "k", linewidth=2, label="neuron's line")
-    ax.set(ylim=fit_limits(x, z, a_values), xlabel=axis_names(names)[0],
+    ax.set(ylim=fit_limits(x, z, np.r_[a_values, a_star]), xlabel=axis_names(names)[0],
            ylabel=axis_names(names)[1])
+    ax.xaxis.set_major_locator(MaxNLocator(4))  # room for long tick labels such as 0.0025
     return line, add_errors(ax, a_star, x, z)
 
 
@@ -1113,10 +1149,16 @@ def gradient_b(a, b, x, z):
     return 2 * np.sum(predict(a, x, b) - z) / len(z)
 
 
+def curvatures(x):
+    """The eigenvalues (λmin, λmax) of the loss's second derivatives (2/N)·[[Σx², Σx], [Σx, N]]:
+    how steeply the valley rises along its floor and across it."""
+    return np.linalg.eigvalsh((2 / len(x)) * np.array([[np.sum(x * x), np.sum(x)],
+                                                       [np.sum(x), len(x)]]))
+
+
 def two_weight_bound(x):
     """2/λmax: above this rate, gradient descent on a and b together diverges."""
-    hessian = (2 / len(x)) * np.array([[np.sum(x * x), np.sum(x)], [np.sum(x), len(x)]])
-    return 2 / np.linalg.eigvalsh(hessian)[-1]
+    return 2 / curvatures(x)[-1]
 
 
 def train_two_weights(a, b, x, z, lr, steps):
@@ -1156,14 +1198,27 @@ def plot_two_weights(x, z, path, title):
     flat.plot(*best, "*", color="gold", markeredgecolor="k", markersize=14,
               label=f"minimum a* = {best[0]:.4g}, b* = {best[1]:.4g}")
     flat.set(xlabel="a (slope)", ylabel="b (offset)")
-    flat.legend(loc="best", fontsize="x-small")
+    fig.legend(loc="outside lower left", ncols=2, fontsize="x-small")
     solid = fig.add_subplot(1, 2, 2, projection="3d")
     solid.plot_surface(grid_a, grid_b, surface, cmap="viridis", alpha=0.6, linewidth=0)
     solid.plot(shown[:, 0], shown[:, 1], heights, ".-", color="C3", markersize=3)
-    solid.set(xlabel="a", ylabel="b", zlabel="loss")
-    solid.set_box_aspect(None, zoom=0.85)
+    for axis in (solid.xaxis, solid.yaxis, solid.zaxis):
+        axis.set_major_locator(MaxNLocator(4))  # few ticks: they crowd in 3-D
+        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.3g}"))
+    solid.set(xlabel="a", ylabel="b", title="the same loss as a surface")
+    solid.set_box_aspect(None, zoom=0.8)
     fig.suptitle(title, fontsize="medium")
     return fig
+
+
+def two_weight_title(x, rate, lr):
+    """The picture's title: how narrow the valley is, and the rate used."""
+    shallowest, steepest = curvatures(x)
+    ratio = steepest / shallowest
+    shape = (f"a valley {ratio:.3g}× steeper across than along" if ratio >= 3
+             else "a nearly round bowl")
+    used = f"lr = {rate:.4g}" + (" (0.9 × 2/λmax, as lr is above it)" if rate != lr else "")
+    return f"Two weights: loss(a, b) is {shape}; {used}"
 
 
 def two_weight_notes(x, z, path, lr, rate):
@@ -1195,9 +1250,7 @@ elif __name__ == "__main__":
                                  run.study_steps)
     note("\n".join(two_weight_notes(points.x, points.z, run.path, settings.lr, run.rate_two)))
     pictures.add("two_weights.png", plot_two_weights(
-        points.x, points.z, run.path,
-        f"Two weights: the path into the valley and along it, lr = {run.rate_two:.4g}"
-        + (" (0.9 × 2/λmax)" if run.rate_two != settings.lr else "")))
+        points.x, points.z, run.path, two_weight_title(points.x, run.rate_two, settings.lr)))
 
 # %% [markdown]
 # ## Writing the pictures

@@ -1,4 +1,5 @@
-"""Tests of --data: the learner's own measurements, and every way a file can be wrong."""
+"""Tests of --data: the learner's own measurements, as spreadsheets write them, and every way
+a file can be wrong."""
 
 import os
 
@@ -17,8 +18,42 @@ def write(tmp_path, text, name="points.csv"):
 
 def test_reads_header_comments_and_blank_lines(tmp_path):
     path = write(tmp_path, "# my measurements\nx,z\n\n1,2.5\n 2 , 4.5 \n# the end\n3,7\n")
-    x, z = load_measurements(path)
-    assert list(x) == [1, 2, 3] and list(z) == [2.5, 4.5, 7]
+    x, z, names = load_measurements(path)
+    assert list(x) == [1, 2, 3] and list(z) == [2.5, 4.5, 7] and names == ("x", "z")
+
+
+def test_no_header_means_no_names(tmp_path):
+    assert load_measurements(write(tmp_path, "1,2\n3,4\n")).names is None
+
+
+COMMA = "distance (m),time (s)\n0.5,1.1\n1.5,2.25\n-2,-4.5\n"
+TWINS = {
+    "semicolon": "distance (m);time (s)\n0.5;1.1\n1.5;2.25\n-2;-4.5\n",
+    "tab": "distance (m)\ttime (s)\n0.5\t1.1\n1.5\t2.25\n-2\t-4.5\n",
+    "decimal comma": "distance (m);time (s)\n0,5;1,1\n1,5;2,25\n-2;-4,5\n",
+    "decimal comma, tab": "distance (m)\ttime (s)\n0,5\t1,1\n1,5\t2,25\n-2\t-4,5\n",
+    "trailing columns": "distance (m),time (s),,\n0.5,1.1,,\n1.5,2.25,\n-2,-4.5,,,\n",
+    "trailing semicolons": "distance (m);time (s);\n0,5;1,1;\n1,5;2,25;;\n-2;-4,5;\n",
+    "windows lines and BOM": "\ufeffdistance (m),time (s)\r\n0.5,1.1\r\n1.5,2.25\r\n-2,-4.5\r\n",
+}
+
+
+@pytest.mark.parametrize("kind", TWINS)
+def test_spreadsheet_exports_read_as_their_comma_twin(kind, tmp_path):
+    expected = load_measurements(write(tmp_path, COMMA, "comma.csv"))
+    got = load_measurements(write(tmp_path, TWINS[kind]))
+    assert list(got.x) == list(expected.x) and list(got.z) == list(expected.z)
+    assert got.names == expected.names == ("distance (m)", "time (s)")
+
+
+def test_a_semicolon_export_runs_like_its_comma_twin(tmp_path):
+    outputs = []
+    for name, text in (("comma.csv", COMMA), ("semicolon.csv", TWINS["decimal comma"])):
+        result = run("--data", write(tmp_path, text, name), "--no-gif",
+                     "--out", str(tmp_path / name[:-4]))
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1] and outputs[0].startswith("i=0: error=")
 
 
 def test_run_on_own_data_fits_its_points(tmp_path):
@@ -40,8 +75,12 @@ BAD_FILES = [
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
     ("not utf-8", b"x,z\n1,\xe92\n", "not UTF-8"),
     ("non-numeric cell", "x,z\n1,2\n3,abc\n", "line 3: 'abc' is not a number"),
+    ("header not first", "1,2\nx,z\n", "line 2: 'x' is not a number"),
     ("three columns", "1,2\n3,4,5\n", "line 2: found 3 column"),
     ("one column", "1\n2\n", "line 1: found 1 column"),
+    ("decimal comma with commas", "1,5,2\n", "line 1: found 3 column"),
+    ("mixed separators", "1;2\n3\t4\n", "line 1: the file mixes tabs and semicolons"),
+    ("thousands and decimals", "1.000,5;2\n3;4\n", "line 1: '1.000,5' is not a number"),
     ("nan", "1,2\n2,nan\n", "line 2: 'nan' is not a finite number"),
     ("infinity", "1,2\ninf,3\n", "line 2: 'inf' is not a finite number"),
     ("one point", "x,z\n1,2\n", "at least two"),
@@ -62,4 +101,4 @@ def test_bad_file_is_one_line_exit_2_and_writes_nothing(case, content, message, 
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and path in lines[0] and message in lines[0]
     assert "Traceback" not in result.stderr
-    assert not out.exists()
+    assert os.listdir(out) == []
