@@ -1,0 +1,89 @@
+"""The lesson's "Try it yourself" exercises: every command it suggests is run, and what the
+exercise promises is checked."""
+
+import os
+import re
+
+import pytest
+from conftest import SCRIPT, run, title_of
+
+A_STAR = 1.991412006340672
+
+
+def exercise_text():
+    with open(SCRIPT) as file:
+        text = file.read()
+    return text[text.index("## Try it yourself"):]
+
+
+def commands():
+    return re.findall(r"^#\s+python regression_gd\.py(.*)$", exercise_text(), re.MULTILINE)
+
+
+def weights(stdout):
+    return [float(line.rsplit("a=", 1)[1]) for line in stdout.splitlines()]
+
+
+def timid(result, out):
+    assert result.returncode == 0 and "still" in result.stderr and "try `" in result.stderr
+    assert weights(result.stdout)[-1] == pytest.approx(0.39, abs=0.01)
+    assert title_of(os.path.join(out, "learning_curve.png")).startswith("Barely moving")
+
+
+def overshooting(result, out):
+    a = weights(result.stdout)
+    assert a[1] > A_STAR and a[2] < A_STAR and a[3] > A_STAR
+    assert abs(a[1] - A_STAR) > abs(a[2] - A_STAR) > abs(a[3] - A_STAR)
+    assert a[40] == A_STAR
+
+
+def past_the_threshold(result, out):
+    assert result.returncode == 0 and "warning: lr=0.03 is above the threshold" in result.stderr
+    assert weights(result.stdout)[-1] == pytest.approx(-49, abs=0.5)
+    assert float(result.stdout.splitlines()[-1].split("error=")[1].split(",")[0]) > 88_000
+    blow_up = run("--lr", "0.05", "--out", out)
+    assert blow_up.returncode == 1 and "diverged at step 4" in blow_up.stderr
+    assert "saved in" not in blow_up.stderr
+
+
+def one_step(result, out):
+    assert f"{weights(result.stdout)[1]:.8f}".startswith("1.99141200")
+
+
+def another_start(result, out):
+    a = weights(result.stdout)
+    assert a[0] == pytest.approx(0.324, abs=5e-4)
+    assert a[-1] == pytest.approx(A_STAR, rel=0.01)
+
+
+def off_the_origin(result, out):
+    assert "forced through (0, 0)" in result.stderr
+    assert "exact minimum a* = Σxz/Σx² = 5.333333333333333 with loss 33.333333333333336" \
+        in result.stderr
+    assert "exact a* = 2, b* = 10" in result.stderr
+
+
+PROMISES = {
+    " --lr 1e-5": timid,
+    " --lr 0.02 --every 1": overshooting,
+    " --lr 0.03": past_the_threshold,
+    " --lr 0.0147457627 --steps 3 --every 1": one_step,
+    " --seed 7": another_start,
+    " --data offset.csv": off_the_origin,
+}
+
+
+def test_every_suggested_command_is_checked():
+    assert commands() == list(PROMISES)
+
+
+@pytest.mark.parametrize("command", PROMISES)
+def test_the_exercise_shows_what_it_promises(command, tmp_path):
+    if "offset.csv" in command:
+        rows = re.search(r"offset\.csv`:\n#\n((?:# {5,}\S+\n)+)", exercise_text()).group(1)
+        (tmp_path / "offset.csv").write_text("".join(line.split()[1] + "\n"
+                                                     for line in rows.splitlines()))
+    out = str(tmp_path / "figures")
+    result = run(*command.split(), "--no-gif", "--out", out, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    PROMISES[command](result, out)
