@@ -46,6 +46,7 @@ if sys.version_info < (3, 10):
 
 import argparse
 import atexit
+import base64
 import math
 import os
 import random
@@ -206,9 +207,18 @@ def read_settings(argv=None):
         problem = problem and f"argument --explore: {problem}"
     if problem:
         parser.error(problem)
-    if not (options.show or options.explore or in_notebook()):
+    if in_notebook():
+        show_pictures_as_saved()
+    elif not (options.show or options.explore):
         matplotlib.use("agg")  # files only: no window, no display needed
     return options
+
+
+def show_pictures_as_saved():
+    """In Jupyter, show each picture at the size it is saved, not trimmed to its content."""
+    from IPython import get_ipython
+    get_ipython().run_line_magic(
+        "config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
 
 
 def fail(message, status):
@@ -1105,12 +1115,14 @@ def save_training_gif(path, x, z, names, a_limits, history, lr, frames):
 
 
 def show_gif_in_notebook(path):
-    """Show an animation inline when running in Jupyter."""
+    """Show an animation inline when running in Jupyter: as a GIF, and as an HTML image for
+    viewers that do not show GIF outputs (a notebook exported as a web page)."""
     if in_notebook():
-        from IPython.display import Image as Animation
         from IPython.display import display
         with open(path, "rb") as file:
-            display(Animation(data=file.read(), format="gif"))
+            encoded = base64.b64encode(file.read()).decode("ascii")
+        display({"image/gif": encoded, "text/html": f'<img src="data:image/gif;base64,'
+                 f'{encoded}" alt="the training, animated">'}, raw=True)
 
 
 if __name__ == "__main__" and not settings.no_gif:

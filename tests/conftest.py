@@ -15,6 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "regression_gd.py")
 POST_LOG = os.path.join(ROOT, "tests", "post_log.txt")
 sys.path.insert(0, ROOT)
+sys.dont_write_bytecode = True  # no __pycache__ in the repository from the tests' imports
 
 PNGS = ["measurements.png", "random_start.png", "loss_curve.png", "learning_curve.png",
         "learning_rates.png", "two_weights.png"]
@@ -23,7 +24,8 @@ PICTURES = PNGS + ["training.gif"]
 
 def headless_env():
     """The environment without a display or a chosen backend, as on a server."""
-    return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
+    return {**env, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def run(*args, cwd=ROOT, env=None, **kwargs):

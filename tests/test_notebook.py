@@ -1,25 +1,86 @@
-"""The script is also a notebook: convert it with jupytext and run it in a real kernel."""
+"""The lesson as a notebook: converted with jupytext and run in a real kernel, each section
+shows its own result under it, in the order of the story."""
 
+import base64
+import io
 import os
+import sys
 
-import jupytext
-import nbclient
-from conftest import ROOT
+import pytest
+from conftest import POST_LOG, ROOT
+from PIL import Image
+
+sys.path.insert(0, os.path.join(ROOT, "docs"))
+from build_page import executed_lesson  # noqa: E402
 
 
-def test_runs_as_a_notebook_with_log_and_pictures_inline():
-    notebook = jupytext.read(os.path.join(ROOT, "regression_gd.py"))
-    assert sum(cell.cell_type == "code" for cell in notebook.cells) >= 8  # one per section
-    client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": ROOT}})
-    client.execute()  # the kernel starts in ROOT; pictures land in ROOT/figures, as a run's do
-    outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]
-    errors = [output for output in outputs if output.output_type == "error"]
-    assert not errors, errors
-    stdout = "".join(output.get("text", "") for output in outputs
-                     if output.output_type == "stream" and output.name == "stdout")
-    with open(os.path.join(ROOT, "tests", "post_log.txt")) as file:
-        assert stdout == file.read()
-    images = [output for output in outputs if "image/png" in output.get("data", {})]
-    gifs = [output for output in outputs if "image/gif" in output.get("data", {})]
-    assert len(images) == 5 and len(gifs) == 1
+@pytest.fixture(scope="module")
+def sections(tmp_path_factory):
+    """{section heading: [outputs of the code cells under it]}, and the kernel's folder."""
+    folder = tmp_path_factory.mktemp("notebook")
+    notebook = executed_lesson(str(folder))
+    found, heading = {}, "top"
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            heading = next((line[3:] for line in cell.source.splitlines()
+                            if line.startswith("## ")), heading)
+        else:
+            found.setdefault(heading, []).extend(cell.get("outputs", []))
+    return found, folder
+
+
+def text(outputs, stream):
+    return "".join(output.get("text", "") for output in outputs
+                   if output.output_type == "stream" and output.name == stream)
+
+
+def pictures(outputs, kind="image/png"):
+    return [Image.open(io.BytesIO(base64.b64decode(output["data"][kind])))
+            for output in outputs if kind in output.get("data", {})]
+
+
+def test_no_cell_fails(sections):
+    found, _ = sections
+    errors = [output for outputs in found.values() for output in outputs
+              if output.output_type == "error"]
+    assert errors == []
+
+
+def test_each_section_shows_its_own_result(sections):
+    found, _ = sections
+    with open(POST_LOG) as file:
+        log = file.read().splitlines()
+    assert [picture.size for picture in pictures(found["The measurements"])] == [(640, 480)]
+    assert len(pictures(found["The neuron and a random start"])) == 1
+    assert text(found["How wrong is it? The loss"], "stdout").splitlines() == log[:1]
+    assert len(pictures(found["The loss for every a: a bowl, and its slope"])) == 1
+    assert "gradient check" in text(found["The loss for every a: a bowl, and its slope"],
+                                    "stderr")
+    assert text(found["Gradient descent"], "stdout").splitlines() == log[1:]
+    assert len(pictures(found["The learning curve, predicted"])) == 1
+    assert len(pictures(found["Learning rates side by side"])) == 1
+    gifs = pictures(found["The training, animated"], "image/gif")
+    assert len(gifs) == 1 and gifs[0].n_frames == 100
+    assert [picture.size for picture in pictures(found["Two weights: a line with an offset"])] \
+        == [(960, 480)]
+    for quiet in ("Plumbing: options, output and files (skip this on a first read)",
+                  "Writing the pictures"):
+        assert pictures(found.get(quiet, [])) == [] and text(found.get(quiet, []), "stdout") == ""
+
+
+def test_stdout_is_the_posts_log_and_nothing_else(sections):
+    found, _ = sections
+    with open(POST_LOG) as file:
+        assert "".join(text(outputs, "stdout") for outputs in found.values()) == file.read()
+
+
+def test_the_kernel_wrote_the_pictures_in_its_own_folder(sections):
+    _, folder = sections
+    assert sorted(os.listdir(folder / "figures")) == sorted(
+        ["measurements.png", "random_start.png", "loss_curve.png", "learning_curve.png",
+         "learning_rates.png", "two_weights.png", "training.gif"])
+
+
+def test_the_last_cell_says_how_to_explore_in_jupyter(sections):
+    found, _ = sections
+    assert "pip install ipympl" in text(found["Explore it live"], "stderr")
