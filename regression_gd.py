@@ -1327,6 +1327,10 @@ class Explorer:
                                      math.log10(max(2 * self.bound, lr)), math.log10(lr),
                                      "%.3g")  # shows log10(lr) until retrain writes lr itself
         self.lr_slider.ax.axvline(math.log10(self.bound), color="red", linewidth=3)
+        self.lr_slider.ax.text(math.log10(self.bound), 1.4, "N/Σx²", color="red", ha="center",
+                               transform=self.lr_slider.ax.get_xaxis_transform())
+        fig.text(0.5, 0.015, "keys: ← and → one step, space play or pause, r back to the "
+                 "start", ha="center", color="gray")
         self.button = Button(fig.add_axes((0.83, 0.08, 0.1, 0.17)), "play")
         self.connect()
         self.retrain(lr)

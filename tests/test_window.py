@@ -1,0 +1,104 @@
+"""The explorer in a real window: Xvfb for a screen, Tk for the window, xdotool for the mouse
+and keyboard, ImageMagick's import for screenshots. Skipped where they are missing."""
+
+import io
+import shutil
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from conftest import SCRIPT, headless_env
+from PIL import Image
+
+import regression_gd as rg
+
+TOOLS = ("Xvfb", "xdotool", "import")
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in TOOLS),
+    reason="needs a virtual screen: apt-get install -y xvfb xdotool imagemagick "
+           "(.ci/run installs them)")
+DISPLAY = ":97"
+FIT = (0.07, 0.42, 0.38, 0.44)  # the fit panel's rectangle in the explorer's figure
+A_SLIDER_Y = 0.235  # the a slider's middle, from the figure's bottom
+
+
+@pytest.fixture
+def window(tmp_path):
+    """The explorer of a default run, open on a virtual screen: (window id, geometry)."""
+    screen = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten",
+                               "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**headless_env(), "DISPLAY": DISPLAY}
+    lesson = subprocess.Popen([sys.executable, SCRIPT, "--explore", "--no-gif", "--out",
+                               str(tmp_path / "figures")], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        found = subprocess.run(["xdotool", "search", "--sync", "--name", "One neuron, live"],
+                               env=env, capture_output=True, text=True, timeout=120)
+        window_id = found.stdout.split()[0]
+        time.sleep(2)  # Tk settles the window's size, and the figure is drawn in full
+        shape = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window_id], env=env,
+                               capture_output=True, text=True, check=True).stdout
+        geometry = dict(line.split("=") for line in shape.split())
+        yield env, window_id, {key: int(value) for key, value in geometry.items()
+                               if key != "WINDOW"}
+        assert lesson.poll() is None, lesson.stderr.read()  # still open, never crashed
+    finally:
+        lesson.kill()
+        screen.kill()
+        lesson.wait()
+        screen.wait()
+
+
+def screenshot(env, path):
+    picture = subprocess.run(["import", "-window", "root", "png:-"], env=env,
+                             capture_output=True, check=True).stdout
+    image = Image.open(io.BytesIO(picture)).convert("RGB")
+    image.save(path)
+    return np.asarray(image, dtype=int)
+
+
+def canvas_point(geometry, fx, fy):
+    """Screen pixel of a point given as fractions of the figure (fy from the bottom)."""
+    width = geometry["WIDTH"]
+    height = width * rg.EXPLORER_SIZE[1] / rg.EXPLORER_SIZE[0]  # the canvas above the toolbar
+    return round(geometry["X"] + fx * width), round(geometry["Y"] + (1 - fy) * height)
+
+
+def line_pixels_high_in_the_fit_panel(pixels, geometry):
+    """Near-black pixels in the upper half of the fit panel, inside its frame."""
+    left, top = canvas_point(geometry, FIT[0], FIT[1] + FIT[3])
+    right, bottom = canvas_point(geometry, FIT[0] + FIT[2], FIT[1] + FIT[3] / 2)
+    inside = pixels[top + 4:bottom, left + 4:right - 4]
+    return int((inside.max(axis=2) < 60).sum())
+
+
+def slider_x(value, low=0.0, high=4.0):
+    return 0.14 + 0.6 * (value - low) / (high - low)
+
+
+def test_drag_a_and_step_with_the_keyboard(window, tmp_path):
+    env, window_id, geometry = window
+    before = screenshot(env, tmp_path / "1-start.png")
+    # At the start (a = 0.27) the neuron's line stays in the panel's lower part.
+    assert line_pixels_high_in_the_fit_panel(before, geometry) < 20
+
+    start = canvas_point(geometry, slider_x(rg.random_start(45)), A_SLIDER_Y)
+    end = canvas_point(geometry, slider_x(3.0), A_SLIDER_Y)
+    subprocess.run(["xdotool", "mousemove", *map(str, start), "mousedown", "1",
+                    "mousemove", str(start[0] + 40), str(start[1]), "mousemove", *map(str, end),
+                    "mouseup", "1"], env=env, check=True)
+    time.sleep(1)
+    dragged = screenshot(env, tmp_path / "2-dragged-to-3.png")
+    # Dragged to a = 3, the line rises to z = 30 at x = 10: it crosses the upper half.
+    assert line_pixels_high_in_the_fit_panel(dragged, geometry) > 100
+    assert np.abs(dragged - before).sum() > 0
+
+    subprocess.run(["xdotool", "windowfocus", "--sync", window_id], env=env, check=True)
+    subprocess.run(["xdotool", "key", "Right"], env=env, check=True)
+    time.sleep(1)
+    stepped = screenshot(env, tmp_path / "3-step-1.png")
+    # One step of training (a = 0.39) brings the line back down.
+    assert line_pixels_high_in_the_fit_panel(stepped, geometry) < 20
+    assert np.abs(stepped - dragged).sum() > 0
