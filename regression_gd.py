@@ -48,6 +48,7 @@ import argparse
 import atexit
 import base64
 import math
+import multiprocessing
 import os
 import random
 import shlex
@@ -69,7 +70,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 from matplotlib.widgets import Button, Slider
 
 from data import DataError, Measurements, load_measurements
@@ -101,7 +102,7 @@ EXPLORE = False  # open the live explorer at the end (a window; in Jupyter it ne
 # %%
 MAX_STEPS = 1_000_000  # a million steps take seconds; far beyond that a typo is likelier
 MAX_FRAMES = 300  # each GIF frame is held in memory (about 0.2 MB) until the file is written
-STUDY_STEPS = 10_000  # the side studies (other rates, two weights) train at most this long
+STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most this long
 SIZE, WIDE, DPI = (6.4, 4.8), (9.6, 4.8), 100  # static pictures: 640x480 (960x480) pixels
 GIF_SIZE, GIF_DPI = (6.4, 4.8), 80  # the animation: 512x384 pixels
 
@@ -242,16 +243,29 @@ def note(text):
     print(text, file=sys.stderr)
 
 
+def write_quietly(write, path, *args):
+    """A worker process's task: `write(path, *args)`, leaving Ctrl-C to the main process,
+    which stops the worker and removes what it wrote."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    write(path, *args)
+
+
 class Pictures:
     """The run's pictures: drawn section by section, written together once the run succeeds.
 
     Every file is written under a temporary name beside its final one, and `write_all`
     renames them into place at the very end. Whatever is still temporary when the program
     exits (a failure, Ctrl-C) is removed, so the folder keeps its earlier pictures intact.
+    The animation can be written by a second process while this one goes on with the lesson
+    (the machine has more than one core); `write_all` waits for it.
     """
 
-    def __init__(self, folder):
-        self.folder, self.figures, self.temporaries = folder, {}, {}
+    def __init__(self, folder, start_method=None):
+        self.folder, self.figures, self.temporaries, self.workers = folder, {}, {}, {}
+        # "fork" starts a worker at once, sharing what is already imported; where there is
+        # no fork (Windows), a fresh interpreter imports this file (and runs none of the lesson).
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        self.processes = multiprocessing.get_context(start_method or ("fork" if forks else None))
         atexit.register(self.discard)
 
     def add(self, name, fig):
@@ -265,22 +279,36 @@ class Pictures:
         self.temporaries[name] = path
         return path
 
-    def write_all(self):
-        """Write the figures as PNG, then rename every file into place; return the names.
+    def write_in_background(self, name, write, *args):
+        """Start `write(temporary path, *args)` in a worker process and return at once."""
+        worker = self.processes.Process(target=write_quietly,
+                                        args=(write, self.temporary(name), *args))
+        worker.start()
+        self.workers[name] = worker
 
-        Each PNG carries its titles as metadata, so a program can read what it says.
-        """
+    def write_all(self):
+        """Write the figures as PNG, wait for the workers, then rename every file into place;
+        return the names. Each PNG carries its titles as metadata, for programs to read."""
         for name, fig in self.figures.items():
             titles = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
             fig.savefig(self.temporary(name), format="png", dpi=DPI,
                         metadata={"Title": " | ".join(title for title in titles if title)})
+        for name, worker in self.workers.items():
+            worker.join()
+            if worker.exitcode != 0:
+                raise OSError(f"the process writing {name} failed (status {worker.exitcode})")
+        self.workers = {}
         for name, path in self.temporaries.items():
             os.replace(path, os.path.join(self.folder, name))
         names, self.temporaries = list(self.temporaries), {}
         return names
 
     def discard(self):
-        """Remove the temporary files not renamed into place."""
+        """Stop the workers, and remove the temporary files not renamed into place."""
+        for worker in self.workers.values():
+            worker.terminate()
+            worker.join()
+        self.workers = {}
         for path in self.temporaries.values():
             if os.path.exists(path):
                 os.remove(path)
@@ -387,9 +415,9 @@ if __name__ == "__main__":
 # between what the neuron says at that x and what was measured.
 
 # %%
-def predict(a, x, b=0.0):
-    """The neuron's output for inputs x: a·x (plus an offset b, from the last section on)."""
-    return a * x + b
+def predict(a, x, b=None):
+    """The neuron's output for inputs x: a·x (plus an offset b, in the two-weights section)."""
+    return a * x if b is None else a * x + b
 
 
 def random_start(seed):
@@ -488,7 +516,7 @@ def loss_curve(x, z, a_values):
     return loss(predict(np.asarray(a_values)[:, None], x), z)
 
 
-def gradient(a, x, z, b=0.0):
+def gradient(a, x, z, b=None):
     """The derivative of the loss with respect to a, at a (and at the offset b)."""
     return 2 * np.sum((predict(a, x, b) - z) * x) / len(z)
 
@@ -746,166 +774,6 @@ if __name__ == "__main__":
     advise(settings, points.x, points.z, run.start_a, run.history.weights[-1])
 
 # %% [markdown]
-# ## The learning curve, predicted
-#
-# The loss cannot reach 0: no line through the origin passes through every noisy point.
-# Its floor is loss(a*), 3.463 for the post's points, and a plain curve of the loss bends
-# and flattens only because it approaches that floor. What is left above the floor, the
-# *excess loss* `loss(a) − loss(a*)`, equals `(Σx²/N)·(a − a*)²`; since every step
-# multiplies `a − a*` by c, every step multiplies the excess loss by c². On a log scale
-# that is a straight line, so the picture draws the run's excess loss over the line
-# predicted from c alone, and the two agree.
-
-# %%
-ROUNDING = 1e-12  # an excess loss below this share of loss(a*) is rounding noise
-
-
-def thinned(count, most=2000):
-    """At most `most` indices from 0 to count − 1, evenly spread, first and last included:
-    a curve with more points than the picture has pixels is drawn from these."""
-    return np.unique(np.linspace(0, count - 1, min(count, most)).round().astype(int))
-
-
-def step_axis(ax, last):
-    """An x axis of whole steps from 0 to `last`: 0, 20, 40, never 2.5."""
-    ax.set_xlim(0, last)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-
-
-def loss_axis(ax, values, label):
-    """A y axis for losses: a log scale labelled 0.01, 1, 100, 100000 where they span a
-    factor of 10 or more (so steady shrinking reads as a straight line), else a plain one."""
-    values = np.asarray(values)[np.isfinite(values) & (np.asarray(values) > 0)]
-    if values.size and values.max() >= 10 * values.min():
-        ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.6g}"))
-        ax.yaxis.set_minor_formatter(NullFormatter())
-        label += " (log scale)"
-    else:
-        ax.yaxis.get_major_formatter().set_useOffset(False)  # plain numbers, no "1e-9+…"
-    ax.set_ylabel(label)
-
-
-def curve_title(kind, c, closed, steps):
-    """The learning curve's title, saying what this run did."""
-    return {
-        "diverging": f"Diverging: a swings further each step; excess loss ×{digits(c * c)} a step",
-        "bouncing": "Bouncing: a swings between two values; the excess loss stays",
-        "barely moving": f"Barely moving: {100 * closed:.2g}% of the way to a* in "
-                         f"{n_steps(steps)}",
-        "overshooting but converging": f"Overshooting but converging: excess loss "
-                                       f"×{digits(c * c)} a step",
-        "converging": f"Converging: every step multiplies the excess loss by c² = {digits(c * c)}",
-    }[kind]
-
-
-def plot_learning_curve(start_loss, history, min_loss, c, title):
-    """The run's excess loss per step on a log scale, and the straight line c predicts."""
-    excess = np.r_[start_loss, history.losses] - min_loss
-    visible = excess > ROUNDING * min_loss
-    last = int(np.flatnonzero(visible)[-1]) if visible.any() else 0
-    shown = thinned(last + 1)
-    with np.errstate(under="ignore"):
-        predicted = excess[0] * c ** (2.0 * shown)
-    fig = new_picture()
-    ax = fig.subplots()
-    ax.plot(shown, np.where(visible[shown], excess[shown], np.nan), linewidth=4, alpha=0.6,
-            label="this run: loss − loss(a*)")
-    ax.plot(shown, predicted, "k--", label=f"predicted: (loss₀ − loss(a*))·c^(2·step), "
-                                            f"c = {digits(c)}")
-    if last < len(excess) - 1:
-        ax.plot([], [], " ", label=f"after step {last:,}: a = a* to rounding, up to step "
-                                   f"{len(excess) - 1:,}")
-    loss_axis(ax, np.r_[excess[shown][visible[shown]], predicted],
-              "excess loss: loss − loss(a*)")
-    step_axis(ax, max(int(shown[-1]), 1))
-    ax.set_xlabel("step")
-    ax.set_title(title, fontsize="medium")
-    fig.legend(loc="outside lower center", fontsize="small")
-    return fig
-
-
-if __name__ == "__main__":
-    run.c = contraction(settings.lr, points.x)
-    run.kind = run_kind(settings.lr, points.x, run.start_a, run.history.weights[-1],
-                        run.a_star)
-    run.closed = 1 - abs(run.history.weights[-1] - run.a_star) / abs(run.start_a - run.a_star)
-    pictures.add("learning_curve.png", plot_learning_curve(
-        run.start_loss, run.history, run.min_loss, run.c,
-        curve_title(run.kind, run.c, run.closed, settings.steps)))
-
-# %% [markdown]
-# ## Learning rates side by side
-#
-# The same start trained with several rates: this run's, ten times smaller and larger
-# (where that is below the threshold), one that overshoots and still converges (0.75 of
-# N/Σx²), and one just above the threshold (1.05 of it), which diverges; a red cross marks
-# where its loss blew up. Runs longer than 10,000 steps are compared over their first
-# 10,000.
-
-# %%
-def rates_to_compare(lr, bound):
-    """This run's rate, /10 and ×10 (if below the bound), 0.75 and 1.05 of the bound."""
-    rates = {lr, lr / 10, 0.75 * bound, 1.05 * bound}
-    if lr * 10 < bound:
-        rates.add(lr * 10)
-    return sorted(rates)
-
-
-def compare_rates(x, z, start_a, history, lr, steps):
-    """The runs to compare, {rate: History}, each `steps` long; this run's is reused."""
-    runs = {rate: train(start_a, x, z, rate, steps)
-            for rate in rates_to_compare(lr, stability_bound(x)) if rate != lr}
-    runs[lr] = history.first(steps)
-    return runs
-
-
-def settled_at(curve):
-    """The step after which a loss curve no longer visibly changes: the rest of its course
-    stays within a thousandth of its whole rise or fall from its last value."""
-    moving = np.abs(curve - curve[-1]) > 1e-3 * np.abs(curve[0] - curve[-1])
-    return int(np.flatnonzero(moving)[-1]) + 1 if moving.any() else 1
-
-
-def plot_learning_rates(x, z, start_a, runs, lr, min_loss):
-    """Loss per step for several rates (a dict rate -> History); blow-ups end in a red cross.
-
-    The step axis ends soon after the last curve settles, so long runs stay readable."""
-    bound, start_loss = stability_bound(x), loss(predict(start_a, x), z)
-    curves = {rate: np.r_[start_loss, history.losses] for rate, history in runs.items()}
-    longest = max(len(curve) for curve in curves.values()) - 1
-    end = min(longest, math.ceil(1.2 * max(settled_at(curve) for curve in curves.values())))
-    fig = new_picture()
-    ax = fig.subplots()
-    for order, (rate, curve) in enumerate(sorted(curves.items())):
-        shown = thinned(min(len(curve), end + 1))
-        kind = run_kind(rate, x, start_a, runs[rate].weights[-1], best_a(x, z))
-        ax.plot(shown, curve[shown], linestyle=["-", "--", "-.", ":", "-"][order % 5],
-                linewidth=3.5 - 0.5 * order, label=f"lr = {rate:.3g}"
-                + (" (this run)" if rate == lr else "") + f": {kind}")
-        if blew_up(curve[-1], start_loss):
-            ax.plot(len(curve) - 1, curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
-                    "x", color="red", markersize=12, markeredgewidth=3)
-    ax.axhline(min_loss, color="gray", linestyle=":", label="lowest possible loss, loss(a*)")
-    loss_axis(ax, np.concatenate([*curves.values(), [min_loss]]), "loss")
-    step_axis(ax, max(end, 1))
-    ax.set_xlabel("step" + (f" (no curve changes visibly after this; the runs go on to step "
-                            f"{longest:,})" if end < longest else ""))
-    ax.set_title(f"Learning rates: below N/Σx² = {bound:.3g} the loss falls, above it grows",
-                 fontsize="medium")
-    fig.legend(loc="outside lower center", ncols=2, fontsize="x-small")
-    return fig
-
-
-if __name__ == "__main__":
-    run.study_steps = min(settings.steps, STUDY_STEPS)
-    run.rates = compare_rates(*points[:2], run.start_a, run.history, settings.lr,
-                              run.study_steps)
-    pictures.add("learning_rates.png", plot_learning_rates(
-        *points[:2], run.start_a, run.rates, settings.lr, run.min_loss))
-
-# %% [markdown]
 # ## The training, animated
 #
 # Left: the points, the neuron's current line and its errors (the red segments, whose
@@ -1126,11 +994,174 @@ def show_gif_in_notebook(path):
 
 
 if __name__ == "__main__" and not settings.no_gif:
-    gif = pictures.temporary("training.gif")
-    save_training_gif(gif, *points, nice_limits(0.0, 2 * run.a_star, run.start_a,
-                                                *run.history.weights),
-                      run.history, settings.lr, settings.frames)
-    show_gif_in_notebook(gif)
+    run.animation = (*points, nice_limits(0.0, 2 * run.a_star, run.start_a,
+                                          *run.history.weights),
+                     run.history, settings.lr, settings.frames)
+    if in_notebook():  # drawn here, to be shown here
+        save_training_gif(pictures.temporary("training.gif"), *run.animation)
+        show_gif_in_notebook(pictures.temporary("training.gif"))
+    else:  # drawn by a second process, while this one goes on with the lesson
+        pictures.write_in_background("training.gif", save_training_gif, *run.animation)
+
+# %% [markdown]
+# ## The learning curve, predicted
+#
+# The loss cannot reach 0: no line through the origin passes through every noisy point.
+# Its floor is loss(a*), 3.463 for the post's points, and a plain curve of the loss bends
+# and flattens only because it approaches that floor. What is left above the floor, the
+# *excess loss* `loss(a) − loss(a*)`, equals `(Σx²/N)·(a − a*)²`; since every step
+# multiplies `a − a*` by c, every step multiplies the excess loss by c². On a log scale
+# that is a straight line, so the picture draws the run's excess loss over the line
+# predicted from c alone, and the two agree.
+
+# %%
+ROUNDING = 1e-12  # an excess loss below this share of loss(a*) is rounding noise
+
+
+def thinned(count, most=2000):
+    """At most `most` indices from 0 to count − 1, evenly spread, first and last included:
+    a curve with more points than the picture has pixels is drawn from these."""
+    return np.unique(np.linspace(0, count - 1, min(count, most)).round().astype(int))
+
+
+def step_axis(ax, last):
+    """An x axis of whole steps from 0 to `last`: 0, 20, 40, never 2.5."""
+    ax.set_xlim(0, last)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+
+
+def loss_axis(ax, values, label):
+    """A y axis for losses: a log scale labelled 0.01, 1, 100, 100000 where they span a
+    factor of 10 or more (so steady shrinking reads as a straight line), else a plain one."""
+    values = np.asarray(values)[np.isfinite(values) & (np.asarray(values) > 0)]
+    if values.size and values.max() >= 10 * values.min():
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.6g}"))
+        ax.yaxis.set_minor_locator(NullLocator())  # no unlabelled ticks: faster to draw
+        label += " (log scale)"
+    else:
+        ax.yaxis.get_major_formatter().set_useOffset(False)  # plain numbers, no "1e-9+…"
+    ax.set_ylabel(label)
+
+
+def curve_title(kind, c, closed, steps):
+    """The learning curve's title, saying what this run did."""
+    return {
+        "diverging": f"Diverging: a swings further each step; excess loss ×{digits(c * c)} a step",
+        "bouncing": "Bouncing: a swings between two values; the excess loss stays",
+        "barely moving": f"Barely moving: {100 * closed:.2g}% of the way to a* in "
+                         f"{n_steps(steps)}",
+        "overshooting but converging": f"Overshooting but converging: excess loss "
+                                       f"×{digits(c * c)} a step",
+        "converging": f"Converging: every step multiplies the excess loss by c² = {digits(c * c)}",
+    }[kind]
+
+
+def plot_learning_curve(start_loss, history, min_loss, c, title):
+    """The run's excess loss per step on a log scale, and the straight line c predicts."""
+    excess = np.r_[start_loss, history.losses] - min_loss
+    visible = excess > ROUNDING * min_loss
+    last = int(np.flatnonzero(visible)[-1]) if visible.any() else 0
+    shown = thinned(last + 1)
+    with np.errstate(under="ignore"):
+        predicted = excess[0] * c ** (2.0 * shown)
+    fig = new_picture()
+    ax = fig.subplots()
+    ax.plot(shown, np.where(visible[shown], excess[shown], np.nan), linewidth=4, alpha=0.6,
+            label="this run: loss − loss(a*)")
+    ax.plot(shown, predicted, "k--", label=f"predicted: (loss₀ − loss(a*))·c^(2·step), "
+                                            f"c = {digits(c)}")
+    if last < len(excess) - 1:
+        ax.plot([], [], " ", label=f"after step {last:,}: a = a* to rounding, up to step "
+                                   f"{len(excess) - 1:,}")
+    loss_axis(ax, np.r_[excess[shown][visible[shown]], predicted],
+              "excess loss: loss − loss(a*)")
+    step_axis(ax, max(int(shown[-1]), 1))
+    ax.set_xlabel("step")
+    ax.set_title(title, fontsize="medium")
+    fig.legend(loc="outside lower center", fontsize="small")
+    return fig
+
+
+if __name__ == "__main__":
+    run.c = contraction(settings.lr, points.x)
+    run.kind = run_kind(settings.lr, points.x, run.start_a, run.history.weights[-1],
+                        run.a_star)
+    run.closed = 1 - abs(run.history.weights[-1] - run.a_star) / abs(run.start_a - run.a_star)
+    pictures.add("learning_curve.png", plot_learning_curve(
+        run.start_loss, run.history, run.min_loss, run.c,
+        curve_title(run.kind, run.c, run.closed, settings.steps)))
+
+# %% [markdown]
+# ## Learning rates side by side
+#
+# The same start trained with several rates: this run's, ten times smaller and larger
+# (where that is below the threshold), one that overshoots and still converges (0.75 of
+# N/Σx²), and one just above the threshold (1.05 of it), which diverges; a red cross marks
+# where its loss blew up. Runs longer than 5,000 steps are compared over their first
+# 5,000.
+
+# %%
+def rates_to_compare(lr, bound):
+    """This run's rate, /10 and ×10 (if below the bound), 0.75 and 1.05 of the bound."""
+    rates = {lr, lr / 10, 0.75 * bound, 1.05 * bound}
+    if lr * 10 < bound:
+        rates.add(lr * 10)
+    return sorted(rates)
+
+
+def compare_rates(x, z, start_a, history, lr, steps):
+    """The runs to compare, {rate: History}, each `steps` long; this run's is reused."""
+    runs = {rate: train(start_a, x, z, rate, steps)
+            for rate in rates_to_compare(lr, stability_bound(x)) if rate != lr}
+    runs[lr] = history.first(steps)
+    return runs
+
+
+def settled_at(curve):
+    """The step after which a loss curve no longer visibly changes: the rest of its course
+    stays within a thousandth of its whole rise or fall from its last value."""
+    moving = np.abs(curve - curve[-1]) > 1e-3 * np.abs(curve[0] - curve[-1])
+    return int(np.flatnonzero(moving)[-1]) + 1 if moving.any() else 1
+
+
+def plot_learning_rates(x, z, start_a, runs, lr, min_loss):
+    """Loss per step for several rates (a dict rate -> History); blow-ups end in a red cross.
+
+    The step axis ends soon after the last curve settles, so long runs stay readable."""
+    bound, start_loss = stability_bound(x), loss(predict(start_a, x), z)
+    curves = {rate: np.r_[start_loss, history.losses] for rate, history in runs.items()}
+    longest = max(len(curve) for curve in curves.values()) - 1
+    end = min(longest, math.ceil(1.2 * max(settled_at(curve) for curve in curves.values())))
+    fig = new_picture()
+    ax = fig.subplots()
+    for order, (rate, curve) in enumerate(sorted(curves.items())):
+        shown = thinned(min(len(curve), end + 1))
+        kind = run_kind(rate, x, start_a, runs[rate].weights[-1], best_a(x, z))
+        ax.plot(shown, curve[shown], linestyle=["-", "--", "-.", ":", "-"][order % 5],
+                linewidth=3.5 - 0.5 * order, label=f"lr = {rate:.3g}"
+                + (" (this run)" if rate == lr else "") + f": {kind}")
+        if blew_up(curve[-1], start_loss):
+            ax.plot(len(curve) - 1, curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
+                    "x", color="red", markersize=12, markeredgewidth=3)
+    ax.axhline(min_loss, color="gray", linestyle=":", label="lowest possible loss, loss(a*)")
+    loss_axis(ax, np.concatenate([*curves.values(), [min_loss]]), "loss")
+    step_axis(ax, max(end, 1))
+    ax.set_xlabel("step" + (f" (no curve changes visibly after this; the runs go on to step "
+                            f"{longest:,})" if end < longest else ""))
+    ax.set_title(f"Learning rates: below N/Σx² = {bound:.3g} the loss falls, above it grows",
+                 fontsize="medium")
+    fig.legend(loc="outside lower center", ncols=2, fontsize="x-small")
+    return fig
+
+
+if __name__ == "__main__":
+    run.study_steps = min(settings.steps, STUDY_STEPS)
+    run.rates = compare_rates(*points[:2], run.start_a, run.history, settings.lr,
+                              run.study_steps)
+    pictures.add("learning_rates.png", plot_learning_rates(
+        *points[:2], run.start_a, run.rates, settings.lr, run.min_loss))
 
 # %% [markdown]
 # ## Two weights: a line with an offset
@@ -1272,7 +1303,10 @@ elif __name__ == "__main__":
 
 # %%
 if __name__ == "__main__":
-    note(f"saved in {settings.out}/: {', '.join(pictures.write_all())}")
+    try:
+        note(f"saved in {settings.out}/: {', '.join(pictures.write_all())}")
+    except OSError as error:
+        fail(f"could not write the pictures into {settings.out}/: {error}", 1)
     run.window_problem = settings.show and not in_notebook() and window_problem()
     if run.window_problem:
         note(f"warning: --show: {run.window_problem}; the pictures are only saved.")

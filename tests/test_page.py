@@ -22,8 +22,8 @@ SIZES = [(640, 480)] * 5 + [(512, 384), (960, 480)]  # the PNGs, the GIF, two we
 HEADINGS = ["The knobs", "Plumbing: options, output and files (skip this on a first read)",
             "The measurements", "The neuron and a random start", "How wrong is it? The loss",
             "The loss for every a: a bowl, and its slope", "Gradient descent",
-            "The learning curve, predicted", "Learning rates side by side",
-            "The training, animated", "Two weights: a line with an offset",
+            "The training, animated", "The learning curve, predicted",
+            "Learning rates side by side", "Two weights: a line with an offset",
             "Writing the pictures", "Explore it live", "Try it yourself"]
 
 
