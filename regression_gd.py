@@ -871,6 +871,13 @@ def show_state(scene, x, z, a, lr):
     return scene
 
 
+def show_step(scene, x, z, weights, number, lr):
+    """Show the state after step `number` of a run (weights: one per step)."""
+    show_state(scene, x, z, weights[number - 1], lr)
+    scene.numbers["step"].set_text(f"{number:,} of {len(weights):,}")
+    return scene
+
+
 GIF_READOUT = ((0.975, (("step", 0.12), ("a =", 0.50), ("loss =", 0.82))),
                (0.925, (("gradient =", 0.26), ("next step −lr·gradient =", 0.82))))
 
@@ -962,8 +969,7 @@ def save_training_gif(path, x, z, names, a_limits, history, lr, frames):
 
     def draw(number):
         fig.canvas.restore_region(background)
-        show_state(scene, x, z, weights[number - 1], lr)
-        scene.numbers["step"].set_text(f"{number:,} of {len(weights):,}")
+        show_step(scene, x, z, weights, number, lr)
         for artist in scene.artists():
             fig.draw_artist(artist)
 

@@ -1,17 +1,20 @@
-"""Benchmark: the default run against the same pictures made the straightforward way.
+"""Benchmark: where the lesson's time goes, measured side by side in one run.
 
-    python tests/benchmark.py [--repeats 3]
+    python tests/benchmark.py [--repeats 5] [--long-repeats 2] [--events 200]
 
-"Straightforward" is how the post saves its animation: matplotlib's FuncAnimation with a
-layout engine that reruns at every frame, saved with writer="pillow", which redraws the
-whole figure for each frame and lets Pillow pick a new palette for each one. Here it runs
-the same script with only the GIF step swapped for that, so every other picture and all the
-start-up cost are shared by both sides.
+1. The default run against its straightforward twin and against the bare import floor.
+   "Straightforward" is how the post saves its animation: matplotlib's FuncAnimation with
+   a layout engine that reruns at every frame, saved with writer="pillow", which redraws
+   the whole figure for each frame and lets Pillow pick a new palette for each one. The
+   twin is the same script with only that step swapped, so every other picture and all
+   the start-up cost are shared by both. The floor is `import numpy, matplotlib.pyplot,
+   PIL.Image` alone. Each side runs as a fresh process, alternating, so that drifts in the
+   machine's load hit all sides. Then the two GIFs are compared frame by frame.
+2. A million steps: the training loop alone (timed inside its process) against the whole
+   run with --steps 1000000.
+3. The explorer: how long one control event takes to redraw, on the Agg canvas.
 
-Each side runs as a fresh process, alternating, several times; the script prints each
-median, the peak memory (max resident set size) and the ratio. It then checks that the two
-GIFs show the same frames. It is not a test: pytest does not collect it, and a slow machine
-cannot fail CI with it.
+It is not a test: pytest does not collect it, and a slow machine cannot fail CI with it.
 """
 
 import argparse
@@ -27,50 +30,61 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPT = os.path.join(HERE, os.pardir, "regression_gd.py")
+ROOT = os.path.dirname(HERE)
+SCRIPT = os.path.join(ROOT, "regression_gd.py")
 TOLERANCE = 2.0  # largest allowed mean absolute difference per frame, in 0..255 levels
+SWAP = 'if __name__ == "__main__" and not settings.no_gif:'  # where the twin swaps the GIF
 
 
-def straightforward_gif(path, x, z, a_limits, weights, frames):
-    """The post's way: FuncAnimation, the layout redone at every frame, writer='pillow'.
-
-    The figure is the script's own, whose "tight" layout engine reruns at every draw.
-    """
+def straightforward_gif(path, x, z, names, a_limits, history, lr, frames):
+    """The post's way: FuncAnimation, the layout redone at every frame, writer='pillow'."""
     from matplotlib.animation import FuncAnimation
 
     import regression_gd as rg
 
-    fig, moving = rg.training_figure(x, z, a_limits)
-    chosen = rg.frame_steps(len(weights), frames)
+    fig, scene = rg.training_figure(x, z, names, a_limits, history.weights)
+    chosen = rg.frame_steps(history.weights, rg.best_a(x, z), frames)
 
-    def update(step_number):
-        return rg.show_step(moving, x, z, a_limits, weights[step_number - 1], step_number,
-                            len(weights))
+    def update(number):
+        return rg.show_step(scene, x, z, history.weights, number, lr).artists()
 
-    animation = FuncAnimation(fig, update, frames=chosen, interval=200)
-    animation.save(path, writer="pillow", dpi=80)
+    FuncAnimation(fig, update, frames=chosen, interval=200).save(path, writer="pillow",
+                                                                   dpi=fig.dpi)
 
 
 def run_straightforward(argv):
-    """Run regression_gd.main with its GIF step replaced by the straightforward one."""
-    sys.path.insert(0, os.path.dirname(SCRIPT))
-    import regression_gd as rg
-
-    rg.save_training_gif = straightforward_gif
-    return rg.main(argv)
+    """Run regression_gd.py as a script, with its GIF step swapped for the straightforward one."""
+    sys.path.insert(0, ROOT)
+    with open(SCRIPT) as file:
+        source = file.read()
+    if source.count(SWAP) != 1:
+        sys.exit("benchmark: cannot find where the lesson writes its GIF")
+    source = source.replace(SWAP, "save_training_gif = straightforward_gif\n" + SWAP)
+    sys.argv = [SCRIPT, *argv]
+    exec(compile(source, SCRIPT, "exec"),
+         {"__name__": "__main__", "__file__": SCRIPT, "straightforward_gif": straightforward_gif})
 
 
 def timed(command):
-    """Run a command; return its wall time in seconds and its peak memory in MiB."""
+    """Run a command; return its wall time in seconds and its stdout."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    stdout, stderr = process.communicate()
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
-    process.stderr.close()
-    return elapsed, usage.ru_maxrss / 1024
+        sys.exit(f"{' '.join(command)} failed:\n{stderr}")
+    return elapsed, stdout
+
+
+def peak_mib(command):
+    """Peak resident memory of a command's largest process (a worker it waited for counts
+    too), in MiB, from one more run of it."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(command)} failed")
+    return usage.ru_maxrss / 1024
 
 
 def frames_of(path):
@@ -80,40 +94,31 @@ def frames_of(path):
                 ImageSequence.Iterator(gif)]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each side (default 3)")
-    args = parser.parse_args()
+def row(name, seconds, mib=None):
+    runs = " ".join(f"{t:.2f}" for t in seconds)
+    spread = f"{min(seconds):.2f}-{max(seconds):.2f}"
+    memory = f"{mib:10.0f}" if mib is not None else f"{'':10}"
+    print(f"{name:26}{statistics.median(seconds):9.2f}{spread:>13}{memory}   {runs}")
 
-    work = tempfile.mkdtemp(prefix="benchmark-")
+
+def default_runs(work, repeats):
+    """Section 1: the floor, the default run and its twin, alternating; then the frames."""
     sides = {
+        "import floor": [sys.executable, "-c", "import numpy, matplotlib.pyplot, PIL.Image"],
         "fast (default run)": [sys.executable, SCRIPT, "--out", os.path.join(work, "fast")],
-        "fast, --steps 10000": [sys.executable, SCRIPT, "--steps", "10000",
-                                "--out", os.path.join(work, "long")],
-        "straightforward": [sys.executable, __file__, "--straightforward",
-                            "--out", os.path.join(work, "slow")],
+        "straightforward twin": [sys.executable, __file__, "--straightforward",
+                                 "--out", os.path.join(work, "slow")],
     }
     times = {name: [] for name in sides}
-    memory = {name: [] for name in sides}
-    for _ in range(args.repeats):
-        for name, command in sides.items():  # alternate, so drifts in load hit all sides
-            seconds, mib = timed(command)
-            times[name].append(seconds)
-            memory[name].append(mib)
-
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
-          f"{platform.release()}, Python {platform.python_version()}")
-    print(f"{'':22}{'median s':>10}{'runs s':>24}{'peak MiB':>10}")
-    for name in sides:
-        runs = " ".join(f"{t:.2f}" for t in times[name])
-        print(f"{name:22}{statistics.median(times[name]):10.2f}{runs:>24}"
-              f"{max(memory[name]):10.0f}")
-    fast = statistics.median(times["fast (default run)"])
-    print(f"speed-up, straightforward / fast:      "
-          f"{statistics.median(times['straightforward']) / fast:.1f}x")
-    print(f"cost of 10000 steps / 100 steps:       "
-          f"{statistics.median(times['fast, --steps 10000']) / fast:.2f}x")
-
+    for _ in range(repeats):
+        for name, command in sides.items():
+            times[name].append(timed(command)[0])
+    print(f"{'':26}{'median s':>9}{'spread s':>13}{'peak MiB':>10}   runs s")
+    for name, command in sides.items():
+        row(name, times[name], peak_mib(command))
+    floor, fast, slow = (statistics.median(times[name]) for name in sides)
+    print(f"default run / import floor:          {fast / floor:.2f}x")
+    print(f"straightforward twin / default run:  {slow / fast:.1f}x")
     fast_frames = frames_of(os.path.join(work, "fast", "training.gif"))
     slow_frames = frames_of(os.path.join(work, "slow", "training.gif"))
     if len(fast_frames) != len(slow_frames):
@@ -123,10 +128,79 @@ def main():
     print(f"frames compared: {len(differences)}, mean |difference| per frame: worst "
           f"{max(differences):.3f}, average {np.mean(differences):.3f} (of 255; tolerance "
           f"{TOLERANCE}): {verdict}")
-    return 0 if verdict == "same pictures" else 1
+    return verdict == "same pictures"
+
+
+LOOP = ("import sys, time; sys.path.insert(0, {root!r}); import regression_gd as rg; "
+        "start = time.perf_counter(); "
+        "rg.train(rg.random_start(45), rg.POST_X, rg.POST_Z, 1e-3, 1_000_000); "
+        "print(time.perf_counter() - start)")
+
+
+def long_runs(work, repeats):
+    """Section 2: a million steps, the loop alone against the whole run."""
+    loop_command = [sys.executable, "-c", LOOP.format(root=ROOT)]
+    whole_command = [sys.executable, SCRIPT, "--steps", "1000000", "--out",
+                     os.path.join(work, "long")]
+    loops, wholes = [], []
+    for _ in range(repeats):
+        loops.append(float(timed(loop_command)[1]))
+        wholes.append(timed(whole_command)[0])
+    print(f"\n{'a million steps':26}{'median s':>9}{'spread s':>13}{'peak MiB':>10}   runs s")
+    row("training loop alone", loops)
+    row("whole run --steps 1000000", wholes, peak_mib(whole_command))
+    extra = statistics.median(wholes) - statistics.median(loops)
+    print(f"whole run minus the loop:            {extra:.2f} s")
+
+
+def explorer_latency(events):
+    """Section 3: one redraw per control event, timed on the Agg canvas."""
+    import matplotlib
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+    sys.path.insert(0, ROOT)
+    import regression_gd as rg
+
+    fig = plt.figure(figsize=rg.EXPLORER_SIZE, dpi=rg.DPI)
+    explorer = rg.Explorer(fig, rg.POST_X, rg.POST_Z, None, rg.random_start(45), 1e-3, 100)
+    fig.canvas.draw()
+    controls = {
+        "a slider": (explorer.a_slider, np.linspace(0.1, 3.9, events)),
+        "step slider": (explorer.step_slider, np.arange(events) % 101),
+        "learning-rate slider": (explorer.lr_slider,
+                                 np.linspace(explorer.lr_slider.valmin,
+                                             explorer.lr_slider.valmax, events)),
+    }
+    print(f"\n{'explorer, one event':26}{'median ms':>10}{'95th pct ms':>13}")
+    for name, (slider, values) in controls.items():
+        took = []
+        for value in values:
+            start = time.perf_counter()
+            slider.set_val(value)
+            took.append(1000 * (time.perf_counter() - start))
+        print(f"{name:26}{np.median(took):10.1f}{np.percentile(took, 95):13.1f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each side (default 5)")
+    parser.add_argument("--long-repeats", type=int, default=2,
+                        help="runs of a million steps (default 2; 0 skips them)")
+    parser.add_argument("--events", type=int, default=200,
+                        help="events per explorer control (default 200)")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
+          f"{platform.release()}, Python {platform.python_version()}")
+    work = tempfile.mkdtemp(prefix="benchmark-")
+    same = default_runs(work, args.repeats)
+    if args.long_repeats:
+        long_runs(work, args.long_repeats)
+    explorer_latency(args.events)
+    return 0 if same else 1
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--straightforward":
-        sys.exit(run_straightforward(sys.argv[2:]))
+        run_straightforward(sys.argv[2:])
+        sys.exit(0)
     sys.exit(main())
