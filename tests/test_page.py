@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM),
     reason="needs Chromium: apt-get install -y chromium (and pip install playwright); "
            ".ci/run installs both")
-SIZES = [(640, 480)] * 5 + [(512, 384), (960, 480)]  # the PNGs, the GIF, two weights
+SIZES = [(640, 480)] * 3 + [(512, 384)] + [(640, 480)] * 2 + [(960, 480)]  # in story order
 HEADINGS = ["The knobs", "Plumbing: options, output and files (skip this on a first read)",
             "The measurements", "The neuron and a random start", "How wrong is it? The loss",
             "The loss for every a: a bowl, and its slope", "Gradient descent",
@@ -65,7 +65,7 @@ def test_offline_no_errors_and_every_picture_decoded(built, browser):
     sizes = tab.evaluate("Array.from(document.images).map(i => [i.naturalWidth, "
                          "i.naturalHeight, i.complete])")
     assert [tuple(size[:2]) for size in sizes] == SIZES and all(size[2] for size in sizes)
-    gif = tab.evaluate("Array.from(document.images).map(i => i.src)")[5]
+    gif = tab.evaluate("Array.from(document.images).map(i => i.src)")[3]
     assert gif.startswith("data:image/gif;base64,")
     with Image.open(io.BytesIO(base64.b64decode(gif.split(",", 1)[1]))) as animation:
         assert animation.n_frames == 100
