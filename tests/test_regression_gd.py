@@ -140,15 +140,20 @@ def test_tangent_touches_the_curve_with_the_derivative_as_slope():
 def test_safe_rate_and_suggestions():
     assert rg.safe_rate(X) == pytest.approx(0.01)
     assert rg.safe_rate(X) < rg.stability_bound(X) / 2
-    assert rg.suggestions(X, Z, A0, rg.train(A0, X, Z, 1e-3, 100).weights[-1], 1e-3) == {}
-    slow = rg.suggestions(X, Z, A0, rg.train(A0, X, Z, 1e-6, 100).weights[-1], 1e-6)
-    assert slow["lr"] == pytest.approx(0.01)
+    done = rg.train(A0, X, Z, 1e-3, 100).weights[-1]
+    assert rg.suggestions(X, Z, A0, done, 1e-3, 100) == []
+    slow = rg.suggestions(X, Z, A0, rg.train(A0, X, Z, 1e-6, 100).weights[-1], 1e-6, 100)
+    assert slow[0] == {"lr": pytest.approx(0.01)} and slow[1] == {"steps": 65741}
     a_star = rg.best_a(X, Z)
-    for lr, steps in ((slow["lr"], 100), (1e-6, slow["steps"])):
+    for lr, steps in ((slow[0]["lr"], 100), (1e-6, slow[1]["steps"])):
         end = rg.train(A0, X, Z, lr, steps).weights[-1]
         assert abs(end - a_star) <= 0.01 * a_star  # the advice works
-    end = rg.train(A0, X, Z, 1e-6, slow["steps"] - 1).weights[-1]
+    end = rg.train(A0, X, Z, 1e-6, slow[1]["steps"] - 1).weights[-1]
     assert abs(end - a_star) > 0.01 * a_star  # and asks for no more steps than needed
+    short = rg.suggestions(X, Z, A0, rg.train(A0, X, Z, 1e-3, 1).weights[-1], 1e-3, 1)
+    assert short == [{"lr": pytest.approx(0.01), "steps": 4}, {"steps": 64}]
+    end = rg.train(A0, X, Z, short[0]["lr"], short[0]["steps"]).weights[-1]
+    assert abs(end - a_star) <= 0.01 * a_star
 
 
 # %% The learning curve predicts itself

@@ -30,12 +30,18 @@ def window(tmp_path):
     screen = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten",
                                "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = {**headless_env(), "DISPLAY": DISPLAY}
+    deadline = time.monotonic() + 30
+    while subprocess.run(["xdotool", "getdisplaygeometry"], env=env,
+                         capture_output=True).returncode != 0:
+        assert screen.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
+        time.sleep(0.1)
     lesson = subprocess.Popen([sys.executable, SCRIPT, "--explore", "--no-gif", "--out",
                                str(tmp_path / "figures")], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
         found = subprocess.run(["xdotool", "search", "--sync", "--name", "One neuron, live"],
                                env=env, capture_output=True, text=True, timeout=120)
+        assert found.stdout.split(), lesson.communicate(timeout=30)
         window_id = found.stdout.split()[0]
         time.sleep(2)  # Tk settles the window's size, and the figure is drawn in full
         shape = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window_id], env=env,
