@@ -521,6 +521,20 @@ def test_pictures_discards_what_it_did_not_write(tmp_path):
     assert (tmp_path / "training.gif").read_bytes() == b"old"
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_worker_process_writes_the_same_gif(method, tmp_path):
+    history = rg.train(A0, X, Z, 1e-3, 20)
+    arguments = (X, Z, None, (0.0, 4.0), history, 1e-3, 20)
+    rg.save_training_gif(str(tmp_path / "here.gif"), *arguments)
+    folder = tmp_path / method
+    folder.mkdir()
+    pictures = rg.Pictures(str(folder), method)
+    pictures.write_in_background("training.gif", rg.save_training_gif, *arguments)
+    assert pictures.write_all() == ["training.gif"]
+    assert (folder / "training.gif").read_bytes() == (tmp_path / "here.gif").read_bytes()
+    assert os.listdir(folder) == ["training.gif"]
+
+
 # %% The command line
 
 def test_help_explains_every_option():
