@@ -100,7 +100,7 @@ EXPLORE = False  # open the live explorer at the end (a window; in Jupyter it ne
 # the folder's earlier pictures exactly as they were.
 
 # %%
-MAX_STEPS = 1_000_000  # a million steps take seconds; far beyond that a typo is likelier
+MAX_STEPS = 1_000_000  # a million steps take about 20 s; far beyond, a typo is likelier
 MAX_FRAMES = 300  # each GIF frame is held in memory (about 0.2 MB) until the file is written
 STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most this long
 SIZE, WIDE, DPI = (6.4, 4.8), (9.6, 4.8), 100  # static pictures: 640x480 (960x480) pixels
@@ -329,8 +329,8 @@ if __name__ == "__main__":
 #
 # With `--data FILE` the lesson uses your own points instead. Whether they pass near the
 # origin is judged by the best straight line *with* an offset, `z = a·x + b` (its formula,
-# the normal equations, comes back in the last section): if its offset `b` is small next
-# to the points' z values, a line through the origin can fit them.
+# the normal equations, comes back in the two-weights section): if its offset `b` is small
+# next to the points' z values, a line through the origin can fit them.
 
 # %%
 POST_X = np.array([0., 0.34482759, 0.68965517, 1.03448276, 1.37931034,
@@ -1238,7 +1238,7 @@ def plot_two_weights(x, z, path, title):
     levels = floor + np.geomspace(1e-4, 1, 16) * (surface.max() - floor)
     shown = path[thinned(len(path), 150)]
     heights = loss(predict(shown[:, :1], x, shown[:, 1:]), z)
-    fig = plt.figure(figsize=WIDE, dpi=DPI, layout="constrained")
+    fig = new_picture(WIDE)
     flat = fig.add_subplot(1, 2, 1)
     flat.contour(grid_a, grid_b, surface, levels=levels, cmap="viridis", linewidths=1)
     flat.plot(*shown.T, ".-", color="C3", markersize=3, label="descent path")
