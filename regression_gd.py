@@ -393,7 +393,7 @@ def plot_measurements(x, z, names):
     ax.plot(0, 0, "k+", markersize=14, markeredgewidth=2, label="the origin (0, 0)")
     ax.set(xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
     ax.set_title(f"The {len(x)} measurements: {data_shape(x, z)}", fontsize="medium")
-    ax.legend(loc="best")
+    fig.legend(loc="outside lower center", ncols=2, fontsize="small")
     return fig
 
 
@@ -448,7 +448,7 @@ def plot_random_start(x, z, a, names):
     ax.set(xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
     ax.set_title(f"Random start a = {a:.4g}: each red segment is one point's error",
                  fontsize="medium")
-    ax.legend(loc="best")
+    fig.legend(loc="outside lower center", ncols=3, fontsize="small")
     return fig
 
 
@@ -1190,7 +1190,8 @@ if __name__ == "__main__":
 # never larger with b free. Along the valley's floor, the shallow direction, the same rate
 # makes only tiny steps, so after the first steps into the valley the path crawls along it.
 # Where this run's rate is too large for two weights, this section trains at 0.9 of their
-# bound instead, and says so.
+# bound instead, and says so. In the post's 100 steps the path just reaches the valley;
+# run `--steps 5000` to watch it turn and crawl along the floor to (a*, b*).
 
 # %%
 def gradient_b(a, b, x, z):
@@ -1254,7 +1255,8 @@ def plot_two_weights(x, z, path, title):
     for axis in (solid.xaxis, solid.yaxis, solid.zaxis):
         axis.set_major_locator(MaxNLocator(4))  # few ticks: they crowd in 3-D
         axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.3g}"))
-    solid.set(xlabel="a", ylabel="b", title="the same loss as a surface")
+    solid.set(xlabel="a", ylabel="b")
+    solid.set_title("the same loss as a surface", fontsize="medium")
     solid.set_box_aspect(None, zoom=0.8)
     fig.suptitle(title, fontsize="medium")
     return fig

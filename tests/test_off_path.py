@@ -163,3 +163,13 @@ def test_a_header_names_the_axes(tmp_path):
     fig = rg.plot_measurements(*rg.load_measurements(path))
     assert fig.axes[0].get_xlabel() == "voltage (V)"
     assert fig.axes[0].get_ylabel() == "current (mA)"
+
+
+def test_every_x_the_same_skips_two_weights_with_a_note(tmp_path):
+    path = csv(tmp_path, "column.csv", [(2, 3.9), (2, 4.1), (2, 4.0)])
+    result = run("--data", path, "--no-gif", "--out", str(tmp_path / "figures"))
+    assert result.returncode == 0, result.stderr
+    assert "every x is the same, so a and b cannot be told apart" in result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+    assert sorted(os.listdir(tmp_path / "figures")) == sorted(set(PNGS) - {"two_weights.png"})
+    assert "every x is the same" in title_of(str(tmp_path / "figures" / "measurements.png"))
