@@ -1,6 +1,7 @@
 """The explorer in a real window: Xvfb for a screen, Tk for the window, xdotool for the mouse
 and keyboard, ImageMagick's import for screenshots. Skipped where they are missing."""
 
+import importlib.util
 import io
 import shutil
 import subprocess
@@ -15,10 +16,14 @@ from PIL import Image
 import regression_gd as rg
 
 TOOLS = ("Xvfb", "xdotool", "import")
-pytestmark = pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in TOOLS),
-    reason="needs a virtual screen: apt-get install -y xvfb xdotool imagemagick "
-           "(.ci/run installs them)")
+pytestmark = [
+    pytest.mark.skipif(not all(shutil.which(tool) for tool in TOOLS),
+                       reason="needs a virtual screen: apt-get install -y xvfb xdotool "
+                              "imagemagick (.ci/run installs them)"),
+    pytest.mark.skipif(importlib.util.find_spec("tkinter") is None,
+                       reason="needs Tk for this Python, for matplotlib's windows: "
+                              "apt-get install -y python3-tk"),
+]
 DISPLAY = ":97"
 FIT = (0.07, 0.42, 0.38, 0.44)  # the fit panel's rectangle in the explorer's figure
 A_SLIDER_Y = 0.235  # the a slider's middle, from the figure's bottom
@@ -39,10 +44,7 @@ def window(tmp_path):
                                str(tmp_path / "figures")], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
-        found = subprocess.run(["xdotool", "search", "--sync", "--name", "One neuron, live"],
-                               env=env, capture_output=True, text=True, timeout=120)
-        assert found.stdout.split(), lesson.communicate(timeout=30)
-        window_id = found.stdout.split()[0]
+        window_id = wait_for_window(lesson, env)
         time.sleep(2)  # Tk settles the window's size, and the figure is drawn in full
         shape = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window_id], env=env,
                                capture_output=True, text=True, check=True).stdout
@@ -55,6 +57,19 @@ def window(tmp_path):
         screen.kill()
         lesson.wait()
         screen.wait()
+
+
+def wait_for_window(lesson, env, seconds=120):
+    """The explorer window's id, once it is there; fails at once if the lesson stopped."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = subprocess.run(["xdotool", "search", "--name", "One neuron, live"], env=env,
+                               capture_output=True, text=True).stdout.split()
+        if found:
+            return found[0]
+        assert lesson.poll() is None, lesson.communicate()
+        assert time.monotonic() < deadline, "the explorer window never appeared"
+        time.sleep(0.2)
 
 
 def screenshot(env, path):
