@@ -667,9 +667,11 @@ def train(a, x, z, lr, steps):
 def progress_lines(history, every):
     """The log after the start: every `every`-th step, and the last one."""
     last = len(history.weights)
-    shown = [i for i in range(every, last + 1, every)] + ([last] if last % every else [])
-    return [f"i={i}: error={history.losses[i - 1]}, gradiente={history.grads[i - 1]}, "
-            f"a={history.weights[i - 1]}" for i in shown]
+    shown = list(range(every, last + 1, every)) + ([last] if last % every else [])
+    # As Python floats (printed with the same digits as numpy's), which format faster.
+    weights, losses, grads = (part[np.array(shown, dtype=int) - 1].tolist() for part in history)
+    return [f"i={i}: error={error}, gradiente={grad}, a={a}"
+            for i, error, grad, a in zip(shown, losses, grads, weights, strict=True)]
 
 
 def digits(value):
@@ -794,7 +796,7 @@ FRAME_MS, HOLD_LAST_MS = 200, 2000  # each frame's time on screen; the last fram
 def fit_limits(x, z, a_values):
     """z-axis limits that show every point and the neuron's line for every a of the run."""
     ends = np.array([x.min(), x.max()])
-    reach = np.r_[z, predict(min(a_values), ends), predict(max(a_values), ends)]
+    reach = np.r_[z, predict(np.min(a_values), ends), predict(np.max(a_values), ends)]
     pad = 0.05 * (np.ptp(reach) or 1.0)
     return reach.min() - pad, reach.max() + pad
 
@@ -1001,7 +1003,7 @@ def show_gif_in_notebook(path):
 
 if __name__ == "__main__" and not settings.no_gif:
     run.animation = (*points, nice_limits(0.0, 2 * run.a_star, run.start_a,
-                                          *run.history.weights),
+                                          run.history.weights.min(), run.history.weights.max()),
                      run.history, settings.lr, settings.frames)
     if in_notebook():  # drawn here, to be shown here
         save_training_gif(pictures.temporary("training.gif"), *run.animation)

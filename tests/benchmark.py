@@ -87,11 +87,18 @@ def peak_mib(command):
     return usage.ru_maxrss / 1024
 
 
-def frames_of(path):
-    """All frames of a GIF as RGB arrays."""
-    with Image.open(path) as gif:
-        return [np.asarray(frame.convert("RGB"), dtype=float) for frame in
-                ImageSequence.Iterator(gif)]
+def frame_differences(path_a, path_b):
+    """Mean absolute difference of each pair of frames of two GIFs, or None if their frame
+    counts differ. One frame of each at a time: this process stays small, because a
+    command it starts reports this process's size as its own peak if that is larger
+    (Linux counts the memory a new process starts from)."""
+    with Image.open(path_a) as first, Image.open(path_b) as second:
+        if first.n_frames != second.n_frames:
+            return None
+        return [np.abs(np.asarray(a.convert("RGB"), dtype=float)
+                       - np.asarray(b.convert("RGB"), dtype=float)).mean()
+                for a, b in zip(ImageSequence.Iterator(first), ImageSequence.Iterator(second),
+                                strict=True)]
 
 
 def row(name, seconds, mib=None):
@@ -119,11 +126,10 @@ def default_runs(work, repeats):
     floor, fast, slow = (statistics.median(times[name]) for name in sides)
     print(f"default run / import floor:          {fast / floor:.2f}x")
     print(f"straightforward twin / default run:  {slow / fast:.1f}x")
-    fast_frames = frames_of(os.path.join(work, "fast", "training.gif"))
-    slow_frames = frames_of(os.path.join(work, "slow", "training.gif"))
-    if len(fast_frames) != len(slow_frames):
-        sys.exit(f"frame counts differ: {len(fast_frames)} vs {len(slow_frames)}")
-    differences = [np.abs(a - b).mean() for a, b in zip(fast_frames, slow_frames, strict=True)]
+    differences = frame_differences(os.path.join(work, "fast", "training.gif"),
+                                    os.path.join(work, "slow", "training.gif"))
+    if differences is None:
+        sys.exit("the two GIFs have different numbers of frames")
     verdict = "same pictures" if max(differences) < TOLERANCE else "PICTURES DIFFER"
     print(f"frames compared: {len(differences)}, mean |difference| per frame: worst "
           f"{max(differences):.3f}, average {np.mean(differences):.3f} (of 255; tolerance "
