@@ -245,9 +245,25 @@ def note(text):
 
 def write_quietly(write, path, *args):
     """A worker process's task: `write(path, *args)`, leaving Ctrl-C to the main process,
-    which stops the worker and removes what it wrote."""
+    which stops the worker and removes what it wrote. A failure is one line, not a trace."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    write(path, *args)
+    try:
+        write(path, *args)
+    except Exception as error:
+        print(f"error: could not write {path}: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def save_figure(fig, path):
+    """Write a figure as PNG, with its titles as metadata, for programs to read."""
+    titles = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
+    fig.savefig(path, format="png", dpi=DPI,
+                metadata={"Title": " | ".join(title for title in titles if title)})
+
+
+def save_picture(path, plot, *args):
+    """Draw a picture with `plot(*args)` and write it as PNG."""
+    save_figure(plot(*args), path)
 
 
 class Pictures:
@@ -256,21 +272,29 @@ class Pictures:
     Every file is written under a temporary name beside its final one, and `write_all`
     renames them into place at the very end. Whatever is still temporary when the program
     exits (a failure, Ctrl-C) is removed, so the folder keeps its earlier pictures intact.
-    The animation can be written by a second process while this one goes on with the lesson
-    (the machine has more than one core); `write_all` waits for it.
+
+    Where no one looks at the pictures while the lesson runs (a plain script run), each is
+    drawn and written by a worker process while the lesson goes on, so that the machine's
+    cores share the work; `write_all` waits for the workers. In a notebook, or with --show,
+    they are drawn right here, to be shown.
     """
 
-    def __init__(self, folder, start_method=None):
-        self.folder, self.figures, self.temporaries, self.workers = folder, {}, {}, {}
+    def __init__(self, folder, shown_here=False, start_method=None):
+        self.folder, self.shown_here = folder, shown_here
+        self.figures, self.temporaries, self.workers = {}, {}, {}
         # "fork" starts a worker at once, sharing what is already imported; where there is
         # no fork (Windows), a fresh interpreter imports this file (and runs none of the lesson).
         forks = "fork" in multiprocessing.get_all_start_methods()
         self.processes = multiprocessing.get_context(start_method or ("fork" if forks else None))
         atexit.register(self.discard)
 
-    def add(self, name, fig):
-        """Keep a drawn figure, to be written as `name` at the end."""
-        self.figures[name] = fig
+    def add(self, name, plot, *args, worker=False):
+        """The picture `plot(*args)`, to be written as `name`: drawn here, or by a worker
+        process where one is asked for and the picture is not to be shown here."""
+        if worker and not self.shown_here:
+            self.write_in_background(name, save_picture, plot, *args)
+        else:
+            self.figures[name] = plot(*args)
 
     def temporary(self, name):
         """A temporary path in the folder for the file `name`, renamed into place at the end."""
@@ -287,12 +311,10 @@ class Pictures:
         self.workers[name] = worker
 
     def write_all(self):
-        """Write the figures as PNG, wait for the workers, then rename every file into place;
-        return the names. Each PNG carries its titles as metadata, for programs to read."""
+        """Write the figures drawn here, wait for the workers, then rename every file into
+        place; return the names."""
         for name, fig in self.figures.items():
-            titles = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
-            fig.savefig(self.temporary(name), format="png", dpi=DPI,
-                        metadata={"Title": " | ".join(title for title in titles if title)})
+            save_figure(fig, self.temporary(name))
         for name, worker in self.workers.items():
             worker.join()
             if worker.exitcode != 0:
@@ -317,7 +339,7 @@ class Pictures:
 
 if __name__ == "__main__":
     settings = read_settings()
-    pictures = Pictures(settings.out)
+    pictures = Pictures(settings.out, shown_here=in_notebook() or settings.show)
     run = SimpleNamespace()  # what the run computes, section by section
 
 # %% [markdown]
@@ -403,7 +425,7 @@ if __name__ == "__main__":
             POST_X, POST_Z, None)
     except DataError as error:
         fail(error, 2)
-    pictures.add("measurements.png", plot_measurements(*points))
+    pictures.add("measurements.png", plot_measurements, *points)
 
 # %% [markdown]
 # ## The neuron and a random start
@@ -454,7 +476,7 @@ def plot_random_start(x, z, a, names):
 
 if __name__ == "__main__":
     run.start_a = random_start(settings.seed)
-    pictures.add("random_start.png", plot_random_start(*points[:2], run.start_a, points.names))
+    pictures.add("random_start.png", plot_random_start, *points[:2], run.start_a, points.names)
 
 # %% [markdown]
 # ## How wrong is it? The loss
@@ -578,8 +600,8 @@ def plot_loss_curve(x, z, a_limits):
 if __name__ == "__main__":
     run.a_star = best_a(points.x, points.z)
     run.min_loss = loss(predict(run.a_star, points.x), points.z)
-    pictures.add("loss_curve.png", plot_loss_curve(
-        *points[:2], nice_limits(0.0, 2 * run.a_star, run.start_a)))
+    pictures.add("loss_curve.png", plot_loss_curve, *points[:2],
+                 nice_limits(0.0, 2 * run.a_star, run.start_a))
     note(f"note: exact minimum a* = Σxz/Σx² = {run.a_star} with loss {run.min_loss}, "
          "the lowest a line through the origin can reach")
     note(gradient_check(run.start_a, points.x, points.z))
@@ -835,9 +857,16 @@ class Scene(NamedTuple):
     point: object
     numbers: dict  # label -> the Text that shows its value
 
+    def shapes(self):
+        """The moving lines and markers."""
+        return (self.line, self.errors, self.tangent, self.point)
+
     def artists(self):
         """Every moving artist, to be redrawn for each new a."""
-        return (self.line, self.errors, self.tangent, self.point, *self.numbers.values())
+        return (*self.shapes(), *self.numbers.values())
+
+
+NUMBER_FONT = "DejaVu Sans Mono"  # equal widths: the digits of a number stay in place
 
 
 def add_readout(fig, rows):
@@ -850,7 +879,7 @@ def add_readout(fig, rows):
     for y, fields in rows:
         for label, x in fields:
             fig.text(x, y, label + " ", ha="right", va="top")
-            numbers[label] = fig.text(x, y, "", ha="left", va="top")
+            numbers[label] = fig.text(x, y, "", ha="left", va="top", family=NUMBER_FONT)
     return numbers
 
 
@@ -962,18 +991,62 @@ def frozen_background(fig, scene):
     return fig.canvas.copy_from_bbox(fig.bbox)
 
 
+class Typewriter:
+    """Writes a readout's numbers into a frame from characters drawn once by matplotlib.
+
+    Text is the slowest thing a frame draws: matplotlib lays out and renders every glyph of
+    a Text anew each time. The numbers use a monospace font, in which every character is
+    equally wide, so each character is drawn once, kept as its coverage (how much of each
+    pixel its ink covers), and pasted side by side, like type, wherever a number goes.
+    """
+
+    CHARACTERS = "0123456789.,+-e of"
+
+    def __init__(self, text):
+        fig, prop = text.get_figure(), text.get_fontproperties()
+        width, height, _ = fig.canvas.get_renderer().get_text_width_height_descent(
+            "0" * 10, prop, ismath=False)
+        self.advance, self.margin = width / 10, int(height)  # pixels a character, a border
+        tile = Figure(figsize=(3 * height / fig.dpi,) * 2, dpi=fig.dpi)
+        FigureCanvasAgg(tile)
+        self.coverage = {}
+        for character in self.CHARACTERS:
+            tile.clear()
+            tile.text(1 / 3, 2 / 3, character, fontproperties=prop, ha="left", va="top")
+            tile.canvas.draw()
+            self.coverage[character] = 1 - np.asarray(tile.canvas.buffer_rgba())[..., 0] / 255
+
+    def write(self, text):
+        """Paste the Text's string where matplotlib would draw it; False if it cannot."""
+        if not set(text.get_text()) <= set(self.coverage):
+            return False
+        pixels = np.asarray(text.get_figure().canvas.buffer_rgba())
+        left, top = text.get_transform().transform(text.get_position())
+        row = pixels.shape[0] - round(top) - self.margin
+        for place, character in enumerate(text.get_text()):
+            column = round(left + place * self.advance) - self.margin
+            ink = self.coverage[character]
+            area = pixels[row:row + ink.shape[0], column:column + ink.shape[1], :3]
+            area[:] = area * (1 - ink[:area.shape[0], :area.shape[1], None])
+        return True
+
+
 def save_training_gif(path, x, z, names, a_limits, history, lr, frames):
     """Write the training animation: one frame per chosen step, the last one held."""
     weights = history.weights
     fig, scene = training_figure(x, z, names, a_limits, weights)
     chosen = frame_steps(weights, best_a(x, z), frames)
     background = frozen_background(fig, scene)
+    typewriter = Typewriter(scene.numbers["a ="])
 
     def draw(number):
         fig.canvas.restore_region(background)
         show_step(scene, x, z, weights, number, lr)
-        for artist in scene.artists():
+        for artist in scene.shapes():
             fig.draw_artist(artist)
+        for text in scene.numbers.values():
+            if not typewriter.write(text):
+                fig.draw_artist(text)
 
     # Pillow would pick a new 256-colour palette for every frame, the slowest part of
     # writing a GIF. The frames differ only in a few lines, so one palette made from the
@@ -1097,9 +1170,8 @@ if __name__ == "__main__":
     run.kind = run_kind(settings.lr, points.x, run.start_a, run.history.weights[-1],
                         run.a_star)
     run.closed = 1 - abs(run.history.weights[-1] - run.a_star) / abs(run.start_a - run.a_star)
-    pictures.add("learning_curve.png", plot_learning_curve(
-        run.start_loss, run.history, run.min_loss, run.c,
-        curve_title(run.kind, run.c, run.closed, settings.steps)))
+    pictures.add("learning_curve.png", plot_learning_curve, run.start_loss, run.history,
+                 run.min_loss, run.c, curve_title(run.kind, run.c, run.closed, settings.steps))
 
 # %% [markdown]
 # ## Learning rates side by side
@@ -1168,8 +1240,8 @@ if __name__ == "__main__":
     run.study_steps = min(settings.steps, STUDY_STEPS)
     run.rates = compare_rates(*points[:2], run.start_a, run.history, settings.lr,
                               run.study_steps)
-    pictures.add("learning_rates.png", plot_learning_rates(
-        *points[:2], run.start_a, run.rates, settings.lr, run.min_loss))
+    pictures.add("learning_rates.png", plot_learning_rates, *points[:2], run.start_a,
+                 run.rates, settings.lr, run.min_loss)
 
 # %% [markdown]
 # ## Two weights: a line with an offset
@@ -1302,8 +1374,8 @@ elif __name__ == "__main__":
     run.path = train_two_weights(run.start_a, 0.0, points.x, points.z, run.rate_two,
                                  run.study_steps)
     note("\n".join(two_weight_notes(points.x, points.z, run.path, settings.lr, run.rate_two)))
-    pictures.add("two_weights.png", plot_two_weights(
-        points.x, points.z, run.path, two_weight_title(points.x, run.rate_two, settings.lr)))
+    pictures.add("two_weights.png", plot_two_weights, points.x, points.z, run.path,
+                 two_weight_title(points.x, run.rate_two, settings.lr), worker=True)
 
 # %% [markdown]
 # ## Writing the pictures
