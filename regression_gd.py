@@ -273,14 +273,15 @@ class Pictures:
     renames them into place at the very end. Whatever is still temporary when the program
     exits (a failure, Ctrl-C) is removed, so the folder keeps its earlier pictures intact.
 
-    Where no one looks at the pictures while the lesson runs (a plain script run), each is
-    drawn and written by a worker process while the lesson goes on, so that the machine's
-    cores share the work; `write_all` waits for the workers. In a notebook, or with --show,
-    they are drawn right here, to be shown.
+    With `background` (a plain script run, where matplotlib draws only into files), the
+    animation and the pictures asked for with `worker=True` are drawn and written by worker
+    processes while the lesson goes on, so that the machine's cores share the work;
+    `write_all` waits for them. Otherwise (a notebook, a window) everything is drawn right
+    here, to be shown.
     """
 
-    def __init__(self, folder, shown_here=False, start_method=None):
-        self.folder, self.shown_here = folder, shown_here
+    def __init__(self, folder, background=False, start_method=None):
+        self.folder, self.background = folder, background
         self.figures, self.temporaries, self.workers = {}, {}, {}
         # "fork" starts a worker at once, sharing what is already imported; where there is
         # no fork (Windows), a fresh interpreter imports this file (and runs none of the lesson).
@@ -290,8 +291,8 @@ class Pictures:
 
     def add(self, name, plot, *args, worker=False):
         """The picture `plot(*args)`, to be written as `name`: drawn here, or by a worker
-        process where one is asked for and the picture is not to be shown here."""
-        if worker and not self.shown_here:
+        process where one is asked for and allowed."""
+        if worker and self.background:
             self.write_in_background(name, save_picture, plot, *args)
         else:
             self.figures[name] = plot(*args)
@@ -339,7 +340,8 @@ class Pictures:
 
 if __name__ == "__main__":
     settings = read_settings()
-    pictures = Pictures(settings.out, shown_here=in_notebook() or settings.show)
+    # Workers only where matplotlib draws into files alone: a worker must not touch a window.
+    pictures = Pictures(settings.out, background=matplotlib.get_backend().lower() == "agg")
     run = SimpleNamespace()  # what the run computes, section by section
 
 # %% [markdown]
@@ -1078,11 +1080,11 @@ if __name__ == "__main__" and not settings.no_gif:
     run.animation = (*points, nice_limits(0.0, 2 * run.a_star, run.start_a,
                                           run.history.weights.min(), run.history.weights.max()),
                      run.history, settings.lr, settings.frames)
-    if in_notebook():  # drawn here, to be shown here
+    if pictures.background:  # drawn by a worker, while this process goes on with the lesson
+        pictures.write_in_background("training.gif", save_training_gif, *run.animation)
+    else:  # drawn here, to be shown here (in a notebook)
         save_training_gif(pictures.temporary("training.gif"), *run.animation)
         show_gif_in_notebook(pictures.temporary("training.gif"))
-    else:  # drawn by a second process, while this one goes on with the lesson
-        pictures.write_in_background("training.gif", save_training_gif, *run.animation)
 
 # %% [markdown]
 # ## The learning curve, predicted

@@ -528,7 +528,7 @@ def test_a_worker_process_writes_the_same_gif(method, tmp_path):
     rg.save_training_gif(str(tmp_path / "here.gif"), *arguments)
     folder = tmp_path / method
     folder.mkdir()
-    pictures = rg.Pictures(str(folder), method)
+    pictures = rg.Pictures(str(folder), background=True, start_method=method)
     pictures.write_in_background("training.gif", rg.save_training_gif, *arguments)
     assert pictures.write_all() == ["training.gif"]
     assert (folder / "training.gif").read_bytes() == (tmp_path / "here.gif").read_bytes()

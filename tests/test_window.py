@@ -3,6 +3,7 @@ and keyboard, ImageMagick's import for screenshots. Skipped where they are missi
 
 import importlib.util
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -40,7 +41,7 @@ def window(tmp_path):
                          capture_output=True).returncode != 0:
         assert screen.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
         time.sleep(0.1)
-    lesson = subprocess.Popen([sys.executable, SCRIPT, "--explore", "--no-gif", "--out",
+    lesson = subprocess.Popen([sys.executable, SCRIPT, "--explore", "--out",
                                str(tmp_path / "figures")], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
@@ -101,6 +102,10 @@ def slider_x(value, low=0.0, high=4.0):
 
 def test_drag_a_and_step_with_the_keyboard(window, tmp_path):
     env, window_id, geometry = window
+    # The run wrote every picture before the window opened.
+    assert sorted(os.listdir(tmp_path / "figures")) == sorted(
+        ["measurements.png", "random_start.png", "loss_curve.png", "training.gif",
+         "learning_curve.png", "learning_rates.png", "two_weights.png"])
     before = screenshot(env, tmp_path / "1-start.png")
     # At the start (a = 0.27) the neuron's line stays in the panel's lower part.
     assert line_pixels_high_in_the_fit_panel(before, geometry) < 20
