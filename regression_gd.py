@@ -1382,8 +1382,10 @@ elif __name__ == "__main__":
 # %% [markdown]
 # ## Writing the pictures
 #
-# Only now, with every section done, are the pictures written, each renamed into place
-# from its temporary name. With `--show` they also open in windows.
+# Only now, with every section done, do the pictures take their names: each was written
+# under a temporary name (the animation and the two-weights picture by worker processes,
+# which are waited for here) and is renamed into place. With `--show` they also open in
+# windows.
 
 # %%
 if __name__ == "__main__":
