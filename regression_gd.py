@@ -197,11 +197,11 @@ def prepare_folder(folder):
     return None
 
 
-def read_settings(argv=None):
-    """The run's settings: the options given (the knobs, in a notebook), checked."""
+def read_settings():
+    """The run's settings: the command line's options (the knobs, in a notebook), checked."""
     parser = make_parser()
     # Inside Jupyter, sys.argv holds the kernel's own arguments, not the learner's.
-    options = parser.parse_args([] if in_notebook() else argv)
+    options = parser.parse_args([] if in_notebook() else None)
     problem = prepare_folder(options.out)
     if not problem and options.explore and not in_notebook():
         problem = window_problem()
@@ -575,6 +575,11 @@ def nice_limits(*values):
     return float(ticks[0]), float(ticks[-1])
 
 
+def bowl_limits(x, z, *a_values):
+    """Round limits for a that show the whole bowl, from 0 to 2a*, and every a given."""
+    return nice_limits(0.0, 2 * best_a(x, z), *a_values)
+
+
 def plot_loss_curve(x, z, a_limits):
     """The loss as a function of a, with tangents left of, at and right of the minimum."""
     a_star = best_a(x, z)
@@ -603,7 +608,7 @@ if __name__ == "__main__":
     run.a_star = best_a(points.x, points.z)
     run.min_loss = loss(predict(run.a_star, points.x), points.z)
     pictures.add("loss_curve.png", plot_loss_curve, *points[:2],
-                 nice_limits(0.0, 2 * run.a_star, run.start_a))
+                 bowl_limits(*points[:2], run.start_a))
     note(f"note: exact minimum a* = Σxz/Σx² = {run.a_star} with loss {run.min_loss}, "
          "the lowest a line through the origin can reach")
     note(gradient_check(run.start_a, points.x, points.z))
@@ -1077,7 +1082,7 @@ def show_gif_in_notebook(path):
 
 
 if __name__ == "__main__" and not settings.no_gif:
-    run.animation = (*points, nice_limits(0.0, 2 * run.a_star, run.start_a,
+    run.animation = (*points, bowl_limits(*points[:2], run.start_a,
                                           run.history.weights.min(), run.history.weights.max()),
                      run.history, settings.lr, settings.frames)
     if pictures.background:  # drawn by a worker, while this process goes on with the lesson
@@ -1432,7 +1437,7 @@ class Explorer:
     def __init__(self, fig, x, z, names, start_a, lr, steps):
         self.fig, self.x, self.z, self.start_a = fig, x, z, start_a
         self.steps, self.bound = min(steps, EXPLORER_STEPS), stability_bound(x)
-        a_limits = nice_limits(0.0, 2 * best_a(x, z), start_a)
+        a_limits = bowl_limits(x, z, start_a)
         ax_fit = fig.add_axes((0.07, 0.42, 0.38, 0.44))
         ax_bowl = fig.add_axes((0.57, 0.42, 0.38, 0.44))
         numbers = add_readout(fig, EXPLORER_READOUT)

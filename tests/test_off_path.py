@@ -145,7 +145,7 @@ def test_every_a_of_a_diverging_run_stays_in_view():
     for a in (weights.min(), weights.max()):
         ends = rg.predict(a, np.array([X.min(), X.max()]))
         assert low <= ends.min() and ends.max() <= high
-    a_limits = rg.nice_limits(0.0, 2 * rg.best_a(X, Z), A0, *weights)
+    a_limits = rg.bowl_limits(X, Z, A0, weights.min(), weights.max())
     assert a_limits[0] <= weights.min() and weights.max() <= a_limits[1]
 
 
