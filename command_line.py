@@ -1,0 +1,249 @@
+"""The lesson as a program: its options and their checks, and the lines it prints.
+
+regression_gd.py reads its settings here (the command line, or its knobs inside Jupyter),
+and prints through `say` (the training log, on stdout), `note` (notes, on stderr) and
+`fail` (one error line and an exit status). The first thing it does is `begin()`, which
+checks that this Python and its packages can run the lesson at all.
+"""
+
+import sys
+
+if sys.version_info < (3, 10):  # before anything that needs a newer Python
+    sys.exit("error: this lesson needs Python 3.10 or newer, and this is Python "
+             "{}.{}; make its virtual environment with a newer Python (see the README)"
+             .format(*sys.version_info[:2]))
+
+import argparse  # noqa: E402
+import importlib.util  # noqa: E402
+import math  # noqa: E402
+import os  # noqa: E402
+import shlex  # noqa: E402
+
+import safe_writing  # noqa: E402
+
+MAX_STEPS = 1_000_000  # a million steps take about 20 s; far beyond, a typo is likelier
+MAX_FRAMES = 300  # each GIF frame is held in memory (about 0.2 MB) until the file is written
+MAX_DIGITS = 100  # a number longer than this is a slip of the keyboard
+
+
+def begin(as_script):
+    """Start the lesson: as a script, make Ctrl-C and SIGTERM quiet first; then check that
+    numpy, matplotlib and Pillow are installed, with one line saying what to do if not."""
+    if as_script and not in_notebook():
+        safe_writing.stop_quietly_on_signals()
+    try:
+        import matplotlib  # noqa: F401
+        import numpy  # noqa: F401
+        import PIL  # noqa: F401
+    except ModuleNotFoundError as missing:
+        sys.exit(f"error: the package {missing.name!r} is not installed for this Python; "
+                 "activate the lesson's virtual environment or run: "
+                 "pip install -r requirements.txt")
+
+
+def in_notebook():
+    """Whether the lesson is running inside a Jupyter kernel."""
+    return "ipykernel" in sys.modules
+
+
+def positive_number(text):
+    """argparse type: a finite number greater than zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number greater than 0")
+    return value
+
+
+def whole_number(minimum=0, maximum=math.inf):
+    """argparse type: an integer from minimum to maximum."""
+    def parse(text):
+        if text.strip().lstrip("+-").isdigit() and len(text.strip().lstrip("+-")) > MAX_DIGITS:
+            raise argparse.ArgumentTypeError(f"{text[:12]}… has over {MAX_DIGITS} digits")
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not minimum <= value <= maximum:
+            bound = f"at least {minimum}" if value < minimum else f"at most {maximum:,}"
+            raise argparse.ArgumentTypeError(f"{text} must be {bound}")
+        return value
+    return parse
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad option gets one error line (and a pointer to --help), not the
+    usage block and then the error."""
+
+    def error(self, message):
+        fail(f"{message} (see --help)", 2)
+
+
+def make_parser(knobs):
+    """The command-line options; each defaults to its knob in the lesson."""
+    parser = OneLineParser(
+        description="One neuron z = a·x learns its weight a by gradient descent. "
+                    "Prints the training log on stdout and saves the pictures.")
+    parser.set_defaults(**knobs, knobs=knobs)
+    add = parser.add_argument
+    add("--lr", type=positive_number, help="learning rate: each step moves a by "
+        "lr × gradient (default: %(default)g; above N/Σx² training diverges)")
+    add("--steps", type=whole_number(1, MAX_STEPS),
+        help=f"number of gradient-descent steps, at most {MAX_STEPS:,} (default: %(default)s)")
+    add("--seed", type=whole_number(0),
+        help="seed for the random starting a, 0 or more (default: %(default)s)")
+    add("--every", type=whole_number(1),
+        help="print a progress line every this many steps (default: %(default)s)")
+    add("--frames", type=whole_number(2, MAX_FRAMES),
+        help=f"at most this many GIF frames, from 2 to {MAX_FRAMES} (default: %(default)s)")
+    add("--data", metavar="FILE",
+        help="your own measurements: a CSV file with two columns x,z (comma, semicolon or "
+             "tab separated; optional header; '#' comments) (default: the post's 30 points)")
+    add("--out", metavar="FOLDER",
+        help="folder for the pictures, created if missing (default: %(default)s)")
+    add("--no-gif", action="store_true", help="skip the training animation")
+    add("--show", action="store_true",
+        help="also open the pictures in windows, where a display exists")
+    add("--explore", action="store_true",
+        help="at the end, open one window to drag a, scrub the training and change the "
+             "learning rate (needs a display; close it with q)")
+    return parser
+
+
+def read_settings(knobs):
+    """The run's settings, checked: the command line's options, defaulting to the lesson's
+    knobs (a dict); inside Jupyter, the knobs as they are. Returns (settings, pictures):
+    the settings, and the Pictures that keep this run's files until they are all saved."""
+    parser = make_parser(knobs)
+    # Inside Jupyter, sys.argv holds the kernel's own arguments, not the learner's.
+    settings = parser.parse_args([] if in_notebook() else None)
+    problem = safe_writing.prepare_folder(settings.out)
+    if not problem and settings.explore and not in_notebook():
+        problem = window_problem()
+        problem = problem and f"argument --explore: {problem}"
+    if problem:
+        parser.error(problem)
+    return settings, safe_writing.pictures_for(settings.out, in_notebook(),
+                                               windows=settings.show or settings.explore)
+
+
+def window_problem():
+    """Why no window can be opened here, or None if one can."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                 or os.environ.get("WAYLAND_DISPLAY")):
+        return ("there is no display to open a window on; run it on a desktop, or in "
+                "Jupyter with ipympl (%matplotlib widget)")
+    import matplotlib
+    from matplotlib.backends import BackendFilter, backend_registry
+    if matplotlib.get_backend().lower() in backend_registry.list_builtin(
+            BackendFilter.NON_INTERACTIVE):
+        if importlib.util.find_spec("tkinter") is None:
+            return ("matplotlib found no window toolkit; install Tk "
+                    "(on Debian/Ubuntu: sudo apt install python3-tk)")
+        return (f"the display {os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY')!r}"
+                " cannot be reached; check that it is running, or run on a desktop")
+    return None
+
+
+def finish(settings, pictures):
+    """Save every picture of the run together; then, with --show, open them in windows."""
+    try:
+        pictures.save_all()
+    except OSError as error:
+        fail(f"could not write the pictures into {settings.out}/: {error}", 1)
+    problem = settings.show and not in_notebook() and window_problem()
+    if problem:
+        note(f"warning: --show: {problem}; the pictures are only saved.")
+    elif settings.show and not in_notebook():
+        import matplotlib.pyplot as plt
+        plt.show()
+
+
+def fail(message, status):
+    """Stop the run with one error line on stderr and an exit status."""
+    print(f"{os.path.basename(sys.argv[0])}: error: {message}", file=sys.stderr)
+    sys.exit(status)
+
+
+def say(lines):
+    """Print log lines on stdout; if the reader has gone (as with `| head`), carry on."""
+    if not lines:
+        return
+    try:
+        print("\n".join(lines), flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def note(text):
+    """A note for the learner, on stderr, so that stdout stays the bare training log."""
+    print(text, file=sys.stderr)
+
+
+def command(settings, **changes):
+    """The command that repeats this run with some options changed, for a note to suggest."""
+    words = ["python", "regression_gd.py"] + (["--data", shlex.quote(settings.data)]
+                                              if settings.data else [])
+    for option in ("lr", "steps", "seed"):
+        value = changes.get(option, getattr(settings, option))
+        if option in changes or value != settings.knobs[option]:
+            words += [f"--{option}", f"{value:g}" if option == "lr" else str(value)]
+    return " ".join(words)
+
+
+def digits(value):
+    """A number with 4 significant digits, or more where 4 would round it to ±1."""
+    text = f"{value:.4g}"
+    return f"{value:.10g}" if abs(float(text)) == 1 != abs(value) else text
+
+
+def n_steps(count):
+    """'1 step', '100 steps', '1,000,000 steps'."""
+    return f"{count:,} step" + ("" if count == 1 else "s")
+
+
+def fail_diverged(settings, step, last_loss, blowup, bound, safe):
+    """Stop a run whose loss blew up at `step`: one error line, exit status 1."""
+    why = ("overflowed to infinity" if not math.isfinite(last_loss)
+           else f"grew past {blowup}x its starting value")
+    fail(f"training diverged at step {step}: the loss {why}. lr={settings.lr:g} is above "
+         f"the threshold N/Σx² = {bound:.4g}; try `{command(settings, lr=safe)}`. No pictures "
+         "were written.", 1)
+
+
+def note_run(settings, bound, c, end_a, a_star, ideas):
+    """Notes on a finished run: the threshold and c, a warning at or above the threshold,
+    and the `ideas` (changes of options) if it ended far from a*."""
+    lr = settings.lr
+    note(f"note: threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = "
+         f"{digits(c)} (each step multiplies a − a* by c)")
+    if lr >= bound:
+        how = ("equals the threshold: a bounces around a* for ever" if lr == bound else
+               "is above the threshold: each step overshoots a* further")
+        note(f"warning: lr={lr:g} {how}, and the pictures show it.")
+    if ideas:
+        note(f"note: after {n_steps(settings.steps)} a = {end_a:.6g} is still "
+             f"{abs(end_a - a_star):.3g} away from a* = {a_star:.6g}; try "
+             + " or ".join(f"`{command(settings, **idea)}`" for idea in ideas)
+             + f" (lr {ideas[0]['lr']:g} is safely below N/(2Σx²) = {bound / 2:.4g}, the "
+             "rate that lands on a* in one step)")
+
+
+def note_two_weights(lr, rate, end, best, bound_two, bound_one, steps):
+    """Notes on the two-weights run: where it ended, the exact answer, both thresholds."""
+    note(f"note: two weights after {n_steps(steps)} at lr = {rate:.4g}: "
+         f"a = {end[0]:.6g}, b = {end[1]:.6g}; exact a* = {best[0]:.6g}, b* = {best[1]:.6g}")
+    note(f"note: thresholds: two weights 2/λmax = {bound_two:.4g}, one weight N/Σx² = "
+         f"{bound_one:.4g}")
+    if rate != lr:
+        note(f"note: lr = {lr:g} is above the two-weight threshold, so the two-weights "
+             f"section trains at 0.9 × 2/λmax = {rate:.4g} instead")
+
+
+def note_offset(one_weight_loss, two_weight_loss):
+    """The note for points off the origin: what the offset b buys."""
+    note(f"note: these points lie off the origin: the best loss with one weight is "
+         f"{one_weight_loss:.4g}, with an offset b: {two_weight_loss:.4g}; the one-weight "
+         "line z = a·x is forced through (0, 0)")
