@@ -213,22 +213,41 @@ def fail_diverged(settings, step, last_loss, blowup, bound, safe):
          "were written.", 1)
 
 
-def note_run(settings, bound, c, end_a, a_star, ideas):
-    """Notes on a finished run: the threshold and c, a warning at or above the threshold,
-    and the `ideas` (changes of options) if it ended far from a*."""
-    lr = settings.lr
+def note_minimum(a_star, min_loss, analytic, numeric):
+    """The notes on the bowl: its exact minimum, and the gradient checked numerically."""
+    note(f"note: exact minimum a* = Σxz/Σx² = {a_star} with loss {min_loss}, the lowest a "
+         "line through the origin can reach")
+    note(f"note: gradient check at the start: analytic {analytic}, central finite "
+         f"difference {numeric}, relative difference "
+         f"{abs(analytic - numeric) / max(abs(analytic), 1e-300):.1e}")
+
+
+def note_run(settings, bound, c, weights, safe, steps_needed):
+    """Notes on a finished run, whose `weights` were (start, end, a*): the threshold and c,
+    a warning at or above the threshold, and, if it ended over 1% of |a*| from a*, what
+    would get there: the `safe` rate, and more steps at this rate, counted by the lesson's
+    `steps_needed(lr, distance, close)`."""
+    (start_a, end_a, a_star), lr = weights, settings.lr
     note(f"note: threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = "
          f"{digits(c)} (each step multiplies a − a* by c)")
     if lr >= bound:
         how = ("equals the threshold: a bounces around a* for ever" if lr == bound else
                "is above the threshold: each step overshoots a* further")
         note(f"warning: lr={lr:g} {how}, and the pictures show it.")
-    if ideas:
-        note(f"note: after {n_steps(settings.steps)} a = {end_a:.6g} is still "
-             f"{abs(end_a - a_star):.3g} away from a* = {a_star:.6g}; try "
-             + " or ".join(f"`{command(settings, **idea)}`" for idea in ideas)
-             + f" (lr {ideas[0]['lr']:g} is safely below N/(2Σx²) = {bound / 2:.4g}, the "
-             "rate that lands on a* in one step)")
+    close, distance = 0.01 * (abs(a_star) or 1.0), abs(start_a - a_star)
+    if abs(end_a - a_star) <= close:
+        return
+    ideas = [{"lr": safe}]
+    if steps_needed(safe, distance, close) > settings.steps:
+        ideas[0]["steps"] = steps_needed(safe, distance, close)
+    longer = steps_needed(lr, distance, close)
+    if longer and settings.steps < longer <= MAX_STEPS:
+        ideas.append({"steps": longer})
+    note(f"note: after {n_steps(settings.steps)} a = {end_a:.6g} is still "
+         f"{abs(end_a - a_star):.3g} away from a* = {a_star:.6g}; try "
+         + " or ".join(f"`{command(settings, **idea)}`" for idea in ideas)
+         + f" (lr {safe:g} is safely below N/(2Σx²) = {bound / 2:.4g}, the rate that lands "
+         "on a* in one step)")
 
 
 def note_two_weights(lr, rate, end, best, bound_two, bound_one, steps):

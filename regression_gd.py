@@ -14,11 +14,10 @@
 # output, many neurons in layers, backpropagation (the chain rule applied layer after
 # layer), and mini-batches (each step looking at a sample of the data, not all of it).
 #
-# Run it with `python regression_gd.py`: the training log goes to the terminal, the
-# pictures into `figures/`, and `--help` lists the options. Opened as a notebook, each
-# section shows its own result right below it. The drawing, the animation, the live
-# explorer and the command line live in modules beside this file; everything they show
-# is computed here.
+# Run it with `python regression_gd.py`: the log goes to the terminal, the pictures into
+# `figures/`; `--help` lists the options. As a notebook, each section shows its result
+# below it. The drawing, the animation, the explorer and the command line live in modules
+# beside this file, and show only what is computed here.
 
 # %%
 import command_line as cli  # first: it checks that this Python can run the lesson
@@ -66,10 +65,9 @@ if __name__ == "__main__":
 # line through the origin (0, 0), which is exactly the kind of line `z = a·x` one neuron
 # can draw. Learning means finding the `a` whose line passes closest to the points.
 #
-# With `--data FILE` the lesson uses your own points instead. Whether they pass near the
-# origin is judged by the best straight line *with* an offset, `z = a·x + b`, whose
-# formula comes back in the two-weights section: if its offset `b` is small next to the
-# points' z values, a line through the origin can fit them.
+# With `--data FILE` the lesson uses your own points. Whether they pass near the origin is
+# judged by the best line *with* an offset, `z = a·x + b` (see the two-weights section):
+# if its offset `b` is small next to the points' z values, a line through the origin fits.
 
 # %%
 POST_X = np.array([0., 0.34482759, 0.68965517, 1.03448276, 1.37931034,
@@ -87,10 +85,8 @@ POST_Z = np.array([-0.16281253, 1.88707606, 0.39649312, 0.03857752, 4.0148778,
 
 
 def best_line(x, z):
-    """The least-squares line z = a·x + b, from the normal equations: (a*, b*).
-
-    None when every x is the same: then no line is better than another.
-    """
+    """The least-squares line z = a·x + b, from the normal equations: (a*, b*); None when
+    every x is the same, as then no line is better than another."""
     n, sx, sz, sxx, sxz = len(x), np.sum(x), np.sum(z), np.sum(x * x), np.sum(x * z)
     det = n * sxx - sx * sx
     if det <= 1e-12 * n * sxx:
@@ -104,16 +100,6 @@ def clear_offset(x, z):
     return line is not None and abs(line[1]) > 0.1 * np.max(np.abs(z))
 
 
-def data_shape(x, z):
-    """A few words on where the points' best straight line runs."""
-    line = best_line(x, z)
-    if line is None:
-        return "every x is the same"
-    if clear_offset(x, z):
-        return f"their best straight line misses the origin (z = {line[1]:.3g} at x = 0)"
-    return "their best straight line passes near the origin"
-
-
 if __name__ == "__main__":
     try:
         points = load_measurements(settings.data) if settings.data else Measurements(
@@ -121,7 +107,7 @@ if __name__ == "__main__":
     except DataError as error:
         cli.fail(error, 2)
     pictures.add("measurements.png", draw.plot_measurements, *points,
-                 data_shape(points.x, points.z))
+                 best_line(points.x, points.z), clear_offset(points.x, points.z))
 
 # %% [markdown]
 # ## The neuron and a random start
@@ -157,8 +143,8 @@ if __name__ == "__main__":
 # them. Only a line through every point would score 0. The sum runs through numpy in this
 # exact order, so every digit matches the post's.
 #
-# The first line of the training log is this loss at the random start, and the start
-# itself: `i=0: error=103.72…, a=0.2718…` for the post's data.
+# The log's first line is this loss at the random start, and the start itself:
+# `i=0: error=103.72…, a=0.2718…` for the post's data.
 
 # %%
 def loss(z_pred, z):
@@ -245,13 +231,8 @@ if __name__ == "__main__":
                         partial(loss_curve, points.x, points.z))
     pictures.add("loss_curve.png", draw.plot_loss_curve, run.bowl, run.at, run.a_star,
                  draw.bowl_limits(run.a_star, run.start_a))
-    run.slopes = (gradient(run.start_a, *points[:2]),
-                  finite_difference(run.start_a, *points[:2]))
-    cli.note(f"note: exact minimum a* = Σxz/Σx² = {run.a_star} with loss {run.min_loss}, "
-             "the lowest a line through the origin can reach")
-    cli.note(f"note: gradient check at the start: analytic {run.slopes[0]}, central finite "
-             f"difference {run.slopes[1]}, relative difference "
-             f"{abs(run.slopes[0] - run.slopes[1]) / max(abs(run.slopes[0]), 1e-300):.1e}")
+    cli.note_minimum(run.a_star, run.min_loss, gradient(run.start_a, *points[:2]),
+                     finite_difference(run.start_a, *points[:2]))
 
 # %% [markdown]
 # ## Gradient descent
@@ -334,7 +315,6 @@ def train(a, x, z, lr, steps):
 def progress_lines(history, every, last):
     """The log after the start: every `every`-th step up to step `last`, and that one."""
     shown = list(range(every, last + 1, every)) + ([last] if last % every else [])
-    # As Python floats (printed with the same digits as numpy's), which format faster.
     weights, losses, grads = (part[np.array(shown, dtype=int) - 1].tolist() for part in history)
     return [f"i={i}: error={error}, gradiente={grad}, a={a}"
             for i, error, grad, a in zip(shown, losses, grads, weights, strict=True)]
@@ -370,21 +350,6 @@ def steps_needed(x, lr, distance, close):
     return int(np.ceil(np.log(close / distance) / np.log(c)))
 
 
-def suggestions(x, z, start_a, end_a, lr, steps):
-    """For a run that ended over 1% of |a*| from a*: changes of options that get there (a
-    safe rate; more steps at this rate), each a dict; empty if none are needed."""
-    a_star = best_a(x, z)
-    close, distance = 0.01 * (abs(a_star) or 1.0), abs(start_a - a_star)
-    if abs(end_a - a_star) <= close:
-        return []
-    safe = {"lr": safe_rate(x)}
-    if steps_needed(x, safe["lr"], distance, close) > steps:
-        safe["steps"] = steps_needed(x, safe["lr"], distance, close)
-    longer = steps_needed(x, lr, distance, close)
-    return [safe] + ([{"steps": longer}] if longer and steps < longer <= cli.MAX_STEPS
-                     else [])
-
-
 if __name__ == "__main__":
     run.history = train(run.start_a, points.x, points.z, settings.lr, settings.steps)
     run.steps = len(run.history.weights)
@@ -394,24 +359,19 @@ if __name__ == "__main__":
                           stability_bound(points.x), safe_rate(points.x))
     cli.say(progress_lines(run.history, settings.every, run.steps))
     cli.note_run(settings, stability_bound(points.x), contraction(settings.lr, points.x),
-                 run.history.weights[-1], run.a_star, suggestions(
-                     *points[:2], run.start_a, run.history.weights[-1], settings.lr,
-                     settings.steps))
+                 (run.start_a, run.history.weights[-1], run.a_star), safe_rate(points.x),
+                 partial(steps_needed, points.x))
 
 # %% [markdown]
 # ## The training, animated
 #
-# Left: the points, the neuron's current line and its errors (the red segments, whose
-# squares the loss averages). Right: the bowl, the current `a` on it and the tangent there,
-# whose slope is the gradient. The text on top reads off each frame: the loss, the
-# gradient, and the next step `−lr·gradient`, which shrinks as the slope flattens. Each
-# frame shows the state after one step; the last one is held for two seconds. Runs longer
-# than the frame budget keep the frames where `a` still visibly moves (spread evenly in
-# log |a − a*|, down to a thousandth of the widest distance), so no frame repeats the last.
-#
-# The post draws each new `a` with the gradient of the step before, so its line passes
-# through the drawn point with the wrong slope and cuts the curve instead of touching it;
-# here the tangent is always the one at the drawn point.
+# Left: the points, the neuron's line and its errors (the red segments, whose squares the
+# loss averages). Right: the bowl, the current `a` on it and the tangent there, whose
+# slope is the gradient. On top: the loss, the gradient, and the next step `−lr·gradient`,
+# which shrinks as the slope flattens. Long runs keep the frames where `a` still visibly
+# moves; the last frame is held for two seconds. The post draws each new `a` with the
+# gradient of the step before, so its line passes through the point with the wrong slope
+# and cuts the curve; here the tangent is always the one at the drawn point.
 
 # %%
 if __name__ == "__main__" and not settings.no_gif:
@@ -457,18 +417,13 @@ if __name__ == "__main__":
 STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most this long
 
 
-def rates_to_compare(lr, bound):
-    """This run's rate, /10 and ×10 (if below the bound), 0.75 and 1.05 of the bound."""
-    rates = {lr, lr / 10, 0.75 * bound, 1.05 * bound}
-    if lr * 10 < bound:
-        rates.add(lr * 10)
-    return sorted(rates)
-
-
 def compare_rates(x, z, start_a, history, lr, steps):
-    """Each rate's losses from the start, how its run went, and whether it blew up."""
-    start_loss, a_star, runs = loss(predict(start_a, x), z), best_a(x, z), {}
-    for rate in rates_to_compare(lr, stability_bound(x)):
+    """Train from the same start at this run's rate, /10 and ×10 (if below the threshold),
+    0.75 and 1.05 of the threshold: each rate's losses from the start, how its run went, and
+    whether it blew up."""
+    bound, a_star, start_loss = stability_bound(x), best_a(x, z), loss(predict(start_a, x), z)
+    runs, rates = {}, {lr, lr / 10, 0.75 * bound, 1.05 * bound}
+    for rate in rates | ({lr * 10} if lr * 10 < bound else set()):
         weights, losses, _ = (History(*(part[:steps] for part in history)) if rate == lr
                               else train(start_a, x, z, rate, steps))
         runs[rate] = (np.r_[start_loss, losses], run_kind(rate, x, start_a, weights[-1], a_star),
@@ -498,16 +453,15 @@ if __name__ == "__main__":
 #
 #     a·Σx² + b·Σx = Σxz        a·Σx + b·N = Σz
 #
-# Training is slower here, because the surface is a long, narrow valley. One learning rate
-# must serve every direction, and the steepest one limits it: the run diverges above
-# 2/λmax, where λmax is the largest eigenvalue of the loss's matrix of second derivatives
-# (2/N)·[[Σx², Σx], [Σx, N]]. With b held at 0 that bound is the one-weight N/Σx², and it is
-# never larger with b free. Along the valley's floor, the shallow direction, the same rate
-# makes only tiny steps, so after the first steps into the valley the path crawls along it.
-# Where this run's rate is too large for two weights, this section trains at 0.9 of their
-# bound instead, and says so. In the post's 100 steps the path just reaches the valley;
-# with `--steps 5000` it turns and crawls along the floor, still about 3% of the way from
-# (a*, b*) at the end (reaching 1% takes about 9,000 steps).
+# Training is slower here: the surface is a long, narrow valley. One learning rate must
+# serve every direction, and the steepest one limits it: the run diverges above 2/λmax,
+# where λmax is the largest eigenvalue of the loss's matrix of second derivatives
+# (2/N)·[[Σx², Σx], [Σx, N]]; that is never larger than the one-weight N/Σx². Along the
+# valley's floor, the shallow direction, the same rate makes only tiny steps, so the path
+# crawls. (If this run's rate is too large for two weights, this section trains at 0.9 of
+# their bound, and says so.) In the post's 100 steps the path just reaches the valley;
+# with `--steps 5000` it turns along the floor, and about 3% of its starting distance
+# from (a*, b*) is still left at the end (1% takes about 7,200 steps).
 
 # %%
 def gradient_b(a, b, x, z):
@@ -563,9 +517,9 @@ elif __name__ == "__main__":
 # %% [markdown]
 # ## Saving the pictures
 #
-# Every picture above was kept under a temporary name. Only now, with the whole run done,
-# do they all take their names together, so a run that fails or is stopped part way leaves
-# your earlier pictures exactly as they were. With `--show` they also open in windows.
+# Each picture above was kept under a temporary name; only now, the whole run done, do
+# they all take their names at once. A run that fails or is stopped part way leaves your
+# earlier pictures as they were. With `--show` they also open in windows.
 
 # %%
 if __name__ == "__main__":
@@ -574,21 +528,11 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## Explore it live
 #
-# `python regression_gd.py --explore` ends by opening one window where you can touch the
-# model instead of watching it:
-#
-# - drag **a**: the line, its errors, the point on the bowl and the tangent all follow;
-#   this is "the loss as a function of a", in your hand;
-# - drag **step**: scrub through training; `a` jumps to the weight after that step, and
-#   the bowl shows the trail of weights visited so far;
-# - drag **learning rate** (a log scale; the red mark is the threshold N/Σx²): training
-#   reruns from the same start with `train`, crawling, converging, or, past the mark,
-#   diverging;
-# - **play** (or the space bar) runs the steps; ← and → move one step; `r` resets; `q`
-#   closes the window.
-#
-# In Jupyter: install ipympl (`pip install ipympl`), set `EXPLORE = True` among the knobs
-# and run all cells.
+# `python regression_gd.py --explore` ends by opening a window to touch the model. Drag
+# **a**: the line, its errors, the point on the bowl and the tangent follow. Drag **step**
+# to scrub through training. Drag the **learning rate** (the threshold N/Σx² in red) and
+# `train` reruns from the same start. **Play** or space runs the steps, ← and → move one,
+# `r` resets, `q` closes. In Jupyter: `pip install ipympl`, set `EXPLORE = True`, run all.
 
 # %%
 if __name__ == "__main__":
@@ -600,31 +544,29 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## Try it yourself
 #
-# Each exercise asks a question, gives the command to run, and says what you should see.
-# The notes on stderr and the pictures in `figures/` tell the rest of the story.
+# Each exercise asks a question, gives the command, and says what you should see.
 #
 # 1. **A timid rate.** What does a learning rate far below the threshold do?
 #
 #        python regression_gd.py --lr 1e-5
 #
-#    `a` creeps from 0.27 to only 0.385 in 100 steps. A note says how far it still is
-#    from a* and suggests a rate computed from the data; the learning curve is titled
-#    "Barely moving".
+#    `a` creeps from 0.27 to only 0.385 in 100 steps. A note says how far it still is from
+#    a* and suggests a rate computed from the data; the learning curve says "Barely moving".
 #
 # 2. **Overshooting.** What happens between N/(2Σx²) and N/Σx²?
 #
 #        python regression_gd.py --lr 0.02 --every 1
 #
-#    After the first step `a` is past a* (above 1.9914), after the second below it, and so
-#    on, each swing smaller; by step 40 it sits on a* = 1.991412006340672 to every digit.
+#    After step 1 `a` is past a* (above 1.9914), after step 2 below it, each swing smaller;
+#    by step 40 it sits on a* = 1.991412006340672 to every digit.
 #
 # 3. **Just past the threshold.** And just above N/Σx² = 0.0295?
 #
 #        python regression_gd.py --lr 0.03
 #
-#    A warning, and every swing is larger than the one before: after 100 steps `a` is
-#    about −49 and the loss over 88,000. Then try `--lr 0.05`: the loss blows up at step 4,
-#    the run stops with exit status 1 and writes no pictures.
+#    A warning, and every swing is larger than the last: after 100 steps `a` is about −49
+#    and the loss over 88,000. With `--lr 0.05` the loss blows up at step 4, and the run
+#    stops with exit status 1 and writes no pictures.
 #
 # 4. **One step.** Which rate lands on a* in a single step?
 #
@@ -638,7 +580,7 @@ if __name__ == "__main__":
 #
 #    The start is different (a = 0.324); the end is the same a* to within 1%.
 #
-# 6. **Your own data, off the origin.** Save these lines as `offset.csv`:
+# 6. **Your own data, off the origin.** Save these six lines as `offset.csv`:
 #
 #        x,z
 #        0,10
@@ -647,11 +589,12 @@ if __name__ == "__main__":
 #        3,16
 #        4,18
 #
-#    and run
+#    The points lie on z = 10 + 2·x, but the one-weight line must pass through (0, 0).
 #
 #        python regression_gd.py --data offset.csv
+#        python regression_gd.py --data offset.csv --lr 0.1 --steps 300
 #
-#    The points lie on z = 10 + 2·x, but the one-weight line must pass through (0, 0): its
-#    best slope is 5.33, with a loss of 33. The notes say so, and give the exact two-weight
-#    answer a* = 2, b* = 10 from the normal equations; gradient descent is still far from
-#    it after these 100 steps.
+#    The first run's notes say so: the best slope through the origin is 5.33, with a loss
+#    of 33, and the normal equations give the exact two-weight answer a* = 2, b* = 10.
+#    Gradient descent is far from it after those 100 steps, at a = 3.55, b = 1.70. The
+#    second run, at a rate 100 times larger, gets there: a = 2, b = 10.

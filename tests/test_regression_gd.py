@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+from functools import partial
 
 import numpy as np
 import pytest
@@ -22,7 +23,10 @@ from conftest import (
 )
 from PIL import Image
 
+import animation
+import pictures as draw
 import regression_gd as rg
+import safe_writing
 
 X, Z = rg.POST_X, rg.POST_Z
 A0 = 0.2718754143840908  # the post's random start
@@ -130,30 +134,34 @@ def test_train_stops_where_the_loss_blows_up():
 
 def test_tangent_touches_the_curve_with_the_derivative_as_slope():
     for a in (0.4, 1.2, 3.6):
-        ends, values = rg.tangent(a, X, Z, 0.5)
+        ends, values = draw.tangent_segment(rg.state(a, X, Z, 1e-3), 0.5)
         assert np.mean(ends) == pytest.approx(a)
         assert np.mean(values) == pytest.approx(rg.loss(rg.predict(a, X), Z))
         slope = (values[1] - values[0]) / (ends[1] - ends[0])
         assert slope == pytest.approx(rg.gradient(a, X, Z))
 
 
-def test_safe_rate_and_suggestions():
+def test_state_is_the_lessons_numbers():
+    a = 0.7
+    state = rg.state(a, X, Z, 0.002)
+    assert list(state.fitted) == list(rg.predict(a, X))
+    assert state.loss == rg.loss(rg.predict(a, X), Z)
+    assert state.gradient == rg.gradient(a, X, Z)
+    assert state.move == -0.002 * rg.gradient(a, X, Z)
+
+
+def test_safe_rate_and_steps_needed():
     assert rg.safe_rate(X) == pytest.approx(0.01)
     assert rg.safe_rate(X) < rg.stability_bound(X) / 2
-    done = rg.train(A0, X, Z, 1e-3, 100).weights[-1]
-    assert rg.suggestions(X, Z, A0, done, 1e-3, 100) == []
-    slow = rg.suggestions(X, Z, A0, rg.train(A0, X, Z, 1e-6, 100).weights[-1], 1e-6, 100)
-    assert slow[0] == {"lr": pytest.approx(0.01)} and slow[1] == {"steps": 65741}
     a_star = rg.best_a(X, Z)
-    for lr, steps in ((slow[0]["lr"], 100), (1e-6, slow[1]["steps"])):
-        end = rg.train(A0, X, Z, lr, steps).weights[-1]
-        assert abs(end - a_star) <= 0.01 * a_star  # the advice works
-    end = rg.train(A0, X, Z, 1e-6, slow[1]["steps"] - 1).weights[-1]
-    assert abs(end - a_star) > 0.01 * a_star  # and asks for no more steps than needed
-    short = rg.suggestions(X, Z, A0, rg.train(A0, X, Z, 1e-3, 1).weights[-1], 1e-3, 1)
-    assert short == [{"lr": pytest.approx(0.01), "steps": 4}, {"steps": 64}]
-    end = rg.train(A0, X, Z, short[0]["lr"], short[0]["steps"]).weights[-1]
-    assert abs(end - a_star) <= 0.01 * a_star
+    close, distance = 0.01 * a_star, abs(A0 - a_star)
+    for lr in (1e-6, 1e-3, 0.01, 0.02):
+        needed = rg.steps_needed(X, lr, distance, close)
+        weights = rg.train(A0, X, Z, lr, needed).weights
+        assert abs(weights[-1] - a_star) <= close  # enough steps,
+        assert needed == 1 or abs(weights[-2] - a_star) > close  # and no more than needed
+    assert rg.steps_needed(X, 1e-6, distance, close) == 65741
+    assert rg.steps_needed(X, rg.stability_bound(X), distance, close) is None
 
 
 # %% The learning curve predicts itself
@@ -204,13 +212,20 @@ def test_two_weight_loss_never_rises_below_its_bound_and_diverges_above():
 
 # %% The animation's pieces
 
+def post_run(lr, steps):
+    """The animation's view of a run on the post's points."""
+    history = rg.train(A0, X, Z, lr, steps)
+    return animation.Run(X, Z, None, np.r_[A0, history.weights], rg.best_a(X, Z),
+                         partial(rg.state, x=X, z=Z, lr=lr), partial(rg.loss_curve, X, Z))
+
+
 def test_animation_frame_shows_the_state_at_the_drawn_point():
-    history = rg.train(A0, X, Z, 1e-3, 100)
-    fig, scene = rg.training_figure(X, Z, None, (0.0, 4.0), history.weights)
+    run = post_run(1e-3, 100)
+    fig, scene = animation.training_figure(run)
     assert fig.get_size_inches() * fig.dpi == pytest.approx([512, 384])
     for number in (1, 37, 100):
-        a = history.weights[number - 1]
-        rg.show_state(scene, X, Z, a, 1e-3)
+        a = run.weights[number]
+        animation.show_step(scene, run, number)
         (pa,), (pl,) = scene.point.get_data()
         assert pa == a and pl == pytest.approx(rg.loss(rg.predict(a, X), Z))
         tx, ty = (np.asarray(v) for v in scene.tangent.get_data())
@@ -226,31 +241,32 @@ def test_animation_frame_shows_the_state_at_the_drawn_point():
             grad, rel=1e-3)
         assert float(numbers["next step −lr·gradient ="]) == pytest.approx(-1e-3 * grad,
                                                                           rel=1e-2)
+        assert numbers["step"] == f"{number} of 100"
 
 
 def test_frames_are_every_step_when_they_fit():
-    weights = rg.train(A0, X, Z, 1e-3, 100).weights
-    assert list(rg.frame_steps(weights, rg.best_a(X, Z), 100)) == list(range(1, 101))
+    weights = np.r_[A0, rg.train(A0, X, Z, 1e-3, 100).weights]
+    assert list(animation.frame_steps(weights, rg.best_a(X, Z), 100)) == list(range(1, 101))
 
 
 def test_long_runs_keep_frames_where_a_still_moves():
     a_star = rg.best_a(X, Z)
-    weights = rg.train(A0, X, Z, 1e-3, 5000).weights
-    chosen = rg.frame_steps(weights, a_star, 100)
+    weights = np.r_[A0, rg.train(A0, X, Z, 1e-3, 5000).weights]
+    chosen = animation.frame_steps(weights, a_star, 100)
     assert len(chosen) <= 100 and chosen[0] == 1 and chosen[-1] == 5000
     assert chosen[1] <= 3  # not one frame every 50 steps
     # evenly spread in log |a − a*| down to a thousandth of the start's distance, where the
     # line and the point stop visibly moving; then the last step
-    distance = np.abs(weights[chosen[:-1] - 1] - a_star)
-    assert np.all(distance >= 0.9 * 1e-3 * abs(weights[0] - a_star))
+    distance = np.abs(weights[chosen[:-1]] - a_star)
+    assert np.all(distance >= 0.9 * 1e-3 * abs(weights[1] - a_star))
     gaps = -np.diff(np.log(distance))
     assert np.all(gaps > 0) and gaps.max() <= 2 * np.median(gaps)
 
 
 def test_frames_follow_a_diverging_run_to_its_end():
-    weights = rg.train(A0, X, Z, 0.03, 1000).weights
-    chosen = rg.frame_steps(weights, rg.best_a(X, Z), 50)
-    assert chosen[-1] == len(weights) and len(chosen) <= 50 and np.all(np.diff(chosen) > 0)
+    weights = np.r_[A0, rg.train(A0, X, Z, 0.03, 1000).weights]
+    chosen = animation.frame_steps(weights, rg.best_a(X, Z), 50)
+    assert chosen[-1] == len(weights) - 1 and len(chosen) <= 50 and np.all(np.diff(chosen) > 0)
 
 
 # %% How the file is written
@@ -513,7 +529,7 @@ def test_ctrl_c_leaves_the_folder_as_it_was(moment, arguments, marker, pause, go
 
 def test_pictures_discards_what_it_did_not_write(tmp_path):
     (tmp_path / "training.gif").write_bytes(b"old")
-    pictures = rg.Pictures(str(tmp_path))
+    pictures = safe_writing.Pictures(str(tmp_path))
     with open(pictures.temporary("training.gif"), "wb") as file:
         file.write(b"half")
     pictures.discard()
@@ -523,14 +539,13 @@ def test_pictures_discards_what_it_did_not_write(tmp_path):
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_a_worker_process_writes_the_same_gif(method, tmp_path):
-    history = rg.train(A0, X, Z, 1e-3, 20)
-    arguments = (X, Z, None, (0.0, 4.0), history, 1e-3, 20)
-    rg.save_training_gif(str(tmp_path / "here.gif"), *arguments)
+    arguments = (post_run(1e-3, 20), 20)
+    animation.save_training_gif(str(tmp_path / "here.gif"), *arguments)
     folder = tmp_path / method
     folder.mkdir()
-    pictures = rg.Pictures(str(folder), background=True, start_method=method)
-    pictures.write_in_background("training.gif", rg.save_training_gif, *arguments)
-    assert pictures.write_all() == ["training.gif"]
+    pictures = safe_writing.Pictures(str(folder), background=True, start_method=method)
+    pictures.add_file("training.gif", animation.save_training_gif, *arguments)
+    pictures.save_all()
     assert (folder / "training.gif").read_bytes() == (tmp_path / "here.gif").read_bytes()
     assert os.listdir(folder) == ["training.gif"]
 
