@@ -34,7 +34,7 @@ class Lesson(NamedTuple):
     start_a: float
     a_star: float
     bound: float
-    state_at: object  # (a, lr) -> the lesson's State
+    state_at: object  # (a, lr=...) -> the lesson's State
     bowl: object  # array of a -> the loss at each
     retrain: object  # (lr, steps) -> the lesson's History from start_a
 
@@ -69,9 +69,9 @@ class Explorer:
         ax_bowl = fig.add_axes((0.57, 0.42, 0.38, 0.44))
         numbers = draw.add_readout(fig, EXPLORER_READOUT)
         numbers["warning"] = fig.text(0.40, 0.975, "", color="C3", ha="left", va="top")
-        low, high = (lesson.state_at(a, 0.0) for a in self.a_limits)
+        low, high = (lesson.state_at(a, lr=0.0) for a in self.a_limits)
         fit = draw.draw_fit_panel(ax_fit, lesson.x, lesson.z, lesson.names,
-                             lesson.state_at(lesson.a_star, 0.0), low, high)
+                             lesson.state_at(lesson.a_star, lr=0.0), low, high)
         return draw.Scene(*fit, *draw.draw_bowl_panel(ax_bowl, lesson.bowl, lesson.a_star,
                                             self.a_limits), numbers)
 
@@ -158,7 +158,7 @@ class Explorer:
         bowl_ax, fit_ax = self.scene.point.axes, self.scene.line.axes
         bowl_ax.lines[0].set_data(a_values, self.lesson.bowl(a_values))
         bowl_ax.set(xlim=self.a_limits, ylim=(0, 1.1 * self.lesson.bowl(a_values).max()))
-        fitted = self.lesson.state_at(self.a, self.lr).fitted
+        fitted = self.lesson.state_at(self.a, lr=self.lr).fitted
         fit_ax.set_ylim(min(fit_ax.get_ylim()[0], fitted.min()),
                         max(fit_ax.get_ylim()[1], fitted.max()))
         return True
@@ -167,7 +167,7 @@ class Explorer:
         """Move everything to the current a and show it: blit, or redraw where not possible."""
         widened = self.follow()
         draw.show_state(self.scene, self.lesson.x, self.lesson.z,
-                   self.lesson.state_at(self.a, self.lr))
+                   self.lesson.state_at(self.a, lr=self.lr))
         visited = self.weights[:self.step + 1]
         self.trail.set_data(visited, self.lesson.bowl(visited))
         if widened or not self.blitting:

@@ -1,11 +1,13 @@
-"""Build docs/lesson.html: the lesson, run as a notebook and rendered as one web page.
+"""Build the lesson's notebook and its web page from regression_gd.py.
 
     python docs/build_page.py [--out docs/lesson.html]
 
-It turns regression_gd.py into a notebook (jupytext), runs it in a fresh Python kernel
-(nbclient) inside a temporary folder, and renders the result with nbconvert into a single
-HTML file: the prose, the code, the printed log and every picture, embedded. The page loads
-nothing from the network. It needs the test tools: pip install -r tests/requirements.txt
+It turns regression_gd.py into a notebook (jupytext) and writes it, without outputs, as
+regression_gd.ipynb beside it, for Jupyter, VS Code or Colab without jupytext. Then it runs
+that notebook in a fresh Python kernel (nbclient) inside a temporary folder, and renders the
+result with nbconvert into a single HTML file: the prose, the code, the printed log and
+every picture, embedded. The page loads nothing from the network. It needs the test tools:
+pip install -r tests/requirements.txt
 """
 
 import argparse
@@ -26,9 +28,29 @@ NOTE = ("*This page was built by `python docs/build_page.py`, which ran the less
         "and picture on it was computed by that run.*")
 
 
+NOTEBOOK = os.path.join(ROOT, "regression_gd.ipynb")
+
+
+def lesson_notebook():
+    """regression_gd.py as a notebook, with no outputs: each `# %%` cell a notebook cell,
+    numbered (so that the same lesson always gives the same file)."""
+    notebook = jupytext.read(os.path.join(ROOT, "regression_gd.py"))
+    for number, cell in enumerate(notebook.cells, start=1):
+        cell.id = f"cell-{number}"
+    return notebook
+
+
+def write_atomically(path, text):
+    """Write a file under a temporary name, then rename it into place."""
+    temporary = f"{path}.{os.getpid()}.part"
+    with open(temporary, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
 def executed_lesson(folder):
     """regression_gd.py as a notebook, run in a kernel whose working folder is `folder`."""
-    notebook = jupytext.read(os.path.join(ROOT, "regression_gd.py"))
+    notebook = lesson_notebook()
     client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
                                      resources={"metadata": {"path": folder}})
     # The kernel imports the lesson's data.py from the repository, and writes its pictures
@@ -55,13 +77,11 @@ def main(argv=None):
     parser.add_argument("--out", default=os.path.join(DOCS, "lesson.html"),
                         help="where to write the page (default: docs/lesson.html)")
     args = parser.parse_args(argv)
+    write_atomically(NOTEBOOK, jupytext.writes(lesson_notebook(), fmt="ipynb"))
     with tempfile.TemporaryDirectory() as folder:
         html = page(executed_lesson(folder))
-    temporary = f"{args.out}.{os.getpid()}.part"
-    with open(temporary, "w", encoding="utf-8") as file:
-        file.write(html)
-    os.replace(temporary, args.out)
-    print(f"wrote {args.out} ({len(html) / 1e6:.1f} MB)", file=sys.stderr)
+    write_atomically(args.out, html)
+    print(f"wrote {NOTEBOOK} and {args.out} ({len(html) / 1e6:.1f} MB)", file=sys.stderr)
     return 0
 
 

@@ -20,6 +20,7 @@ It is not a test: pytest does not collect it, and a slow machine cannot fail CI 
 import argparse
 import os
 import platform
+import runpy
 import statistics
 import subprocess
 import sys
@@ -33,20 +34,19 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SCRIPT = os.path.join(ROOT, "regression_gd.py")
 TOLERANCE = 2.0  # largest allowed mean absolute difference per frame, in 0..255 levels
-SWAP = 'if __name__ == "__main__" and not settings.no_gif:'  # where the twin swaps the GIF
 
 
-def straightforward_gif(path, x, z, names, a_limits, history, lr, frames):
+def straightforward_gif(path, run, frames):
     """The post's way: FuncAnimation, the layout redone at every frame, writer='pillow'."""
     from matplotlib.animation import FuncAnimation
 
-    import regression_gd as rg
+    import animation
 
-    fig, scene = rg.training_figure(x, z, names, a_limits, history.weights)
-    chosen = rg.frame_steps(history.weights, rg.best_a(x, z), frames)
+    fig, scene = animation.training_figure(run)
+    chosen = animation.frame_steps(run.weights, run.a_star, frames)
 
     def update(number):
-        return rg.show_step(scene, x, z, history.weights, number, lr).artists()
+        return animation.show_step(scene, run, number).artists()
 
     FuncAnimation(fig, update, frames=chosen, interval=200).save(path, writer="pillow",
                                                                    dpi=fig.dpi)
@@ -55,14 +55,10 @@ def straightforward_gif(path, x, z, names, a_limits, history, lr, frames):
 def run_straightforward(argv):
     """Run regression_gd.py as a script, with its GIF step swapped for the straightforward one."""
     sys.path.insert(0, ROOT)
-    with open(SCRIPT) as file:
-        source = file.read()
-    if source.count(SWAP) != 1:
-        sys.exit("benchmark: cannot find where the lesson writes its GIF")
-    source = source.replace(SWAP, "save_training_gif = straightforward_gif\n" + SWAP)
+    import animation
+    animation.save_training_gif = straightforward_gif  # the lesson looks it up when it calls
     sys.argv = [SCRIPT, *argv]
-    exec(compile(source, SCRIPT, "exec"),
-         {"__name__": "__main__", "__file__": SCRIPT, "straightforward_gif": straightforward_gif})
+    runpy.run_path(SCRIPT, run_name="__main__")
 
 
 def timed(command):
@@ -165,10 +161,17 @@ def explorer_latency(events):
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
     sys.path.insert(0, ROOT)
+    from functools import partial
+
+    import explorer as live
     import regression_gd as rg
 
-    fig = plt.figure(figsize=rg.EXPLORER_SIZE, dpi=rg.DPI)
-    explorer = rg.Explorer(fig, rg.POST_X, rg.POST_Z, None, rg.random_start(45), 1e-3, 100)
+    x, z, start = rg.POST_X, rg.POST_Z, rg.random_start(45)
+    lesson = live.Lesson(x, z, None, start, rg.best_a(x, z), rg.stability_bound(x),
+                         partial(rg.state, x=x, z=z), partial(rg.loss_curve, x, z),
+                         partial(rg.train, start, x, z))
+    fig = plt.figure(figsize=live.EXPLORER_SIZE, dpi=100)
+    explorer = live.Explorer(fig, lesson, 1e-3, 100)
     fig.canvas.draw()
     controls = {
         "a slider": (explorer.a_slider, np.linspace(0.1, 3.9, events)),

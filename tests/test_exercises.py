@@ -26,7 +26,8 @@ def weights(stdout):
 
 def timid(result, out):
     assert result.returncode == 0 and "still" in result.stderr and "try `" in result.stderr
-    assert weights(result.stdout)[-1] == pytest.approx(0.39, abs=0.01)
+    assert weights(result.stdout)[0] == pytest.approx(0.27, abs=5e-3)
+    assert weights(result.stdout)[-1] == pytest.approx(0.385, abs=5e-4)
     assert title_of(os.path.join(out, "learning_curve.png")).startswith("Barely moving")
 
 
@@ -61,6 +62,11 @@ def off_the_origin(result, out):
     assert "exact minimum a* = Σxz/Σx² = 5.333333333333333 with loss 33.333333333333336" \
         in result.stderr
     assert "exact a* = 2, b* = 10" in result.stderr
+    assert "after 100 steps at lr = 0.001: a = 3.55468, b = 1.69599" in result.stderr
+
+
+def off_the_origin_reached(result, out):
+    assert "two weights after 300 steps at lr = 0.1: a = 2, b = 10;" in result.stderr
 
 
 PROMISES = {
@@ -70,6 +76,7 @@ PROMISES = {
     " --lr 0.0147457627 --steps 3 --every 1": one_step,
     " --seed 7": another_start,
     " --data offset.csv": off_the_origin,
+    " --data offset.csv --lr 0.1 --steps 300": off_the_origin_reached,
 }
 
 

@@ -2,6 +2,7 @@
 canvas, and what a learner would see asserted."""
 
 import warnings
+from functools import partial
 
 import matplotlib
 
@@ -11,16 +12,24 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.backend_bases import KeyEvent, MouseEvent  # noqa: E402
 
+import explorer as live  # noqa: E402
 import regression_gd as rg  # noqa: E402
 
 X, Z = rg.POST_X, rg.POST_Z
 A0 = rg.random_start(45)
 
 
+def post_lesson():
+    """What the lesson hands the explorer, for the post's points."""
+    return live.Lesson(X, Z, None, A0, rg.best_a(X, Z), rg.stability_bound(X),
+                       partial(rg.state, x=X, z=Z), partial(rg.loss_curve, X, Z),
+                       partial(rg.train, A0, X, Z))
+
+
 @pytest.fixture
 def explorer():
-    fig = plt.figure(figsize=rg.EXPLORER_SIZE, dpi=rg.DPI)
-    explorer = rg.Explorer(fig, X, Z, None, A0, 1e-3, 100)
+    fig = plt.figure(figsize=live.EXPLORER_SIZE, dpi=100)
+    explorer = live.Explorer(fig, post_lesson(), 1e-3, 100)
     fig.canvas.draw()
     yield explorer
     plt.close(fig)
@@ -80,20 +89,43 @@ def test_a_new_learning_rate_retrains(explorer):
     assert explorer.scene.numbers["warning"].get_text() == ""
 
 
-def test_a_diverging_rate_stays_finite_and_says_so(explorer):
+def test_a_diverging_rate_stops_at_the_blow_up_and_keeps_a_in_view(explorer):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no numpy warning may escape
         explorer.lr_slider.set_val(explorer.lr_slider.valmax)
         for step in range(0, 101, 7):
             explorer.step_slider.set_val(step)
             explorer.fig.canvas.draw()
+            # the step shown never passes the last step before the blow-up
+            assert explorer.step == min(step, len(explorer.weights) - 1)
+            low, high = explorer.scene.point.axes.get_xlim()
+            assert low <= explorer.a <= high  # the bowl's view follows a
+            shows(explorer, explorer.weights[explorer.step])
     assert explorer.lr == pytest.approx(2 * rg.stability_bound(X))
     assert explorer.scene.numbers["warning"].get_text() == "diverges: lr above N/Σx² = 0.0295"
+    history = rg.train(A0, X, Z, explorer.lr, 100)
+    assert len(history.weights) == 4  # the loss blew up at step 4
+    assert list(explorer.weights) == [A0, *history.weights]  # the start, then every step
+    assert explorer.scene.numbers["step"].get_text() == "4 of 100: the loss blew up here"
     assert np.all(np.isfinite(explorer.weights))
     for artist in (explorer.scene.line, explorer.scene.point, explorer.scene.tangent,
                    explorer.trail):
         assert np.all(np.isfinite(np.asarray(artist.get_xydata(), dtype=float)))
     assert np.all(np.isfinite(np.array(explorer.scene.errors.get_segments())))
+
+
+def test_playing_a_diverging_run_stops_where_it_blew_up(explorer):
+    explorer.lr_slider.set_val(explorer.lr_slider.valmax)
+    press(explorer, " ")
+    for _ in range(20):
+        explorer.advance()
+    assert not explorer.playing and explorer.step == len(explorer.weights) - 1
+
+
+def test_q_closes_the_window_and_other_keys_stay_matplotlibs(explorer):
+    number = explorer.fig.number
+    press(explorer, "q")
+    assert not plt.fignum_exists(number)
 
 
 def click(explorer, button):

@@ -2,6 +2,7 @@
 shows its own result under it, in the order of the story."""
 
 import base64
+import importlib.util
 import io
 import os
 import sys
@@ -11,7 +12,8 @@ from conftest import POST_LOG, ROOT
 from PIL import Image
 
 sys.path.insert(0, os.path.join(ROOT, "docs"))
-from build_page import executed_lesson  # noqa: E402
+import nbformat  # noqa: E402
+from build_page import NOTEBOOK, executed_lesson, lesson_notebook  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +65,7 @@ def test_each_section_shows_its_own_result(sections):
     assert len(gifs) == 1 and gifs[0].n_frames == 100
     assert [picture.size for picture in pictures(found["Two weights: a line with an offset"])] \
         == [(960, 480)]
-    for quiet in ("Plumbing: options, output and files (skip this on a first read)",
-                  "Writing the pictures"):
+    for quiet in ("The knobs", "Saving the pictures"):
         assert pictures(found.get(quiet, [])) == [] and text(found.get(quiet, []), "stdout") == ""
 
 
@@ -83,4 +84,17 @@ def test_the_kernel_wrote_the_pictures_in_its_own_folder(sections):
 
 def test_the_last_cell_says_how_to_explore_in_jupyter(sections):
     found, _ = sections
-    assert "pip install ipympl" in text(found["Explore it live"], "stderr")
+    hint = text(found["Explore it live"], "stderr")
+    assert "set EXPLORE = True" in hint
+    # ipympl is installed with the test tools, so the hint does not ask to install it
+    assert importlib.util.find_spec("ipympl") and "pip install ipympl" not in hint
+
+
+def test_the_shipped_notebook_is_the_lesson_without_outputs():
+    """regression_gd.ipynb (built by docs/build_page.py) has the cells of regression_gd.py."""
+    shipped = nbformat.read(NOTEBOOK, as_version=4)
+    expected = lesson_notebook()
+    assert [(cell.cell_type, cell.source) for cell in shipped.cells] == [
+        (cell.cell_type, cell.source) for cell in expected.cells]
+    for cell in shipped.cells:
+        assert cell.get("outputs", []) == [] and cell.get("execution_count") is None

@@ -9,6 +9,7 @@ import pytest
 from conftest import PNGS, gif_frames, run, title_of, touched_edges
 from PIL import Image
 
+import pictures as draw
 import regression_gd as rg
 
 X, Z = rg.POST_X, rg.POST_Z
@@ -119,7 +120,7 @@ def test_data_off_the_origin_is_named(runs):
     assert "misses the origin (z = 10 at x = 0)" in title_of(os.path.join(out,
                                                                          "measurements.png"))
     assert "forced through (0, 0)" in result.stderr
-    assert "best loss with one weight is 33.33, with an offset b 0" in result.stderr
+    assert "best loss with one weight is 33.33, with an offset b: 0" in result.stderr
     assert "exact a* = 2, b* = 10" in result.stderr
     for name in ("lr 1e-3", "readme", "tiny"):
         assert "passes near the origin" in title_of(os.path.join(runs[name][1],
@@ -141,26 +142,28 @@ def test_long_runs_animate_where_a_moves(runs):
 
 def test_every_a_of_a_diverging_run_stays_in_view():
     weights = rg.train(A0, X, Z, 0.03, 100).weights
-    low, high = rg.fit_limits(X, Z, weights)
-    for a in (weights.min(), weights.max()):
-        ends = rg.predict(a, np.array([X.min(), X.max()]))
-        assert low <= ends.min() and ends.max() <= high
-    a_limits = rg.bowl_limits(X, Z, A0, weights.min(), weights.max())
+    lines = [rg.predict(a, X) for a in (weights.min(), weights.max())]
+    low, high = draw.fit_limits(Z, lines)
+    assert low <= np.min(lines) and np.max(lines) <= high
+    a_limits = draw.bowl_limits(rg.best_a(X, Z), A0, weights.min(), weights.max())
     assert a_limits[0] <= weights.min() and weights.max() <= a_limits[1]
 
 
 def test_step_axes_have_whole_steps():
     history = rg.train(A0, X, Z, 1e-3, 1)
     floor = rg.loss(rg.predict(rg.best_a(X, Z), X), Z)
-    fig = rg.plot_learning_curve(rg.loss(rg.predict(A0, X), Z), history, floor,
-                                 rg.contraction(1e-3, X), "title")
+    excess = np.r_[rg.loss(rg.predict(A0, X), Z), history.losses] - floor
+    c = rg.contraction(1e-3, X)
+    fig = draw.plot_learning_curve(excess, excess[0] * c ** (2.0 * np.arange(2)), floor, c,
+                                   "title")
     ticks = [tick for tick in fig.axes[0].get_xticks() if 0 <= tick <= 1]
     assert ticks and all(float(tick).is_integer() for tick in ticks)
 
 
 def test_a_header_names_the_axes(tmp_path):
     path = csv(tmp_path, "volts.csv", [(1, 2), (2, 4.1), (3, 5.9)], "voltage (V),current (mA)")
-    fig = rg.plot_measurements(*rg.load_measurements(path))
+    x, z, names = rg.load_measurements(path)
+    fig = draw.plot_measurements(x, z, names, rg.best_line(x, z), rg.clear_offset(x, z))
     assert fig.axes[0].get_xlabel() == "voltage (V)"
     assert fig.axes[0].get_ylabel() == "current (mA)"
 

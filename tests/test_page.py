@@ -19,12 +19,12 @@ pytestmark = pytest.mark.skipif(
     reason="needs Chromium: apt-get install -y chromium (and pip install playwright); "
            ".ci/run installs both")
 SIZES = [(640, 480)] * 3 + [(512, 384)] + [(640, 480)] * 2 + [(960, 480)]  # in story order
-HEADINGS = ["The knobs", "Plumbing: options, output and files (skip this on a first read)",
-            "The measurements", "The neuron and a random start", "How wrong is it? The loss",
+HEADINGS = ["The knobs", "The measurements", "The neuron and a random start",
+            "How wrong is it? The loss",
             "The loss for every a: a bowl, and its slope", "Gradient descent",
             "The training, animated", "The learning curve, predicted",
             "Learning rates side by side", "Two weights: a line with an offset",
-            "Writing the pictures", "Explore it live", "Try it yourself"]
+            "Saving the pictures", "Explore it live", "Try it yourself"]
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 import ast
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -271,9 +272,56 @@ def test_frames_follow_a_diverging_run_to_its_end():
 
 # %% How the file is written
 
-def lesson_tree():
-    with open(SCRIPT) as file:
+MODULES = ["regression_gd.py", "command_line.py", "safe_writing.py", "pictures.py",
+           "animation.py", "explorer.py", "data.py"]
+
+
+def tree_of(name):
+    with open(os.path.join(ROOT, name)) as file:
         return ast.parse(file.read())
+
+
+def lesson_tree():
+    return tree_of("regression_gd.py")
+
+
+def imported_by(name):
+    """The top-level names of the modules a file imports."""
+    found = set()
+    for node in ast.walk(tree_of(name)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_lesson_file_holds_the_lesson_and_nothing_else():
+    with open(SCRIPT) as file:
+        text = file.read()
+    lines = text.splitlines()
+    cells = re.split(r"^# %%", text, flags=re.M)
+    prose = sum(cell.count("\n") for cell in cells if cell.startswith(" [markdown]"))
+    assert len(lines) <= 600 and prose >= len(lines) / 3
+    assert next(number for number, line in enumerate(lines, 1) if "0.34482759" in line) <= 100
+    assert imported_by("regression_gd.py") <= {
+        "random", "functools", "types", "typing", "numpy", "command_line", "animation",
+        "explorer", "pictures", "data"}
+    code = "\n".join(line.split("#")[0] for line in lines)
+    for machinery in ("argparse", "multiprocessing", "atexit", "signal", "PIL", "Slider",
+                      "blit", "palette", "canvas", "Figure", "plt."):
+        assert machinery not in code
+    classes = [node for node in ast.walk(lesson_tree()) if isinstance(node, ast.ClassDef)]
+    assert all([base.id for base in node.bases] == ["NamedTuple"] for node in classes)
+    for name in ("loss", "gradient", "step", "train"):
+        assert f"\ndef {name}(" in text
+
+
+def test_arrows_point_one_way():
+    """The helpers never import the lesson; each opens with a docstring saying its job."""
+    for name in MODULES[1:]:
+        assert "regression_gd" not in imported_by(name), name
+        assert ast.get_docstring(tree_of(name)), name
 
 
 def test_importing_runs_nothing(tmp_path):
@@ -284,8 +332,9 @@ def test_importing_runs_nothing(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_no_module_level_name_shadows_a_function_parameter_or_local():
-    tree = lesson_tree()
+@pytest.mark.parametrize("name", MODULES)
+def test_no_module_level_name_shadows_a_function_parameter_or_local(name):
+    tree = tree_of(name)
     functions = [node for node in ast.walk(tree)
                  if isinstance(node, ast.FunctionDef | ast.Lambda)]
     scopes = functions + [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
@@ -301,8 +350,9 @@ def test_no_module_level_name_shadows_a_function_parameter_or_local():
     assert module_names & function_names == set()
 
 
-def test_functions_are_short():
-    long = [(node.name, node.end_lineno - node.lineno + 1) for node in ast.walk(lesson_tree())
+@pytest.mark.parametrize("name", MODULES)
+def test_functions_are_short(name):
+    long = [(node.name, node.end_lineno - node.lineno + 1) for node in ast.walk(tree_of(name))
             if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > 40]
     assert long == []
 
@@ -403,6 +453,7 @@ BAD_ARGUMENTS = [
     (["--every", "0"], "--every"), (["--every", "ten"], "--every"),
     (["--seed", "1.5"], "--seed"), (["--seed", "abc"], "--seed"),
     (["--frames", "1"], "--frames"), (["--frames", "301"], "--frames"),
+    (["--seed", "-1"], "--seed"), (["--seed", "9" * 4301], "--seed"), (["--bogus"], "--bogus"),
     (["--explore"], "--explore"),
 ]
 
@@ -414,8 +465,8 @@ def test_bad_values_exit_2_with_a_message(arguments, named, good_folder):
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
-    error_lines = [line for line in result.stderr.splitlines() if "error:" in line]
-    assert len(error_lines) == 1 and named in error_lines[0]
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "error:" in lines[0] and named in lines[0]  # one line
     assert hashes(good_folder) == before
 
 
@@ -448,6 +499,7 @@ def test_out_that_cannot_be_written(where, tmp_path):
 
 def test_too_old_a_python_gets_one_line(tmp_path):
     code = ("import sys; sys.version_info = (3, 9, 18, 'final', 0); sys.argv = [sys.argv[1]]; "
+            f"sys.path.insert(0, {ROOT!r}); "
             "exec(compile(open(sys.argv[0]).read(), sys.argv[0], 'exec'), "
             "{'__name__': '__main__'})")
     result = subprocess.run([sys.executable, "-c", code, SCRIPT, "--out", str(tmp_path)],
@@ -461,6 +513,7 @@ def test_too_old_a_python_gets_one_line(tmp_path):
 @pytest.mark.parametrize("package", ["numpy", "matplotlib", "PIL"])
 def test_a_missing_package_gets_one_line(package, tmp_path):
     code = (f"import sys; sys.modules[{package!r}] = None; sys.argv = [sys.argv[1]]; "
+            f"sys.path.insert(0, {ROOT!r}); "  # as `python regression_gd.py` does
             "exec(compile(open(sys.argv[0]).read(), sys.argv[0], 'exec'), "
             "{'__name__': '__main__'})")
     result = subprocess.run([sys.executable, "-c", code, SCRIPT], cwd=tmp_path,

@@ -14,6 +14,7 @@ import pytest
 from conftest import SCRIPT, headless_env
 from PIL import Image
 
+import explorer as live
 import regression_gd as rg
 
 TOOLS = ("Xvfb", "xdotool", "import")
@@ -84,7 +85,7 @@ def screenshot(env, path):
 def canvas_point(geometry, fx, fy):
     """Screen pixel of a point given as fractions of the figure (fy from the bottom)."""
     width = geometry["WIDTH"]
-    height = width * rg.EXPLORER_SIZE[1] / rg.EXPLORER_SIZE[0]  # the canvas above the toolbar
+    height = width * live.EXPLORER_SIZE[1] / live.EXPLORER_SIZE[0]  # the canvas above the toolbar
     return round(geometry["X"] + fx * width), round(geometry["Y"] + (1 - fy) * height)
 
 
