@@ -67,25 +67,14 @@ def bowl_limits(a_star, *a_values):
     return nice_limits(0.0, 2 * a_star, *a_values)
 
 
-def data_shape(line, misses):
-    """A few words on where the points' best straight line (a*, b*) runs: it `misses` the
-    origin, or not; None when every x is the same."""
-    if line is None:
-        return "every x is the same"
-    if misses:
-        return f"their best straight line misses the origin (z = {line[1]:.3g} at x = 0)"
-    return "their best straight line passes near the origin"
-
-
-def plot_measurements(x, z, names, line, misses):
-    """Scatter plot of the measurements, with the origin marked; the title says where their
-    best straight line `line` = (a*, b*) runs."""
+def plot_measurements(x, z, names):
+    """Scatter plot of the measurements, with the origin marked."""
     fig = new_picture()
     ax = fig.subplots()
     ax.scatter(x, z, s=16, label="measurements")
     ax.plot(0, 0, "k+", markersize=14, markeredgewidth=2, label="the origin (0, 0)")
     ax.set(xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
-    ax.set_title(f"The {len(x)} measurements: {data_shape(line, misses)}", fontsize="medium")
+    ax.set_title(f"The {len(x)} measurements (x, z), and the origin", fontsize="medium")
     fig.legend(loc="outside lower center", ncols=2, fontsize="small")
     return fig
 

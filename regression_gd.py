@@ -65,9 +65,9 @@ if __name__ == "__main__":
 # line through the origin (0, 0), which is exactly the kind of line `z = a·x` one neuron
 # can draw. Learning means finding the `a` whose line passes closest to the points.
 #
-# With `--data FILE` the lesson uses your own points. Whether they pass near the origin is
-# judged by the best line *with* an offset, `z = a·x + b` (see the two-weights section):
-# if its offset `b` is small next to the points' z values, a line through the origin fits.
+# With `--data FILE` the lesson uses your own points. If they do not pass near the origin
+# (marked +), no line `z = a·x` fits them well; the two-weights section says so, and fits
+# a line with an offset instead.
 
 # %%
 POST_X = np.array([0., 0.34482759, 0.68965517, 1.03448276, 1.37931034,
@@ -84,30 +84,13 @@ POST_Z = np.array([-0.16281253, 1.88707606, 0.39649312, 0.03857752, 4.0148778,
                    16.41982806, 17.01977617, 20.28151197, 19.38148414, 19.41029831])
 
 
-def best_line(x, z):
-    """The least-squares line z = a·x + b, from the normal equations: (a*, b*); None when
-    every x is the same, as then no line is better than another."""
-    n, sx, sz, sxx, sxz = len(x), np.sum(x), np.sum(z), np.sum(x * x), np.sum(x * z)
-    det = n * sxx - sx * sx
-    if det <= 1e-12 * n * sxx:
-        return None
-    return (n * sxz - sx * sz) / det, (sxx * sz - sx * sxz) / det
-
-
-def clear_offset(x, z):
-    """Whether the best line misses the origin: its offset b* is over 10% of the largest |z|."""
-    line = best_line(x, z)
-    return line is not None and abs(line[1]) > 0.1 * np.max(np.abs(z))
-
-
 if __name__ == "__main__":
     try:
         points = load_measurements(settings.data) if settings.data else Measurements(
             POST_X, POST_Z, None)
     except DataError as error:
         cli.fail(error, 2)
-    pictures.add("measurements.png", draw.plot_measurements, *points,
-                 best_line(points.x, points.z), clear_offset(points.x, points.z))
+    pictures.add("measurements.png", draw.plot_measurements, *points)
 
 # %% [markdown]
 # ## The neuron and a random start
@@ -489,6 +472,22 @@ def train_two_weights(a, b, x, z, lr, steps):
         a, b = step(a, gradient(a, x, z, b), lr), step(b, gradient_b(a, b, x, z), lr)
         path[i] = a, b
     return path
+
+
+def best_line(x, z):
+    """The least-squares line z = a·x + b, from the normal equations: (a*, b*); None when
+    every x is the same, as then no line is better than another."""
+    n, sx, sz, sxx, sxz = len(x), np.sum(x), np.sum(z), np.sum(x * x), np.sum(x * z)
+    det = n * sxx - sx * sx
+    if det <= 1e-12 * n * sxx:
+        return None
+    return (n * sxz - sx * sz) / det, (sxx * sz - sx * sxz) / det
+
+
+def clear_offset(x, z):
+    """Whether the best line misses the origin: its offset b* is over 10% of the largest |z|."""
+    line = best_line(x, z)
+    return line is not None and abs(line[1]) > 0.1 * np.max(np.abs(z))
 
 
 def loss_surface(x, z, a, b):

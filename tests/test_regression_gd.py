@@ -408,7 +408,7 @@ def test_every_picture_is_saved_with_its_size(default_run):
 def test_default_titles_describe_the_run(default_run):
     _, out = default_run
     titles = {name: title_of(os.path.join(out, name)) for name in PNGS}
-    assert "passes near the origin" in titles["measurements.png"]
+    assert titles["measurements.png"] == "The 30 measurements (x, z), and the origin"
     assert titles["learning_curve.png"].startswith("Converging")
     assert "0.869" in titles["learning_curve.png"]  # c² for lr = 0.001
     assert "N/Σx² = 0.0295" in titles["learning_rates.png"]
