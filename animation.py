@@ -42,12 +42,11 @@ def training_figure(run):
     FigureCanvasAgg(fig)
     ax_fit, ax_bowl = fig.subplots(1, 2)
     a_limits = draw.bowl_limits(run.a_star, run.weights.min(), run.weights.max())
-    steps = run.weights[1:]
     fit = draw.draw_fit_panel(ax_fit, run.x, run.z, run.names, run.state_at(run.a_star),
-                         run.state_at(steps.min()), run.state_at(steps.max()))
+                              run.state_at(run.weights.min()), run.state_at(run.weights.max()))
     scene = draw.Scene(*fit, *draw.draw_bowl_panel(ax_bowl, run.bowl, run.a_star, a_limits),
                   draw.add_readout(fig, GIF_READOUT))
-    fig.legend(loc="outside lower center", ncols=4, fontsize="x-small")
+    draw.legend_below(fig, 4)
     return fig, scene
 
 
@@ -59,16 +58,16 @@ def show_step(scene, run, number):
 
 
 def frame_steps(weights, a_star, frames):
-    """Which steps become frames (weights[0] is the start): every step if they fit, else
-    where a visibly moves."""
+    """Which steps become frames: the start (weights[0]), then every step if at most
+    `frames` of them, else `frames` steps where a visibly moves, and the last."""
     steps = len(weights) - 1
     if steps <= frames:
-        return np.arange(1, steps + 1)
+        return np.arange(0, steps + 1)
     distance = np.abs(weights[1:] - a_star)
     floor = max(1e-3 * distance.max(), np.finfo(float).tiny)
     progress = np.r_[0, np.cumsum(np.abs(np.diff(np.log(np.maximum(distance, floor)))))]
     chosen = np.searchsorted(progress, np.linspace(0, progress[-1], frames - 1)) + 1
-    return np.unique(np.r_[chosen, steps])
+    return np.unique(np.r_[0, chosen, steps])
 
 
 def shared_palette(sample):
@@ -166,31 +165,45 @@ class Typewriter:
 
 
 def save_training_gif(path, run, frames):
-    """Write the training animation: at most `frames` frames, the last one held."""
+    """Write the training animation: the start and at most `frames` steps, the last held.
+
+    A frame that would look like the one before it, but for the step counter (a run that
+    has settled), is left out; the last step is always shown, in place of its twin."""
     fig, scene = training_figure(run)
-    chosen = frame_steps(run.weights, run.a_star, frames)
     background = frozen_background(fig, scene)
     typewriter = Typewriter(scene.numbers["a ="])
+    pixels = np.asarray(fig.canvas.buffer_rgba())
 
     def draw(number):
+        """Draw the frame of step `number`; return how it looks without its step counter."""
         fig.canvas.restore_region(background)
         show_step(scene, run, number)
         for artist in scene.shapes():
             fig.draw_artist(artist)
-        for text in scene.numbers.values():
-            if not typewriter.write(text):
+        for label, text in scene.numbers.items():
+            if label != "step" and not typewriter.write(text):
                 fig.draw_artist(text)
+        look = pixels.copy()
+        typewriter.write(scene.numbers["step"]) or fig.draw_artist(scene.numbers["step"])
+        return look
 
+    chosen = frame_steps(run.weights, run.a_star, frames)
     # Pillow would pick a new 256-colour palette for every frame, the slowest part of
     # writing a GIF. The frames differ only in a few lines, so one palette made from the
     # first and last frames serves them all.
     samples = []
     for number in (chosen[0], chosen[-1]):
         draw(number)
-        samples.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
+        samples.append(pixels[..., :3].copy())
     writer = PaletteGifWriter(shared_palette(Image.fromarray(np.hstack(samples))),
                               fps=1000 / FRAME_MS, hold_last_ms=HOLD_LAST_MS)
     with writer.saving(fig, path, dpi=fig.dpi):
+        before = None
         for number in chosen:
-            draw(number)
+            look = draw(number)
+            if before is not None and np.array_equal(look, before):
+                if number != chosen[-1]:
+                    continue  # nothing a learner could see has changed
+                writer.frames.pop()  # the last step replaces its twin
             writer.grab_frame()
+            before = look

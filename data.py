@@ -10,15 +10,23 @@ allowed where the separator is a semicolon or a tab:
     1.0,2.3
 
 A header row is allowed as the first row; its two names then label the pictures' axes.
-Empty columns at the end of a row (a spreadsheet's trailing separators) are ignored.
-Anything the lesson cannot use raises DataError with one line that names the file, and the
-line where there is one.
+Empty columns at the end of a row (a spreadsheet's trailing separators) are ignored. The
+text may be UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode Text") or
+Windows-1252 (Excel's plain CSV on a Western Windows). Anything the lesson cannot use
+raises DataError with one line that names the file, and the line where there is one; a
+file over MAX_BYTES is refused before it is read.
 """
 
+import codecs
 import csv
+import os
+import stat
 from typing import NamedTuple
 
 import numpy as np
+
+MAX_BYTES = 100_000_000  # about 5 million rows; more would not fit the lesson in 1 GB
+CHUNK = 1 << 20  # read this much at a time; a first line longer than this is no CSV
 
 
 class DataError(ValueError):
@@ -36,14 +44,40 @@ def load_measurements(path):
     """Read a file of x,z rows; return Measurements(x, z, names)."""
     lines = numbered_lines(read_text(path))
     separator = find_separator(path, lines)
-    rows, names = [], None
+    names = header(path, lines, separator)
+    rows = lines[1:] if names else lines
+    points = quick_rows([line for _, line in rows], separator)
+    x, z = check_points(path, careful_rows(path, rows, separator) if points is None else points)
+    return Measurements(x, z, names)
+
+
+def header(path, lines, separator):
+    """The first row's two names, if it is a header such as "x,z"; else None."""
+    if not lines:
+        return None
+    cells = split_row(f"{path}, line {lines[0][0]}", lines[0][1], separator)
+    return tuple(cells) if all(to_number(cell, separator) is None for cell in cells) else None
+
+
+def quick_rows(lines, separator):
+    """Every row at once, where all are two plain finite numbers: an (n, 2) array; None
+    where any row needs a closer look (quotes, decimal commas, anything unusual)."""
+    if not lines or any('"' in line or (separator != "," and "," in line) for line in lines):
+        return None
+    try:
+        rows = np.loadtxt(lines, delimiter=separator, ndmin=2, dtype=float)
+    except ValueError:
+        return None
+    return rows if rows.shape[1] == 2 and np.isfinite(rows).all() else None
+
+
+def careful_rows(path, lines, separator):
+    """The rows, cell by cell; the first one that is not two finite numbers raises DataError."""
+    rows = []
     for number, line in lines:
         where = f"{path}, line {number}"
         cells = split_row(where, line, separator)
         values = [to_number(cell, separator) for cell in cells]
-        if not rows and names is None and all(value is None for value in values):
-            names = tuple(cells)  # a header such as "x,z"
-            continue
         for cell, value in zip(cells, values, strict=True):
             if value is None:
                 raise DataError(f"{where}: {cell!r} is not a number")
@@ -51,24 +85,58 @@ def load_measurements(path):
                 raise DataError(f"{where}: {cell!r} is not a finite number; "
                                 "remove NaN and infinity")
         rows.append(values)
-    x, z = check_points(path, rows)
-    return Measurements(x, z, names)
+    return np.array(rows, dtype=float).reshape(-1, 2)
 
 
 def read_text(path):
-    """The file's text, or a DataError for a missing, binary or non-UTF-8 file."""
+    """The file's text; a DataError for a missing, too large, endless or binary file."""
     try:
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
+            raise DataError(f"{path}: the file is {info.st_size / 1e6:,.0f} MB; the lesson "
+                            f"reads at most {MAX_BYTES / 1e6:.0f} MB (about 5 million rows): "
+                            "use a sample of it")
         with open(path, "rb") as file:
-            raw = file.read()
+            raw = read_bounded(path, file)
     except OSError as error:
         raise DataError(f"{path}: cannot read the data file ({error.strerror or error})") from None
-    if b"\0" in raw:
-        raise DataError(f"{path}: this looks like a binary file; expected text with x,z rows")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: this is not UTF-8 text; save it as UTF-8 CSV "
-                        "(expected x,z rows)") from None
+    return decode(path, raw)
+
+
+def read_bounded(path, file):
+    """At most MAX_BYTES of a file, a chunk at a time, refusing a stream that is binary, has
+    no line break in its first chunk, or does not end (such as /dev/zero)."""
+    chunks, size = [], 0
+    while chunk := file.read(CHUNK):
+        wide = (chunks[0] if chunks else chunk).startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        if b"\0" in chunk and not wide:
+            raise DataError(f"{path}: this looks like a binary file; expected text with x,z rows")
+        if not chunks and len(chunk) == CHUNK and b"\n" not in chunk and b"\r" not in chunk:
+            raise DataError(f"{path}, line 1: no line break in its first {CHUNK:,} bytes; "
+                            "expected text with one x,z row a line")
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise DataError(f"{path}: more than {MAX_BYTES / 1e6:.0f} MB, the most the lesson "
+                            "reads (about 5 million rows): use a sample of it")
+    return b"".join(chunks)
+
+
+def decode(path, raw):
+    """The text of the bytes: UTF-16 after its BOM, else UTF-8, else Windows-1252; a
+    DataError naming the line of the first byte that is none of them."""
+    tried = (("utf-16",) if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+             else ("utf-8-sig", "cp1252"))
+    for encoding in tried:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    text = raw.decode(tried[0], errors="replace")
+    line = text[:text.index("\ufffd")].count("\n") + 1
+    raise DataError(f"{path}, line {line}: this is not UTF-8, UTF-16 or Windows-1252 text; "
+                    "save it as UTF-8 CSV (expected x,z rows)")
 
 
 def numbered_lines(text):
@@ -110,18 +178,23 @@ def to_number(cell, separator):
 
 
 def check_points(path, rows):
-    """The rows as two arrays x, z, once they are enough points to learn a slope from."""
-    if not rows:
+    """The rows (an (n, 2) array) as two arrays x, z, once they are enough points to learn
+    a slope from, and their squares neither overflow nor vanish."""
+    if len(rows) == 0:
         raise DataError(f"{path}: no data rows found; expected lines of x,z numbers")
     if len(rows) < 2:
         raise DataError(f"{path}: only one point found; at least two are needed")
-    x, z = np.array(rows).T
-    with np.errstate(over="ignore", under="ignore"):
+    x, z = rows.T.copy()
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
         sum_xx, sum_zz = np.sum(x * x), np.sum(z * z)
-    if sum_xx == 0:
-        raise DataError(f"{path}: every x is zero (or too close to zero to square), so no "
-                        "slope can be learned; the neuron needs some x clearly different from 0")
+        threshold = len(x) / sum_xx
+    if not np.any(x):
+        raise DataError(f"{path}: every x is zero, so no slope can be learned; the neuron "
+                        "needs some x clearly different from 0")
     if not np.isfinite(sum_xx) or not np.isfinite(sum_zz):
         raise DataError(f"{path}: the values are too large to square (beyond about 1e150); "
-                        "rescale them")
+                        "rescale them (for example, other units)")
+    if sum_xx < np.finfo(float).tiny or not np.isfinite(threshold):
+        raise DataError(f"{path}: the x values are too small to square (below about 1e-150); "
+                        "rescale them (for example, other units)")
     return x, z

@@ -19,6 +19,7 @@ from command_line import digits, n_steps
 SIZE, WIDE, DPI = (6.4, 4.8), (9.6, 4.8), 100  # still pictures: 640x480 (960x480) pixels
 TANGENT_SHARE = 0.15  # a tangent reaches this share of the bowl's width to each side
 ROUNDING = 1e-12  # an excess loss below this share of loss(a*) is rounding noise
+MAX_DRAWN = 3000  # pictures draw at most this many points: a seeded sample of more
 
 
 def axis_names(names):
@@ -31,6 +32,26 @@ def new_picture(size=SIZE):
     return plt.figure(figsize=size, dpi=DPI, layout="constrained")
 
 
+def drawn(count):
+    """Which of `count` points a picture draws: all, or a seeded random MAX_DRAWN of them."""
+    if count <= MAX_DRAWN:
+        return slice(None)
+    return np.sort(np.random.default_rng(0).choice(count, MAX_DRAWN, replace=False))
+
+
+def points_label(count):
+    """The legend's name for the points, saying when only a sample of them is drawn."""
+    if count <= MAX_DRAWN:
+        return "measurements"
+    return f"{MAX_DRAWN:,} of the {count:,} points (random)"
+
+
+def scatter(ax, x, z, size, **options):
+    """The points (a sample of them, where there are many), labelled for the legend."""
+    shown = drawn(len(x))
+    return ax.scatter(x[shown], z[shown], s=size, label=points_label(len(x)), **options)
+
+
 def line_ends(x, fitted):
     """The neuron's line as a segment across the points: its ends at the smallest and
     largest x."""
@@ -39,7 +60,9 @@ def line_ends(x, fitted):
 
 
 def error_segments(x, z, fitted):
-    """One vertical segment per point, from the measurement z to the neuron's output."""
+    """One vertical segment per drawn point, from the measurement z to the neuron's output."""
+    shown = drawn(len(x))
+    x, z, fitted = x[shown], z[shown], fitted[shown]
     return np.stack([np.column_stack([x, z]), np.column_stack([x, fitted])], axis=1)
 
 
@@ -63,19 +86,39 @@ def nice_limits(*values):
 
 
 def bowl_limits(a_star, *a_values):
-    """Round limits for a that show the whole bowl, from 0 to 2a*, and every a given."""
-    return nice_limits(0.0, 2 * a_star, *a_values)
+    """Round limits for a, centred on the minimum a*, that hold every a given with room to
+    spare: both sides of the bowl show, however far the start is."""
+    reach = 1.1 * max(abs(a - a_star) for a in a_values) or abs(a_star) or 1.0
+    return nice_limits(a_star - reach, a_star + reach)
+
+
+def loss_limits(curve):
+    """Limits for a loss axis that hold the curve, with room below 0 and above its top for
+    the markers on it."""
+    top = 1.08 * np.max(curve)
+    return -0.05 * top, top
+
+
+def legend_below(fig, ncols, fontsize="small", loc="outside lower center"):
+    """The figure's legend under its axes, in at most `ncols` columns: fewer where a row
+    would be wider than the picture, so that no entry is cut off."""
+    renderer = fig.canvas.get_renderer()
+    for columns in range(ncols, 0, -1):
+        legend = fig.legend(loc=loc, ncols=columns, fontsize=fontsize)
+        if columns == 1 or legend.get_window_extent(renderer).width <= 0.98 * fig.bbox.width:
+            return legend
+        legend.remove()
 
 
 def plot_measurements(x, z, names):
     """Scatter plot of the measurements, with the origin marked."""
     fig = new_picture()
     ax = fig.subplots()
-    ax.scatter(x, z, s=16, label="measurements")
+    scatter(ax, x, z, 16)
     ax.plot(0, 0, "k+", markersize=14, markeredgewidth=2, label="the origin (0, 0)")
     ax.set(xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
     ax.set_title(f"The {len(x)} measurements (x, z), and the origin", fontsize="medium")
-    fig.legend(loc="outside lower center", ncols=2, fontsize="small")
+    legend_below(fig, 2)
     return fig
 
 
@@ -84,13 +127,13 @@ def plot_random_start(x, z, names, a, fitted):
     `fitted`), and its errors."""
     fig = new_picture()
     ax = fig.subplots()
-    ax.scatter(x, z, s=16, zorder=3, label="measurements")
+    scatter(ax, x, z, 16, zorder=3)
     ax.plot(*line_ends(x, fitted), "k", label=f"neuron's line z = {a:.4g}·x")
     add_errors(ax, x, z, fitted)
     ax.set(xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
     ax.set_title(f"Random start a = {a:.4g}: each red segment is one point's error",
                  fontsize="medium")
-    fig.legend(loc="outside lower center", ncols=3, fontsize="small")
+    legend_below(fig, 3)
     return fig
 
 
@@ -99,23 +142,23 @@ def plot_loss_curve(bowl, state_at, a_star, a_limits):
     a_values = np.linspace(*a_limits, 200)
     curve = bowl(a_values)
     width = a_limits[1] - a_limits[0]
+    side = 0.7 * min(a_star - a_limits[0], a_limits[1] - a_star)
     fig = new_picture()
     ax = fig.subplots()
     ax.plot(a_values, curve, linewidth=3, label="loss(a)")
-    left, right = (a_limits[0] + share * width for share in (0.1, 0.9))
-    for a, color, words in ((left, "C2", f"at a = {left:.3g}"),
+    for a, color, words in ((a_star - side, "C2", f"left of a*, at a = {a_star - side:.3g}"),
                             (a_star, "C1", f"at the minimum a* = {a_star:.4g}"),
-                            (right, "C3", f"at a = {right:.3g}")):
+                            (a_star + side, "C3", f"right of a*, at a = {a_star + side:.3g}")):
         state = state_at(a)
         slope = "flat, slope 0" if a == a_star else f"slope {state.gradient:+.4g}"
         ax.plot(*tangent_segment(state, TANGENT_SHARE * width), color=color,
                 label=f"tangent {words}: {slope}")
         ax.plot(a, state.loss, "o", color=color)
-    ax.set(xlim=a_limits, ylim=(0, 1.05 * curve.max()), xlabel="a (the neuron's weight)",
+    ax.set(xlim=a_limits, ylim=loss_limits(curve), xlabel="a (the neuron's weight)",
            ylabel="loss (mean squared error)")
     ax.set_title("The loss is a bowl; its slope points away from the minimum",
                  fontsize="medium")
-    fig.legend(loc="outside lower center", ncols=2, fontsize="small")
+    legend_below(fig, 2)
     return fig
 
 
@@ -131,7 +174,7 @@ def fit_limits(z, lines):
 def draw_fit_panel(ax, x, z, names, best, lowest, highest):
     """The points and the best line (the state at a*), with room for the lines of the states
     `lowest` and `highest`; returns the neuron's line and its errors, to be moved."""
-    ax.scatter(x, z, s=12, zorder=3, label="measurements")
+    scatter(ax, x, z, 12, zorder=3)
     ax.plot(*line_ends(x, best.fitted), color="gray", linestyle="--",
             label=f"best line, a* = {best.a:.4g}")
     line, = ax.plot(*line_ends(x, best.fitted), "k", linewidth=2, label="neuron's line")
@@ -149,7 +192,7 @@ def draw_bowl_panel(ax, bowl, a_star, a_limits):
     ax.axvline(a_star, color="gray", linestyle=":", label="minimum a*")
     tangent, = ax.plot([], [], "C2", linewidth=2, label="tangent: slope = gradient")
     point, = ax.plot([], [], "r*", markersize=12, label="current a")
-    ax.set(xlim=a_limits, ylim=(0, 1.1 * curve.max()), xlabel="a", ylabel="loss")
+    ax.set(xlim=a_limits, ylim=loss_limits(curve), xlabel="a", ylabel="loss")
     return tangent, point
 
 
@@ -265,7 +308,7 @@ def plot_learning_curve(excess, predicted, floor, c, title):
     step_axis(ax, max(int(shown[-1]), 1))
     ax.set_xlabel("step")
     ax.set_title(title, fontsize="medium")
-    fig.legend(loc="outside lower center", fontsize="small")
+    legend_below(fig, 1)
     return fig
 
 
@@ -302,22 +345,27 @@ def plot_learning_rates(runs, lr, bound, floor):
                             f"{longest:,})" if end < longest else ""))
     ax.set_title(f"Learning rates: below N/Σx² = {bound:.3g} the loss falls, above it grows",
                  fontsize="medium")
-    fig.legend(loc="outside lower center", ncols=2, fontsize="x-small")
+    legend_below(fig, 2, fontsize="x-small")
     return fig
 
 
 # Two weights.
 
+def plain_number(value, _=None):
+    """A tick label without e-notation where it can be helped: 90,000, 4,500, 2.5, 0.003."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def two_weight_title(ratio, rate, lr):
-    """The picture's title: how narrow the valley is (`ratio`, its curvatures' ratio), and
-    the rate used."""
-    shape = (f"a valley {ratio:.3g}× steeper across than along" if ratio >= 3
-             else "a nearly round bowl")
+    """The picture's title: how narrow the valley is (`ratio`, its curvatures' ratio: its
+    contours are √ratio times longer than wide), and the rate used."""
+    shape = (f"a valley {np.sqrt(ratio):.3g}× longer than wide (curvatures {ratio:.3g}× "
+             "apart)" if ratio >= 3 else "a nearly round bowl")
     used = f"lr = {rate:.4g}" + (" (0.9 × 2/λmax, as lr is above it)" if rate != lr else "")
     return f"Two weights: loss(a, b) is {shape}; {used}"
 
 
-def surface_grid(path, best, count=60):
+def surface_grid(path, best, count=200):
     """A grid over (a, b) that holds the whole path and the minimum: its A and B."""
     a_all, b_all = np.r_[path[:, 0], best[0]], np.r_[path[:, 1], best[1]]
     pad_a, pad_b = 0.15 * (np.ptp(a_all) or 1.0), 0.15 * (np.ptp(b_all) or 1.0)
@@ -342,15 +390,17 @@ def plot_two_weights(surface, path, best, title):
     flat.plot(*best, "*", color="gold", markeredgecolor="k", markersize=14,
               label=f"minimum a* = {best[0]:.4g}, b* = {best[1]:.4g}")
     flat.set(xlabel="a (slope)", ylabel="b (offset)")
-    fig.legend(loc="outside lower left", ncols=2, fontsize="x-small")
+    legend_below(fig, 2, fontsize="x-small", loc="outside lower left")
     solid = fig.add_subplot(1, 2, 2, projection="3d")
     solid.plot_surface(grid_a, grid_b, losses, cmap="viridis", alpha=0.6, linewidth=0)
     solid.plot(shown[:, 0], shown[:, 1], surface(shown[:, 0], shown[:, 1]), ".-", color="C3",
                markersize=3)
     for axis in (solid.xaxis, solid.yaxis, solid.zaxis):
         axis.set_major_locator(MaxNLocator(4))  # few ticks: they crowd in 3-D
-        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.3g}"))
+        axis.set_major_formatter(FuncFormatter(plain_number))
+    solid.zaxis.set_tick_params(pad=6)  # the numbers clear of the axis line
     solid.set(xlabel="a", ylabel="b")
+    solid.set_zlabel("loss", labelpad=10)
     solid.set_title("the same loss as a surface", fontsize="medium")
     solid.set_box_aspect(None, zoom=0.8)
     fig.suptitle(title, fontsize="medium")

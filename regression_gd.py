@@ -173,8 +173,10 @@ if __name__ == "__main__":
 
 # %%
 def loss_curve(x, z, a_values):
-    """The loss for each candidate weight in a_values."""
-    return loss(predict(np.asarray(a_values)[:, None], x), z)
+    """The loss at many weights a at once. It is a parabola with its floor at a*, so it is
+    loss(a*) + (Σx²/N)·(a − a*)²: one pass over the data, however many a."""
+    a_star = best_a(x, z)
+    return loss(predict(a_star, x), z) + np.sum(x * x) / len(x) * (a_values - a_star) ** 2
 
 
 def gradient(a, x, z, b=None):
@@ -491,8 +493,12 @@ def clear_offset(x, z):
 
 
 def loss_surface(x, z, a, b):
-    """The loss for every pair of weights in the arrays a and b (of one shape)."""
-    return loss(predict(np.asarray(a)[..., None], x, np.asarray(b)[..., None]), z)
+    """The loss for every pair of weights in the arrays a and b at once: like the bowl, its
+    floor plus a quadratic in the distances from (a*, b*), here with the matrix above."""
+    (a_star, b_star), n = best_line(x, z), len(x)
+    da, db = np.asarray(a) - a_star, np.asarray(b) - b_star
+    quadratic = np.sum(x * x) * da ** 2 + 2 * np.sum(x) * da * db + n * db ** 2
+    return loss(predict(a_star, x, b_star), z) + quadratic / n
 
 
 if __name__ == "__main__" and best_line(points.x, points.z) is None:

@@ -28,10 +28,10 @@ def headless_env():
     return {**env, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
-def run(*args, cwd=ROOT, env=None, **kwargs):
+def run(*args, cwd=ROOT, env=None, timeout=300, **kwargs):
     """Run regression_gd.py headless and capture its output."""
     return subprocess.run([sys.executable, SCRIPT, *args], cwd=cwd, env=env or headless_env(),
-                          capture_output=True, text=True, timeout=300, **kwargs)
+                          capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
 def hashes(folder):

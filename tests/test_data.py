@@ -2,12 +2,13 @@
 a file can be wrong."""
 
 import os
+import subprocess
 
 import numpy as np
 import pytest
 from conftest import PICTURES, run
 
-from data import DataError, load_measurements
+from data import MAX_BYTES, DataError, load_measurements
 
 
 def write(tmp_path, text, name="points.csv"):
@@ -73,7 +74,11 @@ BAD_FILES = [
     ("empty", "", "no data rows"),
     ("only comments", "# nothing\n\n", "no data rows"),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
-    ("not utf-8", b"x,z\n1,\xe92\n", "not UTF-8"),
+    ("no known encoding", b"x,z\n1,2\n3,\x814\n", "line 3: this is not UTF-8, UTF-16 or "
+                                                    "Windows-1252 text"),
+    ("windows-1252 cell", b"x,z\n1,\xe92\n", "line 2: '\xe92' is not a number"),
+    ("no line break", "1" * (2 << 20), "line 1: no line break in its first 1,048,576 bytes"),
+    ("x too small", "1e-160,1\n2e-160,3\n", "too small to square"),
     ("non-numeric cell", "x,z\n1,2\n3,abc\n", "line 3: 'abc' is not a number"),
     ("header not first", "1,2\nx,z\n", "line 2: 'x' is not a number"),
     ("three columns", "1,2\n3,4,5\n", "line 2: found 3 column"),
@@ -102,3 +107,47 @@ def test_bad_file_is_one_line_exit_2_and_writes_nothing(case, content, message, 
     assert len(lines) == 1 and path in lines[0] and message in lines[0]
     assert "Traceback" not in result.stderr
     assert os.listdir(out) == []
+
+
+def test_excel_unicode_text_and_windows_1252_read_as_their_utf8_twin(tmp_path):
+    """Excel's "Unicode Text" (UTF-16 with a BOM, tab-separated) and its plain CSV on a
+    Western Windows (Windows-1252, accents in the header) read like the UTF-8 file."""
+    text = "Temperatura (°C);Presión (hPa)\r\n0,5;1,1\r\n1,5;2,25\r\n-2;-4,5\r\n"
+    utf8 = load_measurements(write(tmp_path, text.encode("utf-8"), "utf8.csv"))
+    unicode_text = write(tmp_path, text.replace(";", "\t").encode("utf-16"), "unicode.txt")
+    windows = write(tmp_path, text.encode("cp1252"), "windows.csv")
+    for path in (unicode_text, windows):
+        x, z, names = load_measurements(path)
+        assert list(x) == list(utf8.x) and list(z) == list(utf8.z)
+        assert names == ("Temperatura (°C)", "Presión (hPa)") == utf8.names
+
+
+@pytest.mark.parametrize("stream", ["/dev/zero", "/dev/urandom"])
+def test_a_device_that_never_ends_is_refused_at_once(stream, tmp_path):
+    result = run("--data", stream, "--out", str(tmp_path), timeout=20)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "binary file" in lines[0]
+
+
+def test_an_endless_text_stream_is_refused_at_the_size_limit(tmp_path):
+    """A pipe that keeps sending rows: refused once it passes the limit, not read for ever."""
+    fifo = tmp_path / "endless.csv"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["bash", "-c", f"yes 1,2 > {fifo}"], stderr=subprocess.DEVNULL)
+    try:
+        result = run("--data", str(fifo), "--out", str(tmp_path / "figures"), timeout=60)
+    finally:
+        writer.kill()
+        writer.wait()
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "more than 100 MB, the most the lesson reads" in lines[0]
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as file:
+        file.truncate(MAX_BYTES + 1)  # sparse: no disk space, and no time to read it
+    with pytest.raises(DataError, match="the file is 100 MB; the lesson reads at most 100 MB"):
+        load_measurements(str(path))

@@ -161,7 +161,7 @@ def test_step_axes_have_whole_steps():
 def test_a_header_names_the_axes(tmp_path):
     path = csv(tmp_path, "volts.csv", [(1, 2), (2, 4.1), (3, 5.9)], "voltage (V),current (mA)")
     x, z, names = rg.load_measurements(path)
-    fig = draw.plot_measurements(x, z, names, rg.best_line(x, z), rg.clear_offset(x, z))
+    fig = draw.plot_measurements(x, z, names)
     assert fig.axes[0].get_xlabel() == "voltage (V)"
     assert fig.axes[0].get_ylabel() == "current (mA)"
 
