@@ -62,7 +62,7 @@ def test_each_section_shows_its_own_result(sections):
     assert len(pictures(found["The learning curve, predicted"])) == 1
     assert len(pictures(found["Learning rates side by side"])) == 1
     gifs = pictures(found["The training, animated"], "image/gif")
-    assert len(gifs) == 1 and gifs[0].n_frames == 100
+    assert len(gifs) == 1 and gifs[0].n_frames == 101
     assert [picture.size for picture in pictures(found["Two weights: a line with an offset"])] \
         == [(960, 480)]
     for quiet in ("The knobs", "Saving the pictures"):

@@ -134,7 +134,7 @@ def test_a_rate_too_large_for_two_weights_trains_them_at_0_9_of_their_bound(runs
 
 def test_long_runs_animate_where_a_moves(runs):
     frames, durations = gif_frames(os.path.join(runs["steps 5000"][1], "training.gif"))
-    assert len(frames) <= 100 and durations[-1] == 2000
+    assert len(frames) <= 101 and durations[-1] == 2000
     assert all(np.abs(a - b).sum() > 0 for a, b in zip(frames[:-1], frames[1:], strict=True))
 
 

@@ -68,7 +68,7 @@ def test_offline_no_errors_and_every_picture_decoded(built, browser):
     gif = tab.evaluate("Array.from(document.images).map(i => i.src)")[3]
     assert gif.startswith("data:image/gif;base64,")
     with Image.open(io.BytesIO(base64.b64decode(gif.split(",", 1)[1]))) as animation:
-        assert animation.n_frames == 100
+        assert animation.n_frames == 101
 
 
 def test_the_log_and_the_story_in_order(built, browser):

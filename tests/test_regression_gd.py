@@ -247,18 +247,18 @@ def test_animation_frame_shows_the_state_at_the_drawn_point():
 
 def test_frames_are_every_step_when_they_fit():
     weights = np.r_[A0, rg.train(A0, X, Z, 1e-3, 100).weights]
-    assert list(animation.frame_steps(weights, rg.best_a(X, Z), 100)) == list(range(1, 101))
+    assert list(animation.frame_steps(weights, rg.best_a(X, Z), 100)) == list(range(101))
 
 
 def test_long_runs_keep_frames_where_a_still_moves():
     a_star = rg.best_a(X, Z)
     weights = np.r_[A0, rg.train(A0, X, Z, 1e-3, 5000).weights]
     chosen = animation.frame_steps(weights, a_star, 100)
-    assert len(chosen) <= 100 and chosen[0] == 1 and chosen[-1] == 5000
-    assert chosen[1] <= 3  # not one frame every 50 steps
+    assert len(chosen) <= 101 and chosen[0] == 0 and chosen[1] == 1 and chosen[-1] == 5000
+    assert chosen[2] <= 3  # not one frame every 50 steps
     # evenly spread in log |a − a*| down to a thousandth of the start's distance, where the
     # line and the point stop visibly moving; then the last step
-    distance = np.abs(weights[chosen[:-1]] - a_star)
+    distance = np.abs(weights[chosen[1:-1]] - a_star)
     assert np.all(distance >= 0.9 * 1e-3 * abs(weights[1] - a_star))
     gaps = -np.diff(np.log(distance))
     assert np.all(gaps > 0) and gaps.max() <= 2 * np.median(gaps)
@@ -267,7 +267,8 @@ def test_long_runs_keep_frames_where_a_still_moves():
 def test_frames_follow_a_diverging_run_to_its_end():
     weights = np.r_[A0, rg.train(A0, X, Z, 0.03, 1000).weights]
     chosen = animation.frame_steps(weights, rg.best_a(X, Z), 50)
-    assert chosen[-1] == len(weights) - 1 and len(chosen) <= 50 and np.all(np.diff(chosen) > 0)
+    assert chosen[0] == 0 and chosen[-1] == len(weights) - 1 and len(chosen) <= 51
+    assert np.all(np.diff(chosen) > 0)
 
 
 # %% How the file is written
@@ -417,8 +418,9 @@ def test_default_titles_describe_the_run(default_run):
 def test_training_gif_frames_timing_and_loop(default_run):
     _, out = default_run
     frames, durations = gif_frames(os.path.join(out, "training.gif"))
-    assert len(frames) == 100 and frames[0].shape == (384, 512, 3)
-    assert durations == [200] * 99 + [2000]  # the last frame is held for two seconds
+    # the start, then one frame per step: every number changes at every step
+    assert len(frames) == 101 and frames[0].shape == (384, 512, 3)
+    assert durations == [200] * 100 + [2000]  # the last frame is held for two seconds
     with Image.open(os.path.join(out, "training.gif")) as gif:
         assert gif.info["loop"] == 0
     assert tuple(frames[0][2, 2]) == (255, 255, 255)
@@ -428,7 +430,7 @@ def test_training_gif_frames_timing_and_loop(default_run):
 def test_frames_option_caps_long_runs(tmp_path):
     result = run("--steps", "1000", "--frames", "20", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert len(gif_frames(tmp_path / "training.gif")[0]) <= 20
+    assert len(gif_frames(tmp_path / "training.gif")[0]) <= 21  # the start and 20 steps
 
 
 def test_no_gif_skips_the_animation(tmp_path):

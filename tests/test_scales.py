@@ -1,0 +1,139 @@
+"""Every picture true at any scale: data sets from x in 0…0.001 to 0…10,000, with and
+without an offset, few and many points, each run at the rate the script itself suggests.
+Checked: the tangents' places and signs, every marker inside its panel in every GIF frame,
+nothing at any picture's edge, no GIF frame repeating the one before, the 3-D loss axis."""
+
+import os
+from functools import partial
+
+import numpy as np
+import pytest
+from conftest import PNGS, gif_frames, run, touched_edges
+from PIL import Image
+
+import animation
+import pictures as draw
+import regression_gd as rg
+
+STAR_RADIUS_PX = 6 * 80 / 72  # the current a's star: markersize 12 points, at the GIF's dpi
+
+
+def data_set(x, slope, offset, noise, seed=5):
+    rng = np.random.default_rng(seed)
+    return x, slope * x + offset + rng.normal(0, noise, x.size)
+
+
+SETS = {
+    "micro 0…0.001": data_set(np.linspace(0, 0.001, 25), 3.0, 0.0, 2e-4),
+    "few 0…10 offset": data_set(np.linspace(0, 10, 6), 2.0, 8.0, 0.5),
+    "thousands 0…3,000": data_set(np.linspace(0, 3000, 25), 0.0064, 0.0, 2.0),
+    "ten thousand 0…10,000 offset": data_set(np.linspace(0, 10_000, 400), 0.5, 900.0, 300.0),
+    "around 0, −50…50": data_set(np.linspace(-50, 50, 41), -1.5, 0.0, 5.0),
+}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Each data set written as CSV and run at the script's safe rate."""
+    folder = tmp_path_factory.mktemp("scales")
+    done = {}
+    for number, (name, (x, z)) in enumerate(SETS.items()):
+        path = folder / f"set{number}.csv"
+        rows = zip(x.tolist(), z.tolist(), strict=True)
+        path.write_text("x,z\n" + "".join(f"{a!r},{b!r}\n" for a, b in rows))
+        out = folder / f"out{number}"
+        lr = rg.safe_rate(x)
+        done[name] = run("--data", str(path), "--lr", f"{lr:g}", "--out", str(out)), str(out), lr
+    return done
+
+
+def lesson_run(x, z, lr, steps=100):
+    """What the lesson hands the animation for this data."""
+    start = rg.random_start(45)
+    weights = np.r_[start, rg.train(start, x, z, lr, steps).weights]
+    return animation.Run(x, z, None, weights, rg.best_a(x, z),
+                         partial(rg.state, x=x, z=z, lr=lr), partial(rg.loss_curve, x, z))
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_the_run_completes_quietly(runs, name):
+    result, out, _ = runs[name]
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+    assert sorted(os.listdir(out)) == sorted(PNGS + ["training.gif"])
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_tangents_lie_left_of_at_and_right_of_the_minimum(name):
+    x, z = SETS[name]
+    a_star, start = rg.best_a(x, z), rg.random_start(45)
+    limits = draw.bowl_limits(a_star, start)
+    assert limits[0] < min(a_star, start) and max(a_star, start) < limits[1]
+    fig = draw.plot_loss_curve(partial(rg.loss_curve, x, z),
+                               partial(rg.state, x=x, z=z, lr=1e-3), a_star, limits)
+    ax = fig.axes[0]
+    tangents = {line.get_label().split(",")[0].split(":")[0]: line for line in ax.lines
+                if line.get_label().startswith("tangent")}
+    assert list(tangents) == ["tangent left of a*", "tangent at the minimum a* = "
+                              f"{a_star:.4g}", "tangent right of a*"]
+    (left, middle, right) = (np.mean(line.get_xdata()) for line in tangents.values())
+    assert left < a_star < right and middle == pytest.approx(a_star)
+    slopes = [np.diff(line.get_ydata())[0] / np.diff(line.get_xdata())[0]
+              for line in tangents.values()]
+    assert slopes[0] < 0 < slopes[2] and abs(slopes[1]) <= 1e-6 * abs(slopes[0])
+    # the bowl's bottom is in the middle of the view, not against an edge
+    assert 0.25 < (a_star - limits[0]) / (limits[1] - limits[0]) < 0.75
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_marker_lies_inside_its_panel_in_every_frame(runs, name):
+    x, z = SETS[name]
+    the_run = lesson_run(x, z, runs[name][2])
+    fig, scene = animation.training_figure(the_run)
+    fig.canvas.draw()
+    for number in animation.frame_steps(the_run.weights, the_run.a_star, 100):
+        animation.show_step(scene, the_run, number)
+        for artist, radius in ((scene.point, STAR_RADIUS_PX), (scene.line, 1)):
+            box = artist.axes.bbox
+            for px, py in artist.axes.transData.transform(artist.get_xydata()):
+                assert box.x0 + radius <= px <= box.x1 - radius, (number, artist)
+                assert box.y0 + radius <= py <= box.y1 - radius, (number, artist)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_nothing_touches_an_edge_and_no_frame_repeats(runs, name):
+    _, out, _ = runs[name]
+    for picture in PNGS:
+        with Image.open(os.path.join(out, picture)) as image:
+            assert touched_edges(image) == [], picture
+    frames, _ = gif_frames(os.path.join(out, "training.gif"))
+    for number, frame in enumerate(frames):
+        assert touched_edges(Image.fromarray(frame.astype(np.uint8))) == [], number
+    for number, (before, after) in enumerate(zip(frames[:-1], frames[1:], strict=True)):
+        assert np.abs(after - before).sum() > 0, f"frame {number + 1} repeats frame {number}"
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_the_3d_loss_axis_is_labelled_in_plain_numbers(name):
+    x, z = SETS[name]
+    best = rg.best_line(x, z)
+    path = rg.train_two_weights(rg.random_start(45), 0.0, x, z,
+                                0.9 * rg.two_weight_bound(x), 100)
+    fig = draw.plot_two_weights(partial(rg.loss_surface, x, z), path, best, "title")
+    solid = fig.axes[1]
+    assert solid.get_zlabel() == "loss"
+    fig.canvas.draw()
+    labels = [label.get_text() for label in solid.zaxis.get_ticklabels()]
+    assert labels and not any("e+" in label for label in labels)
+
+
+def test_the_bowl_and_the_surface_from_sums_equal_the_loss_itself():
+    for x, z in SETS.values():
+        a_values = rg.best_a(x, z) + np.linspace(-3, 3, 7)
+        direct = [rg.loss(rg.predict(a, x), z) for a in a_values]
+        assert rg.loss_curve(x, z, a_values) == pytest.approx(direct, rel=1e-9)
+        a_grid, b_grid = np.meshgrid(a_values, np.linspace(-5, 5, 3))
+        direct = [[rg.loss(rg.predict(a, x, b), z) for a, b in zip(row_a, row_b, strict=True)]
+                  for row_a, row_b in zip(a_grid, b_grid, strict=True)]
+        assert rg.loss_surface(x, z, a_grid, b_grid) == pytest.approx(np.array(direct),
+                                                                      rel=1e-9)
