@@ -222,14 +222,14 @@ def note_minimum(a_star, min_loss, analytic, numeric):
          f"{abs(analytic - numeric) / max(abs(analytic), 1e-300):.1e}")
 
 
-def note_run(settings, bound, c, weights, safe, steps_needed):
+def note_run(settings, bound, weights, safe, contraction, steps_needed):
     """Notes on a finished run, whose `weights` were (start, end, a*): the threshold and c,
     a warning at or above the threshold, and, if it ended over 1% of |a*| from a*, what
     would get there: the `safe` rate, and more steps at this rate, counted by the lesson's
-    `steps_needed(lr, distance, close)`."""
+    `steps_needed(c, distance, close)` with c = `contraction(lr)`."""
     (start_a, end_a, a_star), lr = weights, settings.lr
     note(f"note: threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = "
-         f"{digits(c)} (each step multiplies a − a* by c)")
+         f"{digits(contraction(lr))} (each step multiplies a − a* by c)")
     if lr >= bound:
         how = ("equals the threshold: a bounces around a* for ever" if lr == bound else
                "is above the threshold: each step overshoots a* further")
@@ -238,9 +238,9 @@ def note_run(settings, bound, c, weights, safe, steps_needed):
     if abs(end_a - a_star) <= close:
         return
     ideas = [{"lr": safe}]
-    if steps_needed(safe, distance, close) > settings.steps:
-        ideas[0]["steps"] = steps_needed(safe, distance, close)
-    longer = steps_needed(lr, distance, close)
+    if steps_needed(contraction(safe), distance, close) > settings.steps:
+        ideas[0]["steps"] = steps_needed(contraction(safe), distance, close)
+    longer = steps_needed(contraction(lr), distance, close)
     if longer and settings.steps < longer <= MAX_STEPS:
         ideas.append({"steps": longer})
     note(f"note: after {n_steps(settings.steps)} a = {end_a:.6g} is still "
@@ -250,15 +250,30 @@ def note_run(settings, bound, c, weights, safe, steps_needed):
          "on a* in one step)")
 
 
-def note_two_weights(lr, rate, end, best, bound_two, bound_one, steps):
-    """Notes on the two-weights run: where it ended, the exact answer, both thresholds."""
-    note(f"note: two weights after {n_steps(steps)} at lr = {rate:.4g}: "
-         f"a = {end[0]:.6g}, b = {end[1]:.6g}; exact a* = {best[0]:.6g}, b* = {best[1]:.6g}")
-    note(f"note: thresholds: two weights 2/λmax = {bound_two:.4g}, one weight N/Σx² = "
-         f"{bound_one:.4g}")
-    if rate != lr:
-        note(f"note: lr = {lr:g} is above the two-weight threshold, so the two-weights "
-             f"section trains at 0.9 × 2/λmax = {rate:.4g} instead")
+def note_two_weights(settings, rate, path, bounds, safe, most, contraction, steps_needed):
+    """Notes on the two-weights run: where it ended, the exact answer, both thresholds; and
+    if `path` = (start, end, (a*, b*)) ended over 1% of the way from (a*, b*), what would
+    get there within `most` steps (the section's longest run), as in `note_run`."""
+    (start, end, best), steps = path, min(settings.steps, most)
+    note(f"note: two weights after {n_steps(steps)} at lr = {rate:.4g}: a = {end[0]:.6g}, "
+         f"b = {end[1]:.6g}; exact a* = {best[0]:.6g}, b* = {best[1]:.6g}")
+    note(f"note: thresholds: two weights 2/λmax = {bounds[0]:.4g}, one weight N/Σx² = "
+         f"{bounds[1]:.4g}")
+    if rate != settings.lr:
+        note(f"note: lr = {settings.lr:g} is above the two-weight threshold, so the "
+             f"two-weights section trains at 0.9 × 2/λmax = {rate:.4g} instead")
+    start_gap = math.hypot(start[0] - best[0], start[1] - best[1])
+    close, left = 0.01 * (math.hypot(*best) or 1.0), math.hypot(end[0] - best[0], end[1] - best[1])
+    if left <= close:
+        return
+    # a faster safe rate if there is one; else this run's rate, for longer
+    lr, trains_at = (safe, safe) if safe > rate else (settings.lr, rate)
+    needed = steps_needed(contraction(trains_at), start_gap, close)
+    advice = (f"`{command(settings, lr=lr, steps=needed)}` gets within 1%" if needed <= most
+              else f"even at lr = {lr:g} it takes {needed:,} steps, more than the {most:,} "
+              "this section trains: the valley is too narrow (see the scaling section)")
+    note(f"note: two weights: (a, b) ended {left:.3g} from (a*, b*), "
+         f"{100 * left / start_gap:.3g}% of its starting distance; {advice}")
 
 
 def note_offset(one_weight_loss, two_weight_loss):

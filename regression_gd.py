@@ -317,22 +317,20 @@ def run_kind(lr, x, start_a, end_a, a_star):
     return "overshooting but converging" if lr > bound / 2 else "converging"
 
 
-def safe_rate(x):
-    """A learning rate safely below N/(2Σx²): 0.9 of it, rounded down to one digit."""
-    rate = 0.9 * len(x) / (2 * np.sum(x * x))
-    magnitude = 10.0 ** np.floor(np.log10(rate))
-    return float(np.floor(rate / magnitude) * magnitude)
+def safe_rate(limit):
+    """A learning rate safely below `limit`: 0.9 of it, rounded down to one digit."""
+    magnitude = 10.0 ** np.floor(np.log10(0.9 * limit))
+    return float(np.floor(0.9 * limit / magnitude) * magnitude)
 
 
-def steps_needed(x, lr, distance, close):
-    """How many steps at rate lr bring a from `distance` to within `close` of a*; None if
-    it never gets there (at or above the threshold)."""
-    c = abs(contraction(lr, x))
-    if c >= 1:
+def steps_needed(c, distance, close):
+    """How many steps, each multiplying the distance to the minimum by c (or less), bring it
+    from `distance` to within `close`; None if it never gets there (|c| ≥ 1)."""
+    if abs(c) >= 1:
         return None
     if c == 0 or distance <= close:
         return 1
-    return int(np.ceil(np.log(close / distance) / np.log(c)))
+    return int(np.ceil(np.log(close / distance) / np.log(abs(c))))
 
 
 if __name__ == "__main__":
@@ -341,11 +339,11 @@ if __name__ == "__main__":
     if blew_up(run.history.losses[-1], run.start_loss):
         cli.say(progress_lines(run.history, settings.every, run.steps - 1))
         cli.fail_diverged(settings, run.steps, run.history.losses[-1], BLOWUP,
-                          stability_bound(points.x), safe_rate(points.x))
+                          stability_bound(points.x), safe_rate(stability_bound(points.x) / 2))
     cli.say(progress_lines(run.history, settings.every, run.steps))
-    cli.note_run(settings, stability_bound(points.x), contraction(settings.lr, points.x),
-                 (run.start_a, run.history.weights[-1], run.a_star), safe_rate(points.x),
-                 partial(steps_needed, points.x))
+    cli.note_run(settings, stability_bound(points.x), (run.start_a, run.history.weights[-1],
+                 run.a_star), safe_rate(stability_bound(points.x) / 2),
+                 partial(contraction, x=points.x), steps_needed)
 
 # %% [markdown]
 # ## The training, animated
@@ -466,6 +464,12 @@ def two_weight_bound(x):
     return 2 / curvatures(x)[-1]
 
 
+def two_weight_contraction(lr, x):
+    """The most one step at rate lr leaves of the distance to (a*, b*): along each of the
+    valley's two main directions it multiplies the distance by 1 − lr·λ."""
+    return np.max(np.abs(1 - lr * curvatures(x)))
+
+
 def train_two_weights(a, b, x, z, lr, steps):
     """Gradient descent on a and b together; returns the path, one (a, b) row per step."""
     path = np.empty((steps + 1, 2))
@@ -509,9 +513,10 @@ elif __name__ == "__main__":
     run.rate_two = min(settings.lr, 0.9 * two_weight_bound(points.x))
     run.path = train_two_weights(run.start_a, 0.0, points.x, points.z, run.rate_two,
                                  run.study_steps)
-    cli.note_two_weights(settings.lr, run.rate_two, run.path[-1], run.best,
-                         two_weight_bound(points.x), stability_bound(points.x),
-                         run.study_steps)
+    cli.note_two_weights(settings, run.rate_two, (run.path[0], run.path[-1], run.best),
+                         (two_weight_bound(points.x), stability_bound(points.x)),
+                         safe_rate(two_weight_bound(points.x)), STUDY_STEPS,
+                         partial(two_weight_contraction, x=points.x), steps_needed)
     if clear_offset(points.x, points.z):
         cli.note_offset(run.min_loss, loss_surface(*points[:2], *run.best))
     pictures.add("two_weights.png", draw.plot_two_weights, partial(loss_surface, *points[:2]),

@@ -173,3 +173,17 @@ def test_every_x_the_same_skips_two_weights_with_a_note(tmp_path):
     assert "every x is the same, so a and b cannot be told apart" in result.stderr
     assert "Traceback" not in result.stderr and "Warning" not in result.stderr
     assert sorted(os.listdir(tmp_path / "figures")) == sorted(set(PNGS) - {"two_weights.png"})
+
+
+def test_two_weights_far_from_the_minimum_say_how_far_and_what_gets_there(runs, tmp_path):
+    result, _ = runs["lr 1e-3"]
+    assert ("note: two weights: (a, b) ended 0.707 from (a*, b*), 38.1% of its starting "
+            "distance; `python regression_gd.py --lr 0.02 --steps 433` gets within 1%"
+            in result.stderr)
+    again = run("--lr", "0.02", "--steps", "433", "--no-gif", "--out", str(tmp_path))
+    assert again.returncode == 0 and "(a, b) ended" not in again.stderr
+    a, b = (float(again.stderr.split(f"{name} = ")[1].split(",")[0].split(";")[0])
+            for name in ("a", "b"))
+    assert np.hypot(a - 2.06309, b + 0.486126) <= 0.01 * np.hypot(2.06309, 0.486126)
+    huge, _ = runs["huge"]
+    assert "more than the 5,000 this section trains: the valley is too narrow" in huge.stderr

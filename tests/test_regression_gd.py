@@ -152,17 +152,28 @@ def test_state_is_the_lessons_numbers():
 
 
 def test_safe_rate_and_steps_needed():
-    assert rg.safe_rate(X) == pytest.approx(0.01)
-    assert rg.safe_rate(X) < rg.stability_bound(X) / 2
+    half = rg.stability_bound(X) / 2
+    assert rg.safe_rate(half) == pytest.approx(0.01) and rg.safe_rate(half) < half
+    assert rg.safe_rate(rg.two_weight_bound(X)) == pytest.approx(0.02)
     a_star = rg.best_a(X, Z)
     close, distance = 0.01 * a_star, abs(A0 - a_star)
     for lr in (1e-6, 1e-3, 0.01, 0.02):
-        needed = rg.steps_needed(X, lr, distance, close)
+        needed = rg.steps_needed(rg.contraction(lr, X), distance, close)
         weights = rg.train(A0, X, Z, lr, needed).weights
         assert abs(weights[-1] - a_star) <= close  # enough steps,
         assert needed == 1 or abs(weights[-2] - a_star) > close  # and no more than needed
-    assert rg.steps_needed(X, 1e-6, distance, close) == 65741
-    assert rg.steps_needed(X, rg.stability_bound(X), distance, close) is None
+    assert rg.steps_needed(rg.contraction(1e-6, X), distance, close) == 65741
+    assert rg.steps_needed(rg.contraction(rg.stability_bound(X), X), distance, close) is None
+
+
+def test_two_weight_steps_needed_are_enough():
+    best = np.array(rg.best_line(X, Z))
+    start = np.array([A0, 0.0])
+    for lr in (1e-3, 0.01, 0.02, 0.028):
+        needed = rg.steps_needed(rg.two_weight_contraction(lr, X), np.hypot(*(start - best)),
+                                 0.01 * np.hypot(*best))
+        path = rg.train_two_weights(A0, 0.0, X, Z, lr, needed)
+        assert np.hypot(*(path[-1] - best)) <= 0.01 * np.hypot(*best)
 
 
 # %% The learning curve predicts itself
