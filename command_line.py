@@ -1,11 +1,14 @@
 """The lesson as a program: its options and their checks, and the lines it prints.
 
-regression_gd.py reads its settings here (the command line, or its knobs inside Jupyter),
-and prints through `say` (the training log, on stdout), `note` (notes, on stderr) and
-`fail` (one error line and an exit status). The first thing it does is `begin()`, which
-checks that this Python and its packages can run the lesson at all.
+regression_gd.py imports this module first. On import it checks that this Python can run
+the lesson, makes Ctrl-C and SIGTERM quiet (where a script beside it is being run, not a
+notebook or a test), and checks that numpy, matplotlib and Pillow are installed; each
+problem is one line saying what to do. The lesson then reads its settings here (the
+command line, or its knobs inside Jupyter), and prints through `say` (the training log,
+on stdout), `note` (notes, on stderr) and `fail` (one error line and an exit status).
 """
 
+import os
 import sys
 
 if sys.version_info < (3, 10):  # before anything that needs a newer Python
@@ -13,32 +16,35 @@ if sys.version_info < (3, 10):  # before anything that needs a newer Python
              "{}.{}; make its virtual environment with a newer Python (see the README)"
              .format(*sys.version_info[:2]))
 
+import safe_writing  # noqa: E402
+
+
+def running_a_script_here():
+    """Whether the program running is a script in this folder (the lesson), not a notebook
+    kernel or a test runner that imported it."""
+    main = getattr(sys.modules.get("__main__"), "__file__", None) or ""
+    return os.path.dirname(os.path.abspath(main)) == os.path.dirname(os.path.abspath(__file__))
+
+
+if running_a_script_here() and "ipykernel" not in sys.modules:
+    safe_writing.stop_quietly_on_signals()
+
+try:
+    import matplotlib  # noqa: E402, F401
+    import numpy  # noqa: E402, F401
+    import PIL  # noqa: E402, F401
+except ModuleNotFoundError as missing:
+    sys.exit(f"error: the package {missing.name!r} is not installed for this Python; "
+             "activate the lesson's virtual environment or run: pip install -r requirements.txt")
+
 import argparse  # noqa: E402
 import importlib.util  # noqa: E402
 import math  # noqa: E402
-import os  # noqa: E402
 import shlex  # noqa: E402
-
-import safe_writing  # noqa: E402
 
 MAX_STEPS = 1_000_000  # a million steps take about 20 s; far beyond, a typo is likelier
 MAX_FRAMES = 300  # each GIF frame is held in memory (about 0.2 MB) until the file is written
 MAX_DIGITS = 100  # a number longer than this is a slip of the keyboard
-
-
-def begin(as_script):
-    """Start the lesson: as a script, make Ctrl-C and SIGTERM quiet first; then check that
-    numpy, matplotlib and Pillow are installed, with one line saying what to do if not."""
-    if as_script and not in_notebook():
-        safe_writing.stop_quietly_on_signals()
-    try:
-        import matplotlib  # noqa: F401
-        import numpy  # noqa: F401
-        import PIL  # noqa: F401
-    except ModuleNotFoundError as missing:
-        sys.exit(f"error: the package {missing.name!r} is not installed for this Python; "
-                 "activate the lesson's virtual environment or run: "
-                 "pip install -r requirements.txt")
 
 
 def in_notebook():

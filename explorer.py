@@ -22,6 +22,7 @@ EXPLORER_SIZE = (10, 6.4)  # inches, at 100 dpi: a 1000x640-pixel window
 EXPLORER_READOUT = ((0.975, (("step", 0.10), ("lr =", 0.27))),
                     (0.935, (("a =", 0.10), ("loss =", 0.27), ("gradient =", 0.47),
                              ("next step −lr·gradient =", 0.80))))
+FIT_PANEL = (0.09, 0.42, 0.36, 0.44)  # left, bottom, width, height, as shares of the figure
 KEYS = "keys: ← and → one step, space play or pause, r back to the start, q closes"
 
 
@@ -65,7 +66,7 @@ class Explorer:
     def draw_panels(self):
         """The fit and the bowl panels, and the readout; returns the scene that moves."""
         lesson, fig = self.lesson, self.fig
-        ax_fit = fig.add_axes((0.07, 0.42, 0.38, 0.44))
+        ax_fit = fig.add_axes(FIT_PANEL)
         ax_bowl = fig.add_axes((0.57, 0.42, 0.38, 0.44))
         numbers = draw.add_readout(fig, EXPLORER_READOUT)
         numbers["warning"] = fig.text(0.40, 0.975, "", color="C3", ha="left", va="top")
@@ -116,29 +117,31 @@ class Explorer:
         history = self.lesson.retrain(lr, self.steps)
         finite = np.isfinite(history.losses) & np.isfinite(history.weights)
         self.weights = np.r_[self.lesson.start_a, history.weights[finite]]
-        self.blew_up = len(history.weights) < self.steps or not finite.all()
+        blew_up = len(history.weights) < self.steps or not finite.all()
         self.lr_slider.valtext.set_text(f"{lr:.3g}")
         self.scene.numbers["lr ="].set_text(f"{lr:.3g}")
         self.scene.numbers["warning"].set_text(
-            f"diverges: lr above N/Σx² = {self.lesson.bound:.3g}" if lr > self.lesson.bound
-            else "")
+            (f"diverges: lr above N/Σx² = {self.lesson.bound:.3g}" if lr > self.lesson.bound
+             else "") + (f"; the loss blew up at step {len(self.weights) - 1}" if blew_up
+                         else ""))
         self.go_to_step(self.step_slider.val)
 
     def go_to_step(self, value):
         """Show the weight after step `value`; a run that blew up stops at its last step."""
-        last = len(self.weights) - 1
-        self.step = min(int(value), last)
+        self.step = min(int(value), len(self.weights) - 1)
+        if self.step < int(value):  # past the blow-up: the slider comes back to it
+            self.step_slider.eventson = False
+            self.step_slider.set_val(self.step)
+            self.step_slider.eventson = True
+            if self.playing:
+                self.play_or_pause()
         self.a = self.weights[self.step]
         self.a_slider.eventson = False
         self.a_slider.set_val(float(np.clip(self.a, self.a_slider.valmin,
                                             self.a_slider.valmax)))
         self.a_slider.valtext.set_text(f"{self.a:.4g}")  # the true a, also beyond the track
         self.a_slider.eventson = True
-        ended = self.blew_up and self.step == last
-        self.scene.numbers["step"].set_text(
-            f"{self.step} of {self.steps}" + (": the loss blew up here" if ended else ""))
-        if ended and self.playing and int(value) > last:
-            self.play_or_pause()
+        self.scene.numbers["step"].set_text(f"{self.step} of {self.steps}")
         self.redraw()
 
     def drag_a(self, value):
@@ -157,10 +160,9 @@ class Explorer:
         a_values = np.linspace(*self.a_limits, 200)
         bowl_ax, fit_ax = self.scene.point.axes, self.scene.line.axes
         bowl_ax.lines[0].set_data(a_values, self.lesson.bowl(a_values))
-        bowl_ax.set(xlim=self.a_limits, ylim=(0, 1.1 * self.lesson.bowl(a_values).max()))
-        fitted = self.lesson.state_at(self.a, lr=self.lr).fitted
-        fit_ax.set_ylim(min(fit_ax.get_ylim()[0], fitted.min()),
-                        max(fit_ax.get_ylim()[1], fitted.max()))
+        bowl_ax.set(xlim=self.a_limits, ylim=draw.loss_limits(self.lesson.bowl(a_values)))
+        fit_ax.set_ylim(draw.fit_limits(np.r_[fit_ax.get_ylim()],
+                                        [self.lesson.state_at(self.a, lr=self.lr).fitted]))
         return True
 
     def redraw(self):

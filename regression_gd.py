@@ -20,11 +20,9 @@
 # beside this file, and show only what is computed here.
 
 # %%
-import command_line as cli  # first: it checks that this Python can run the lesson
+import command_line as cli  # first: it checks this Python and its packages, and quiets Ctrl-C
 
-if __name__ == "__main__":
-    cli.begin(as_script=True)  # Ctrl-C or SIGTERM: one line, and no half-written picture
-
+# isort: split
 import random
 from functools import partial
 from types import SimpleNamespace

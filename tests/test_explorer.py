@@ -102,11 +102,13 @@ def test_a_diverging_rate_stops_at_the_blow_up_and_keeps_a_in_view(explorer):
             assert low <= explorer.a <= high  # the bowl's view follows a
             shows(explorer, explorer.weights[explorer.step])
     assert explorer.lr == pytest.approx(2 * rg.stability_bound(X))
-    assert explorer.scene.numbers["warning"].get_text() == "diverges: lr above N/Σx² = 0.0295"
+    assert explorer.scene.numbers["warning"].get_text() == (
+        "diverges: lr above N/Σx² = 0.0295; the loss blew up at step 4")
     history = rg.train(A0, X, Z, explorer.lr, 100)
     assert len(history.weights) == 4  # the loss blew up at step 4
     assert list(explorer.weights) == [A0, *history.weights]  # the start, then every step
-    assert explorer.scene.numbers["step"].get_text() == "4 of 100: the loss blew up here"
+    assert explorer.scene.numbers["step"].get_text() == "4 of 100"
+    assert explorer.step_slider.val == 4  # the slider shows the step the numbers belong to
     assert np.all(np.isfinite(explorer.weights))
     for artist in (explorer.scene.line, explorer.scene.point, explorer.scene.tangent,
                    explorer.trail):

@@ -5,6 +5,7 @@ import importlib.util
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -27,13 +28,15 @@ pytestmark = [
                               "apt-get install -y python3-tk"),
 ]
 DISPLAY = ":97"
-FIT = (0.07, 0.42, 0.38, 0.44)  # the fit panel's rectangle in the explorer's figure
+FIT = live.FIT_PANEL  # the fit panel's rectangle in the explorer's figure
 A_SLIDER_Y = 0.235  # the a slider's middle, from the figure's bottom
 
 
 @pytest.fixture
-def window(tmp_path):
-    """The explorer of a default run, open on a virtual screen: (window id, geometry)."""
+def window(tmp_path, request):
+    """The explorer of a default run, open on a virtual screen: (environment, window id,
+    geometry, the lesson's process). Tests marked `closing` may end the lesson."""
+    closing = request.node.get_closest_marker("closing") is not None
     screen = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten",
                                "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = {**headless_env(), "DISPLAY": DISPLAY}
@@ -52,8 +55,9 @@ def window(tmp_path):
                                capture_output=True, text=True, check=True).stdout
         geometry = dict(line.split("=") for line in shape.split())
         yield env, window_id, {key: int(value) for key, value in geometry.items()
-                               if key != "WINDOW"}
-        assert lesson.poll() is None, lesson.stderr.read()  # still open, never crashed
+                               if key != "WINDOW"}, lesson
+        if not closing:
+            assert lesson.poll() is None, lesson.stderr.read()  # still open, never crashed
     finally:
         lesson.kill()
         screen.kill()
@@ -102,7 +106,7 @@ def slider_x(value, low=0.0, high=4.0):
 
 
 def test_drag_a_and_step_with_the_keyboard(window, tmp_path):
-    env, window_id, geometry = window
+    env, window_id, geometry, _ = window
     # The run wrote every picture before the window opened.
     assert sorted(os.listdir(tmp_path / "figures")) == sorted(
         ["measurements.png", "random_start.png", "loss_curve.png", "training.gif",
@@ -129,3 +133,27 @@ def test_drag_a_and_step_with_the_keyboard(window, tmp_path):
     # One step of training (a = 0.39) brings the line back down.
     assert line_pixels_high_in_the_fit_panel(stepped, geometry) < 20
     assert np.abs(stepped - dragged).sum() > 0
+
+
+@pytest.mark.closing
+def test_q_closes_the_window_and_the_run_ends(window):
+    env, window_id, _, lesson = window
+    subprocess.run(["xdotool", "windowfocus", "--sync", window_id], env=env, check=True)
+    subprocess.run(["xdotool", "key", "q"], env=env, check=True)
+    assert lesson.wait(timeout=30) == 0
+    assert "Traceback" not in lesson.stderr.read()
+
+
+@pytest.mark.closing
+def test_ctrl_c_with_the_window_open_says_the_pictures_were_saved(window, tmp_path):
+    _, _, _, lesson = window
+    lesson.send_signal(signal.SIGINT)
+    assert lesson.wait(timeout=30) == 130
+    lines = lesson.stderr.read().strip().splitlines()
+    folder = tmp_path / "figures"
+    assert lines[-1] == (f"interrupted: stopped by Ctrl-C; the pictures had already been "
+                         f"saved in {folder}/.")
+    assert lines[-2].startswith(f"saved in {folder}/")
+    assert sorted(os.listdir(folder)) == sorted(
+        ["measurements.png", "random_start.png", "loss_curve.png", "training.gif",
+         "learning_curve.png", "learning_rates.png", "two_weights.png"])
