@@ -1,6 +1,7 @@
 """Benchmark: where the lesson's time goes, measured side by side in one run.
 
-    python tests/benchmark.py [--repeats 5] [--long-repeats 2] [--events 200]
+    python tests/benchmark.py [--repeats 5] [--long-repeats 2] [--million-repeats 2]
+                              [--events 200]
 
 1. The default run against its straightforward twin and against the bare import floor.
    "Straightforward" is how the post saves its animation: matplotlib's FuncAnimation with
@@ -12,7 +13,9 @@
    machine's load hit all sides. Then the two GIFs are compared frame by frame.
 2. A million steps: the training loop alone (timed inside its process) against the whole
    run with --steps 1000000.
-3. The explorer: how long one control event takes to redraw, on the Agg canvas.
+3. A learner's sensor log: a generated 1,000,000-row CSV (seeded), the whole lesson run on
+   it, with its time and peak memory (the lesson promises at most 60 s and 1 GB here).
+4. The explorer: how long one control event takes to redraw, on the Agg canvas.
 
 It is not a test: pytest does not collect it, and a slow machine cannot fail CI with it.
 """
@@ -155,8 +158,25 @@ def long_runs(work, repeats):
     print(f"whole run minus the loop:            {extra:.2f} s")
 
 
+def million_rows(work, repeats):
+    """Section 3: the whole lesson on a generated 1,000,000-row CSV."""
+    path = os.path.join(work, "million.csv")
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 10, 1_000_000)
+    z = 2 * x + rng.normal(0, 1, x.size)
+    with open(path, "w") as file:
+        rows = zip(x.tolist(), z.tolist(), strict=True)
+        file.write("x,z\n" + "".join(f"{a:.6f},{b:.6f}\n" for a, b in rows))
+    del x, z
+    command = [sys.executable, SCRIPT, "--data", path, "--out", os.path.join(work, "million")]
+    seconds = [timed(command)[0] for _ in range(repeats)]
+    print(f"\n{'1,000,000-row CSV':26}{'median s':>9}{'spread s':>13}{'peak MiB':>10}   runs s"
+          f"   ({os.path.getsize(path) / 1e6:.1f} MB)")
+    row("whole lesson", seconds, peak_mib(command))
+
+
 def explorer_latency(events):
-    """Section 3: one redraw per control event, timed on the Agg canvas."""
+    """Section 4: one redraw per control event, timed on the Agg canvas."""
     import matplotlib
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
@@ -195,6 +215,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=5, help="runs of each side (default 5)")
     parser.add_argument("--long-repeats", type=int, default=2,
                         help="runs of a million steps (default 2; 0 skips them)")
+    parser.add_argument("--million-repeats", type=int, default=2,
+                        help="runs on a 1,000,000-row CSV (default 2; 0 skips them)")
     parser.add_argument("--events", type=int, default=200,
                         help="events per explorer control (default 200)")
     args = parser.parse_args()
@@ -204,6 +226,8 @@ def main():
     same = default_runs(work, args.repeats)
     if args.long_repeats:
         long_runs(work, args.long_repeats)
+    if args.million_repeats:
+        million_rows(work, args.million_repeats)
     explorer_latency(args.events)
     return 0 if same else 1
 

@@ -633,3 +633,38 @@ def test_a_closed_pipe_is_not_an_error(tmp_path):
     assert result.stdout.startswith("i=0: ")
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
     assert "learning_rates.png" in os.listdir(tmp_path)
+
+
+# %% A full disk
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A mount point for a tiny tmpfs (root only): mount(size) gives a folder on it."""
+    mounted = []
+
+    def mount(size):
+        point = tmp_path / f"disk{len(mounted)}"
+        point.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
+                               str(point)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip("cannot mount a tmpfs here (needs root)")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", str(point)], check=False)
+
+
+@pytest.mark.parametrize("size", ["200k", "480k", "540k", "650k", "2m"])
+def test_a_full_disk_is_one_line_and_leaves_nothing(size, small_disk):
+    folder = small_disk(size) / "figures"
+    result = run("--out", str(folder))
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("note:")]
+    assert "Traceback" not in result.stderr and len(lines) == 1, result.stderr
+    if result.returncode == 0:
+        assert sorted(os.listdir(folder)) == sorted(PICTURES)
+    else:
+        assert result.returncode == 1 and "No space left on device" in lines[0]
+        assert os.listdir(folder) == []  # no picture, and no temporary file
