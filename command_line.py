@@ -42,6 +42,8 @@ import importlib.util  # noqa: E402
 import math  # noqa: E402
 import shlex  # noqa: E402
 
+import numpy as np  # noqa: E402
+
 MAX_STEPS = 1_000_000  # a million steps take about 20 s; far beyond, a typo is likelier
 MAX_FRAMES = 300  # each GIF frame is held in memory (about 0.2 MB) until the file is written
 MAX_DIGITS = 100  # a number longer than this is a slip of the keyboard
@@ -210,6 +212,30 @@ def n_steps(count):
     return f"{count:,} step" + ("" if count == 1 else "s")
 
 
+def log_lines(history, every, last):
+    """The training log after the start, in the post's words: every `every`-th step of the
+    run's (weights, losses, gradients) up to step `last`, and that one."""
+    shown = list(range(every, last + 1, every)) + ([last] if last % every else [])
+    # As Python floats (printed with the same digits as numpy's), which format faster.
+    weights, losses, grads = (part[np.array(shown, dtype=int) - 1].tolist() for part in history)
+    return [f"i={i}: error={error}, gradiente={grad}, a={a}"
+            for i, error, grad, a in zip(shown, losses, grads, weights, strict=True)]
+
+
+def note_stop(stop, weights, a_star):
+    """Where the stopping rule (|gradient| below 1/1000 of its start) would have ended the
+    run whose `weights` run from the start: after `stop` steps; or that it would not have."""
+    steps, start_a = len(weights) - 1, weights[0]
+    if stop is None:
+        note(f"note: stopping rule (|gradient| below 1/1000 of its start): it would not "
+             f"have stopped within {n_steps(steps)}")
+        return
+    a = weights[stop]
+    note(f"note: stopping rule (|gradient| below 1/1000 of its start): it would have "
+         f"stopped after {n_steps(stop)}, at a = {a:.6g}, {abs(a - a_star):.3g} from a* "
+         f"({100 * abs(a - a_star) / abs(start_a - a_star):.2g}% of the start's distance)")
+
+
 def fail_diverged(settings, step, last_loss, blowup, bound, safe):
     """Stop a run whose loss blew up at `step`: one error line, exit status 1."""
     why = ("overflowed to infinity" if not math.isfinite(last_loss)
@@ -282,8 +308,21 @@ def note_two_weights(settings, rate, path, bounds, safe, most, contraction, step
          f"{100 * left / start_gap:.3g}% of its starting distance; {advice}")
 
 
-def note_offset(one_weight_loss, two_weight_loss):
-    """The note for points off the origin: what the offset b buys."""
-    note(f"note: these points lie off the origin: the best loss with one weight is "
-         f"{one_weight_loss:.4g}, with an offset b: {two_weight_loss:.4g}; the one-weight "
-         "line z = a·x is forced through (0, 0)")
+def note_scaling(variants, back, best):
+    """The scaling section's notes: for each version of x, its curvature ratio and the steps
+    its best rate needs; then the standardised run's weights converted back."""
+    note("note: scaling x, steps to within 1% of (a*, b*) at the rate 1/λmax: " + "; ".join(
+        f"{name} (curvatures {ratio:.3g}× apart): "
+        + (n_steps(steps) if steps is not None else "more than 5,000")
+        for name, (ratio, steps) in variants.items()))
+    note(f"note: trained on standardised x and converted back: a = {back[0]:.6g}, "
+         f"b = {back[1]:.6g} (a* = {best[0]:.6g}, b* = {best[1]:.6g})")
+
+
+def note_offset(b_star, largest_z, one_weight_loss, two_weight_loss):
+    """For points whose best line misses the origin (its offset b* is over 10% of the
+    largest |z|): a note on what the offset b buys."""
+    if abs(b_star) > 0.1 * largest_z:
+        note(f"note: these points lie off the origin: the best loss with one weight is "
+             f"{one_weight_loss:.4g}, with an offset b: {two_weight_loss:.4g}; the one-weight "
+             "line z = a·x is forced through (0, 0)")

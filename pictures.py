@@ -288,14 +288,15 @@ def curve_title(kind, c, closed, steps):
     }[kind]
 
 
-def plot_learning_curve(excess, predicted, floor, c, title):
-    """The run's excess loss per step (from the start) on a log scale, and the straight
-    line the lesson predicted from c; `floor` is loss(a*)."""
+def plot_learning_curve(excess, predicted, distance, floor, c, title):
+    """Left, the run's excess loss per step (from the start) on a log scale, and the
+    straight line the lesson predicted from c; `floor` is loss(a*). Right, the signed
+    distance a − a* per step, which shows any overshoot as a swing from side to side."""
     visible = excess > ROUNDING * floor
     last = int(np.flatnonzero(visible)[-1]) if visible.any() else 0
     shown = thinned(last + 1)
-    fig = new_picture()
-    ax = fig.subplots()
+    fig = new_picture(WIDE)
+    ax, side = fig.subplots(1, 2, width_ratios=(3, 2))
     ax.plot(shown, np.where(visible[shown], excess[shown], np.nan), linewidth=4, alpha=0.6,
             label="this run: loss − loss(a*)")
     ax.plot(shown, predicted[shown], "k--", label=f"predicted: (loss₀ − loss(a*))·c^(2·step), "
@@ -307,8 +308,17 @@ def plot_learning_curve(excess, predicted, floor, c, title):
               "excess loss: loss − loss(a*)")
     step_axis(ax, max(int(shown[-1]), 1))
     ax.set_xlabel("step")
-    ax.set_title(title, fontsize="medium")
-    legend_below(fig, 1)
+    side.plot(shown, distance[shown], ".-", color="C1", markersize=3, linewidth=1,
+              label="a − a* after each step")
+    side.axhline(0, color="gray", linestyle=":")
+    scale = np.max(np.abs(distance[shown]))
+    side.set_yscale("symlog", linthresh=max(1e-3 * scale, np.finfo(float).tiny))
+    side.yaxis.set_major_formatter(FuncFormatter(plain_number))
+    side.yaxis.set_minor_locator(NullLocator())
+    step_axis(side, max(int(shown[-1]), 1))
+    side.set(xlabel="step", ylabel="a − a* (symmetric log scale)")
+    fig.suptitle(title, fontsize="medium")
+    legend_below(fig, 2)
     return fig
 
 
@@ -319,9 +329,10 @@ def settled_at(curve):
     return int(np.flatnonzero(moving)[-1]) + 1 if moving.any() else 1
 
 
-def plot_learning_rates(runs, lr, bound, floor):
-    """Loss per step for several rates; `runs` maps each rate to (losses from the start,
-    how the run went, whether it blew up), which ends its curve in a red cross.
+def plot_learning_rates(runs, lr, kept, bound, floor):
+    """Loss per step for the rates tried; `runs` maps each to (losses from the start, how the
+    run went, whether it blew up, which ends its curve in a red cross). `kept` is the
+    largest whose loss fell at every step.
 
     The step axis ends soon after the last curve settles, so long runs stay readable."""
     longest = max(len(curve) for curve, _, _ in runs.values()) - 1
@@ -332,8 +343,9 @@ def plot_learning_rates(runs, lr, bound, floor):
     for order, (rate, (curve, kind, blown)) in enumerate(sorted(runs.items())):
         shown = thinned(min(len(curve), end + 1))
         ax.plot(shown, curve[shown], linestyle=["-", "--", "-.", ":", "-"][order % 5],
-                linewidth=3.5 - 0.5 * order, label=f"lr = {rate:.3g}"
-                + (" (this run)" if rate == lr else "") + f": {kind}")
+                linewidth=4.5 if rate == kept else 2, label=f"lr = {rate:.3g}"
+                + (" (this run)" if rate == lr else "") + f": {kind}"
+                + (", kept: the largest whose loss always fell" if rate == kept else ""))
         if blown:
             ax.plot(len(curve) - 1, curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
                     "x", color="red", markersize=12, markeredgewidth=3)
@@ -343,9 +355,9 @@ def plot_learning_rates(runs, lr, bound, floor):
     step_axis(ax, max(end, 1))
     ax.set_xlabel("step" + (f" (no curve changes visibly after this; the runs go on to step "
                             f"{longest:,})" if end < longest else ""))
-    ax.set_title(f"Learning rates: below N/Σx² = {bound:.3g} the loss falls, above it grows",
-                 fontsize="medium")
-    legend_below(fig, 2, fontsize="x-small")
+    ax.set_title(f"Rates tried √10 apart: keep {kept:.3g} (the threshold N/Σx² is "
+                 f"{bound:.3g})", fontsize="medium")
+    legend_below(fig, 1, fontsize="x-small")
     return fig
 
 
@@ -373,22 +385,31 @@ def surface_grid(path, best, count=200):
                        np.linspace(b_all.min() - pad_b, b_all.max() + pad_b, count))
 
 
-def plot_two_weights(surface, path, best, title):
-    """Left the contour map of loss(a, b) = surface(a, b), right the surface; the descent
-    `path` (one (a, b) row per step) on both, and the minimum `best` = (a*, b*)."""
+def draw_descent(ax, surface, path, best, names):
+    """On `ax`, the contour map of loss(a, b) = surface(a, b) around the descent `path` (one
+    (a, b) row per step) and the minimum `best`, its four parts labelled with `names` (or
+    None each) for a legend; returns the grid, its losses and the path's points drawn."""
     grid_a, grid_b = surface_grid(path, best)
     losses, floor = surface(grid_a, grid_b), surface(*best)
     # Levels crowd towards the floor, so the narrow valley around the minimum shows.
     levels = floor + np.geomspace(1e-4, 1, 16) * (losses.max() - floor)
     shown = path[thinned(len(path), 150)]
+    ax.contour(grid_a, grid_b, losses, levels=levels, cmap="viridis", linewidths=1)
+    ax.plot(*shown.T, ".-", color="C3", markersize=3, label=names[0])
+    ax.plot(*path[0], "o", color="k", label=names[1])
+    ax.plot(*path[-1], "s", color="C3", label=names[2])
+    ax.plot(*best, "*", color="gold", markeredgecolor="k", markersize=14, label=names[3])
+    return grid_a, grid_b, losses, shown
+
+
+def plot_two_weights(surface, path, best, title):
+    """Left the contour map of loss(a, b) = surface(a, b), right the surface; the descent
+    `path` (one (a, b) row per step) on both, and the minimum `best` = (a*, b*)."""
     fig = new_picture(WIDE)
     flat = fig.add_subplot(1, 2, 1)
-    flat.contour(grid_a, grid_b, losses, levels=levels, cmap="viridis", linewidths=1)
-    flat.plot(*shown.T, ".-", color="C3", markersize=3, label="descent path")
-    flat.plot(*path[0], "o", color="k", label="start (a₀, 0)")
-    flat.plot(*path[-1], "s", color="C3", label=f"after {n_steps(len(path) - 1)}")
-    flat.plot(*best, "*", color="gold", markeredgecolor="k", markersize=14,
-              label=f"minimum a* = {best[0]:.4g}, b* = {best[1]:.4g}")
+    grid_a, grid_b, losses, shown = draw_descent(flat, surface, path, best, [
+        "descent path", "start (a₀, 0)", f"after {n_steps(len(path) - 1)}",
+        f"minimum a* = {best[0]:.4g}, b* = {best[1]:.4g}"])
     flat.set(xlabel="a (slope)", ylabel="b (offset)")
     legend_below(fig, 2, fontsize="x-small", loc="outside lower left")
     solid = fig.add_subplot(1, 2, 2, projection="3d")
@@ -404,4 +425,29 @@ def plot_two_weights(surface, path, best, title):
     solid.set_title("the same loss as a surface", fontsize="medium")
     solid.set_box_aspect(None, zoom=0.8)
     fig.suptitle(title, fontsize="medium")
+    return fig
+
+
+def plot_scaling(panels, variants):
+    """Side by side, descent on loss(a, b) for x as measured and for standardised x, each at
+    its rate 1/λmax: `panels` holds (surface, path, best) for each; `variants` maps each
+    version of x to (curvature ratio, steps to within 1%, or None for over 5,000)."""
+    fig = new_picture(WIDE)
+    for ax, (surface, path, best), name in zip(fig.subplots(1, 2), panels,
+                                               ("x as measured", "standardised x"),
+                                               strict=True):
+        draw_descent(ax, surface, path, best, ["descent path", "start (a₀, 0)",
+                                               f"after {n_steps(len(path) - 1)}",
+                                               "minimum (a*, b*)"] if name == "x as measured"
+                     else [None] * 4)
+        ax.set_aspect("equal", adjustable="datalim")  # a round bowl looks round
+        ratio, steps = variants[name]
+        reach = n_steps(steps) if steps is not None else "over 5,000 steps"
+        ax.set_title(f"{name}: curvatures {ratio:.3g}× apart;\n{reach} to within 1% of the "
+                     "minimum", fontsize="medium")
+        ax.set(xlabel="a (slope)" if name == "x as measured" else "a' (slope on standardised x)",
+               ylabel="b (offset)")
+    fig.suptitle("Scaling x: the same points, each at the rate 1/λmax that crosses the "
+                 "valley in one step", fontsize="medium")
+    legend_below(fig, 4, fontsize="small")
     return fig

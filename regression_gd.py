@@ -2,22 +2,18 @@
 # # One neuron learns a line: gradient descent, step by step
 #
 # A neural network learns by nudging its weights, over and over, in whichever direction
-# makes its error smaller. This lesson shows that on the smallest network there is: one
-# neuron with one weight `a`, which turns an input `x` into an output `z = a·x`. It gets
-# 30 measured points, starts from a random `a`, and improves `a` step by step until its
-# line fits the points.
+# makes its error smaller. Here is that on the smallest network there is: one neuron with
+# one weight `a`, which turns an input `x` into an output `z = a·x`. It gets 30 measured
+# points, starts from a random `a`, and improves `a` step by step until its line fits.
 #
-# What carries over to large networks: a loss that measures the error, the loss's
-# derivative with respect to a weight (the *gradient*, found with the chain rule), and the
-# update that moves each weight a little against its gradient. What comes later and is not
-# here: a bias (the last section adds one), activation functions that bend a neuron's
-# output, many neurons in layers, backpropagation (the chain rule applied layer after
-# layer), and mini-batches (each step looking at a sample of the data, not all of it).
+# What carries over to large networks: a loss that measures the error, its derivative for
+# each weight (the *gradient*, by the chain rule), and the update that moves each weight a
+# little against it. What comes later: activation functions, layers, backpropagation (the
+# chain rule through every layer) and mini-batches (each step seeing a sample of the data).
 #
-# Run it with `python regression_gd.py`: the log goes to the terminal, the pictures into
-# `figures/`; `--help` lists the options. As a notebook, each section shows its result
-# below it. The drawing, the animation, the explorer and the command line live in modules
-# beside this file, and show only what is computed here.
+# Run `python regression_gd.py`: the log goes to the terminal, the pictures to `figures/`;
+# `--help` lists the options. As a notebook, each section shows its result below it. The
+# modules beside this file draw and run the lesson; everything they show is computed here.
 
 # %%
 import command_line as cli  # first: it checks this Python and its packages, and quiets Ctrl-C
@@ -59,13 +55,10 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## The measurements
 #
-# Thirty points (x, z) measured in some experiment. Plotted, they lie close to a straight
-# line through the origin (0, 0), which is exactly the kind of line `z = a·x` one neuron
-# can draw. Learning means finding the `a` whose line passes closest to the points.
-#
-# With `--data FILE` the lesson uses your own points. If they do not pass near the origin
-# (marked +), no line `z = a·x` fits them well; the two-weights section says so, and fits
-# a line with an offset instead.
+# Thirty points (x, z) from some experiment. They lie close to a straight line through the
+# origin (0, 0), just the kind of line `z = a·x` one neuron draws. Learning means finding
+# the `a` whose line passes closest to them. With `--data FILE` the lesson uses your own
+# points; if they miss the origin (marked +), the two-weights section says so.
 
 # %%
 POST_X = np.array([0., 0.34482759, 0.68965517, 1.03448276, 1.37931034,
@@ -81,7 +74,6 @@ POST_Z = np.array([-0.16281253, 1.88707606, 0.39649312, 0.03857752, 4.0148778,
                    12.7843083, 16.42241036, 13.67913705, 15.55066478, 17.45979602,
                    16.41982806, 17.01977617, 20.28151197, 19.38148414, 19.41029831])
 
-
 if __name__ == "__main__":
     try:
         points = load_measurements(settings.data) if settings.data else Measurements(
@@ -93,11 +85,10 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## The neuron and a random start
 #
-# The neuron's whole computation is one multiplication, `z = a·x`. Before training we know
-# nothing about `a`, so, like the weights of any network, it starts at a random value.
-# Seeding Python's generator makes "random" the same on every run, so your numbers match
-# the post's. The red segments in the picture are the errors: for each point, the gap
-# between what the neuron says at that x and what was measured.
+# The neuron's whole computation is one multiplication, `z = a·x`. Like the weights of any
+# network, `a` starts at a random value; seeding Python's generator makes it the same on
+# every run, so your numbers match the post's. The red segments are the errors: for each
+# point, the gap between what the neuron says at that x and what was measured.
 
 # %%
 def predict(a, x, b=None):
@@ -121,11 +112,8 @@ if __name__ == "__main__":
 #
 # One number for how wrong the line is: the mean squared error. Square each point's error
 # (so errors above and below the line both count, and big ones count a lot) and average
-# them. Only a line through every point would score 0. The sum runs through numpy in this
-# exact order, so every digit matches the post's.
-#
-# The log's first line is this loss at the random start, and the start itself:
-# `i=0: error=103.72…, a=0.2718…` for the post's data.
+# them; only a line through every point would score 0. The log's first line is this loss
+# at the start, and the start: `i=0: error=103.72…, a=0.2718…` for the post's data.
 
 # %%
 def loss(z_pred, z):
@@ -140,9 +128,9 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## The loss for every a: a bowl, and its slope
 #
-# Compute the loss for many values of `a` and plot them: a bowl (a parabola, since the loss
-# is quadratic in `a`) with the best `a` at the bottom. Gradient descent finds the bottom
-# from its slope. Differentiating one squared error with the chain rule,
+# The loss for many values of `a` is a bowl (a parabola: the loss is quadratic in `a`) with
+# the best `a` at the bottom, which gradient descent finds from the slope. By the chain
+# rule, one squared error changes with `a` as
 #
 #     d/da (a·x − z)² = 2·(a·x − z) · d/da (a·x − z) = 2·(a·x − z)·x
 #
@@ -150,29 +138,20 @@ if __name__ == "__main__":
 #
 #     d loss / d a = (2/N) · Σ (a·x − z)·x
 #
-# That two-line chain rule is the seed of backpropagation, which repeats it through every
-# layer of a deep network. The gradient is the slope of the tangent to the bowl at `a`:
-# negative left of the minimum, positive right of it, zero at it. Setting it to zero gives
-# the minimum in closed form (a formula, no search), `a* = Σxz / Σx²`, which we use only to
-# check how close training gets. Real networks are not linear in their weights, so they
-# have no such formula: gradient descent is how they are trained.
+# That chain rule is the seed of backpropagation. The gradient is the slope of the tangent
+# to the bowl: negative left of the minimum, positive right, zero at it. Setting it to
+# zero gives the minimum in closed form, `a* = Σxz / Σx²`, used here only to check
+# training; networks not linear in their weights have no such formula, hence gradient
+# descent. Here the slope, `(2Σx²/N)·(a − a*)`, grows with the distance from the minimum;
+# in general a steep slope does not mean a long way to go.
 #
-# For this loss the slope is `(2Σx²/N)·(a − a*)`: exactly proportional to the distance from
-# the minimum, so here the gradient tells how far away `a*` is. That is special to
-# quadratic losses; in general a steep slope does not mean a long way to go.
-#
-# The notes also check the formula numerically: the central finite difference
-# `(loss(a+h) − loss(a−h)) / 2h` measures the slope from two nearby losses, with no
-# calculus at all. A right formula agrees to about 1e-6 or better (relative difference);
-# a wrong one is off by a relative difference near 1.
-#
-# Every picture draws what `state` below returns for the weight it shows: the line, the
-# loss, the gradient and the next step, all from these functions.
+# A note checks the formula by the central finite difference `(loss(a+h) − loss(a−h))/2h`,
+# the slope from two nearby losses: a right formula agrees to a relative difference of
+# about 1e-6 or less, a wrong one is off by about 1. Every picture draws what `state` returns.
 
 # %%
 def loss_curve(x, z, a_values):
-    """The loss at many weights a at once. It is a parabola with its floor at a*, so it is
-    loss(a*) + (Σx²/N)·(a − a*)²: one pass over the data, however many a."""
+    """The loss at many a at once: the parabola loss(a*) + (Σx²/N)·(a − a*)² (one pass)."""
     a_star = best_a(x, z)
     return loss(predict(a_star, x), z) + np.sum(x * x) / len(x) * (a_values - a_star) ** 2
 
@@ -220,10 +199,12 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## Gradient descent
 #
-# One step moves `a` against the slope: `a ← a − lr·gradient`. Where the slope is negative
-# (left of `a*`) `a` grows, where it is positive `a` shrinks: always downhill. The learning
-# rate `lr` scales the step, which is `lr × gradient`: at the post's start the gradient is
-# −116.6, so with lr = 0.001 the first step moves `a` by 0.1166, not by 0.001.
+# One step moves `a` against the slope: `a ← a − lr·gradient`, so `a` grows left of `a*`
+# and shrinks right of it. The step is `lr × gradient`: at the post's start the gradient is
+# −116.6, so with lr = 0.001 the first step moves `a` by 0.1166, not by 0.001. Why is it
+# downhill, for any smooth loss? Near `a` the loss follows its tangent, so
+# loss(a − lr·g) ≈ loss(a) − lr·g²: lower, if lr is small enough for the tangent to be a
+# good guide. How small depends on how fast the slope changes; here it is exact.
 #
 # How large may `lr` be? Put the slope `(2Σx²/N)·(a − a*)` into the update and every step
 # turns out to multiply the signed distance `a − a*` by the same number,
@@ -231,23 +212,21 @@ if __name__ == "__main__":
 #     c = 1 − lr·2Σx²/N
 #
 # - 0 < c < 1, for lr below N/(2Σx²) (0.0147 for the post's points): `a` walks towards
-#   `a*` from one side. The steps shrink, but each removes the same share 1 − c of what is
-#   left: here about 33 steps per factor of 10 closer.
+#   `a*` from one side; the steps shrink, but each removes the same share 1 − c of what is
+#   left (here about 33 steps per factor of 10 closer).
 # - c = 0, at lr = N/(2Σx²): `a` lands on `a*` in a single step.
 # - −1 < c < 0, for lr between N/(2Σx²) and N/Σx² (0.0295 here): every step overshoots,
 #   landing on the other side of `a*`, and still converges, each swing smaller.
 # - c = −1, at lr = N/Σx² exactly: `a` bounces between two values for ever.
 # - c < −1, above N/Σx²: every swing is larger than the last; training diverges.
 #
-# So N/Σx² is the threshold between converging and diverging, and it depends on the
-# scale of x. The post calls 1e-3 to 1e-4 typical rates; that holds for points like these,
-# with x from 0 to 10. The same points stretched to x from 0 to 200 have a threshold 400
-# times smaller (7.4e-5), and lr = 0.001 diverges on them.
+# So N/Σx² is the threshold, and it depends on the scale of x. The post's typical rates,
+# 1e-3 to 1e-4, suit x from 0 to 10; the same points stretched to 0–200 have a threshold
+# 400 times smaller (7.4e-5), and lr = 0.001 diverges on them.
 #
 # The log prints a line every 10 steps: the loss after the step, the gradient the step
-# used (`gradiente`, the post's word, kept so the lines diff clean) and the new `a`. That
-# gradient was taken at the weight *before* the step, so it is not the slope at the
-# printed `a`: at i=10 it reads −61.98, while the slope at the printed `a` is −57.78.
+# used (`gradiente`, the post's word) and the new `a`. That gradient was taken *before*
+# the step: at i=10 it reads −61.98, while the slope at the printed `a` is −57.78.
 
 # %%
 def step(a, grad, lr):
@@ -295,21 +274,11 @@ def train(a, x, z, lr, steps):
     return History(weights, losses, grads)
 
 
-def progress_lines(history, every, last):
-    """The log after the start: every `every`-th step up to step `last`, and that one."""
-    shown = list(range(every, last + 1, every)) + ([last] if last % every else [])
-    weights, losses, grads = (part[np.array(shown, dtype=int) - 1].tolist() for part in history)
-    return [f"i={i}: error={error}, gradiente={grad}, a={a}"
-            for i, error, grad, a in zip(shown, losses, grads, weights, strict=True)]
-
-
 def run_kind(lr, x, start_a, end_a, a_star):
     """How a run went: diverging, bouncing, barely moving, overshooting or converging."""
     bound = stability_bound(x)
-    if lr > bound:
-        return "diverging"
-    if lr == bound:
-        return "bouncing"
+    if lr >= bound:
+        return "diverging" if lr > bound else "bouncing"
     if abs(end_a - a_star) > 0.9 * abs(start_a - a_star):
         return "barely moving"
     return "overshooting but converging" if lr > bound / 2 else "converging"
@@ -322,8 +291,7 @@ def safe_rate(limit):
 
 
 def steps_needed(c, distance, close):
-    """How many steps, each multiplying the distance to the minimum by c (or less), bring it
-    from `distance` to within `close`; None if it never gets there (|c| ≥ 1)."""
+    """Steps, each multiplying the distance by c or less, from `distance` to within `close`."""
     if abs(c) >= 1:
         return None
     if c == 0 or distance <= close:
@@ -333,26 +301,22 @@ def steps_needed(c, distance, close):
 
 if __name__ == "__main__":
     run.history = train(run.start_a, points.x, points.z, settings.lr, settings.steps)
-    run.steps = len(run.history.weights)
+    run.steps, run.bound = len(run.history.weights), stability_bound(points.x)
     if blew_up(run.history.losses[-1], run.start_loss):
-        cli.say(progress_lines(run.history, settings.every, run.steps - 1))
-        cli.fail_diverged(settings, run.steps, run.history.losses[-1], BLOWUP,
-                          stability_bound(points.x), safe_rate(stability_bound(points.x) / 2))
-    cli.say(progress_lines(run.history, settings.every, run.steps))
-    cli.note_run(settings, stability_bound(points.x), (run.start_a, run.history.weights[-1],
-                 run.a_star), safe_rate(stability_bound(points.x) / 2),
-                 partial(contraction, x=points.x), steps_needed)
+        cli.say(cli.log_lines(run.history, settings.every, run.steps - 1))
+        cli.fail_diverged(settings, run.steps, run.history.losses[-1], BLOWUP, run.bound,
+                          safe_rate(run.bound / 2))
+    cli.say(cli.log_lines(run.history, settings.every, run.steps))
+    cli.note_run(settings, run.bound, (run.start_a, run.history.weights[-1], run.a_star),
+                 safe_rate(run.bound / 2), partial(contraction, x=points.x), steps_needed)
 
 # %% [markdown]
 # ## The training, animated
 #
-# Left: the points, the neuron's line and its errors (the red segments, whose squares the
-# loss averages). Right: the bowl, the current `a` on it and the tangent there, whose
-# slope is the gradient. On top: the loss, the gradient, and the next step `−lr·gradient`,
-# which shrinks as the slope flattens. Long runs keep the frames where `a` still visibly
-# moves; the last frame is held for two seconds. The post draws each new `a` with the
-# gradient of the step before, so its line passes through the point with the wrong slope
-# and cuts the curve; here the tangent is always the one at the drawn point.
+# Left: the points, the line and its errors. Right: the bowl, `a` on it and the tangent,
+# whose slope is the gradient. On top: the loss, the gradient and the next step
+# `−lr·gradient`. The post draws each new `a` with the previous step's gradient, so its
+# line cuts the curve; here the tangent is always the one at the drawn point.
 
 # %%
 if __name__ == "__main__" and not settings.no_gif:
@@ -363,49 +327,76 @@ if __name__ == "__main__" and not settings.no_gif:
 # %% [markdown]
 # ## The learning curve, predicted
 #
-# The loss cannot reach 0: no line through the origin passes through every noisy point.
-# Its floor is loss(a*), 3.463 for the post's points. What is left above the floor, the
-# *excess loss* `loss(a) − loss(a*)`, equals `(Σx²/N)·(a − a*)²`; since every step
-# multiplies `a − a*` by c, every step multiplies the excess loss by c². On a log scale
-# that is a straight line, from the starting excess loss down with slope c² per step. (A
-# plain curve of the loss bends and flattens only because it nears the floor.) For this
-# quadratic loss the agreement is exact, so the dashed line checks the derivation above
-# rather than forecasting anything new.
+# The loss cannot reach 0: its floor is loss(a*), 3.463 for the post's points. The
+# *excess loss* above it, `loss(a) − loss(a*)`, equals `(Σx²/N)·(a − a*)²`, so every step
+# multiplies it by c²: on a log scale, a straight line from the starting excess down. (A
+# plain loss curve bends only because it nears the floor.) For this quadratic loss the
+# agreement is exact: the dashed line checks the derivation, it forecasts nothing new.
+# Squaring hides the sign of `a − a*`; the right panel shows it, swinging from side to
+# side at every step when c < 0.
+#
+# **When to stop?** Real training knows neither a* nor how many steps it needs. A common
+# rule stops once the gradient's size falls below a tolerance (here a thousandth of its
+# start), or after a maximum number of steps. Here the gradient is proportional to
+# a − a*, so it stops a thousandth of the start's distance from a*; elsewhere a flat
+# stretch can stop it early. A note says where this run would have stopped.
 
 # %%
+def stopping_step(grads, tolerance):
+    """The steps a run takes by the rule "stop once |gradient| < tolerance" (None: all)."""
+    small = np.flatnonzero(np.abs(grads) < tolerance)
+    return int(small[0]) if small.size else None
+
+
 if __name__ == "__main__":
     run.c = contraction(settings.lr, points.x)
+    run.weights = np.r_[run.start_a, run.history.weights]  # from the start, step by step
     run.excess = np.r_[run.start_loss, run.history.losses] - run.min_loss
     with np.errstate(under="ignore"):
         run.predicted = run.excess[0] * run.c ** (2.0 * np.arange(run.steps + 1))
-    run.kind = run_kind(settings.lr, points.x, run.start_a, run.history.weights[-1],
-                        run.a_star)
-    run.closed = 1 - abs(run.history.weights[-1] - run.a_star) / abs(run.start_a - run.a_star)
+    run.kind = run_kind(settings.lr, points.x, run.start_a, run.weights[-1], run.a_star)
+    run.closed = 1 - abs(run.weights[-1] - run.a_star) / abs(run.start_a - run.a_star)
     pictures.add("learning_curve.png", draw.plot_learning_curve, run.excess, run.predicted,
-                 run.min_loss, run.c,
+                 run.weights - run.a_star, run.min_loss, run.c,
                  draw.curve_title(run.kind, run.c, run.closed, settings.steps))
+    run.stop = stopping_step(run.history.grads, 1e-3 * abs(run.history.grads[0]))
+    cli.note_stop(run.stop, run.weights, run.a_star)
 
 # %% [markdown]
-# ## Learning rates side by side
+# ## Choosing a rate by trying
 #
-# The same start trained with several rates: this run's, ten times smaller and larger
-# (where that is below the threshold), one that overshoots and still converges (0.75 of
-# N/Σx²), and one just above the threshold (1.05 of it), which diverges; a red cross marks
-# where its loss blew up. Runs longer than 5,000 steps are compared over their first
-# 5,000.
+# N/Σx² has a formula only because this loss is a parabola. For a real network you find a
+# rate by trying: train briefly at rates about 3 apart (0.001, 0.00316, 0.01, ...: each √10
+# times the last) and keep the largest whose loss falls at every step; a loss that ever
+# rises means the rate is too large (or a bug). Here the search starts at this run's rate,
+# 10 steps each, going up while the loss falls (or down until it does). The picture shows
+# each rate tried and marks the keeper: 0.01 for the post's points (the threshold: 0.0295).
 
 # %%
 STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most this long
 
 
-def compare_rates(x, z, start_a, history, lr, steps):
-    """Train from the same start at this run's rate, /10 and ×10 (if below the threshold),
-    0.75 and 1.05 of the threshold: each rate's losses from the start, how its run went, and
-    whether it blew up."""
-    bound, a_star, start_loss = stability_bound(x), best_a(x, z), loss(predict(start_a, x), z)
-    runs, rates = {}, {lr, lr / 10, 0.75 * bound, 1.05 * bound}
-    for rate in rates | ({lr * 10} if lr * 10 < bound else set()):
-        weights, losses, _ = (History(*(part[:steps] for part in history)) if rate == lr
+def loss_falls(x, z, start_a, rate, steps=10):
+    """Whether the loss falls at each of `steps` steps at this rate (rounding noise aside)."""
+    losses = np.r_[loss(predict(start_a, x), z), train(start_a, x, z, rate, steps).losses]
+    return len(losses) == steps + 1 and bool(np.all(np.diff(losses) <= 1e-12 * losses[:-1]))
+
+
+def rates_by_trying(x, z, start_a, lr):
+    """{rate: whether the loss fell}, √10 apart from lr, up while it falls or down until it does."""
+    tried = {lr: loss_falls(x, z, start_a, lr)}
+    factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
+    while tried[rate] == (factor > 1) and len(tried) < 50:
+        rate *= factor
+        tried[rate] = loss_falls(x, z, start_a, rate)
+    return tried
+
+
+def compare_rates(x, z, start_a, history, rates, steps):
+    """Each rate's losses from the start, how it went and whether it blew up (rates[0]: history)."""
+    start_loss, a_star, runs = loss(predict(start_a, x), z), best_a(x, z), {}
+    for rate in rates:
+        weights, losses, _ = (History(*(part[:steps] for part in history)) if rate == rates[0]
                               else train(start_a, x, z, rate, steps))
         runs[rate] = (np.r_[start_loss, losses], run_kind(rate, x, start_a, weights[-1], a_star),
                       blew_up(losses[-1], start_loss))
@@ -414,35 +405,36 @@ def compare_rates(x, z, start_a, history, lr, steps):
 
 if __name__ == "__main__":
     run.study_steps = min(settings.steps, STUDY_STEPS)
+    run.tried = rates_by_trying(*points[:2], run.start_a, settings.lr)
+    run.kept = max(rate for rate, fell in run.tried.items() if fell)
     pictures.add("learning_rates.png", draw.plot_learning_rates, compare_rates(
-        *points[:2], run.start_a, run.history, settings.lr, run.study_steps),
-        settings.lr, stability_bound(points.x), run.min_loss)
+        *points[:2], run.start_a, run.history, list(run.tried), run.study_steps),
+        settings.lr, run.kept, stability_bound(points.x), run.min_loss)
 
 # %% [markdown]
 # ## Two weights: a line with an offset
 #
-# The post ends with one weight and a remark: with two weights we would need a 3-D graph
-# to look for the minimum. Here it is. The line `z = a·x + b` adds an offset `b`, so it no
-# longer has to pass through the origin. The loss is the same mean squared error, now a
-# surface over the plane (a, b), and it has two partial derivatives, one per weight:
+# The post ends remarking that two weights would need a 3-D graph. Here it is: the line
+# `z = a·x + b` adds an offset `b`, so it need not pass through the origin. The loss is a
+# surface over the plane (a, b), with two partial derivatives, one per weight:
 #
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x        ∂loss/∂b = (2/N)·Σ (a·x + b − z)
 #
-# One step updates both with the same learning rate, starting from (a₀, 0) with the same
-# seeded a₀. The exact answer (a*, b*) is where both derivatives are zero, which gives
-# the two *normal equations*
+# One step updates both with one rate, from (a₀, 0). Both derivatives are zero at the
+# exact answer (a*, b*), which gives the two *normal equations*
 #
 #     a·Σx² + b·Σx = Σxz        a·Σx + b·N = Σz
 #
-# Training is slower here: the surface is a long, narrow valley. One learning rate must
-# serve every direction, and the steepest one limits it: the run diverges above 2/λmax,
-# where λmax is the largest eigenvalue of the loss's matrix of second derivatives
-# (2/N)·[[Σx², Σx], [Σx, N]]; that is never larger than the one-weight N/Σx². Along the
-# valley's floor, the shallow direction, the same rate makes only tiny steps, so the path
-# crawls. (If this run's rate is too large for two weights, this section trains at 0.9 of
-# their bound, and says so.) In the post's 100 steps the path just reaches the valley;
-# with `--steps 5000` it turns along the floor, and about 3% of its starting distance
-# from (a*, b*) is still left at the end (1% takes about 7,200 steps).
+# Training is slower here, and the one-weight story says why. The loss's second
+# derivatives form H = (2/N)·[[Σx², Σx], [Σx, N]]. Its two *eigen-directions* are the
+# directions in the (a, b) plane along which a step points straight at (a*, b*); its
+# eigenvalues λ are the bowl's curvatures along them. Along each, a step multiplies the
+# distance by 1 − lr·λ, like c, so lr < 2/λmax: the first half's rule, where N/Σx² is 2
+# divided by the curvature 2Σx²/N (and N/(2Σx²) is 1 divided by it). The curvatures
+# differ 135×: b's input is always 1 while x averages 5, so a and b pull on the same
+# errors along a narrow valley, and a rate safe across it crawls along it. (A rate too
+# large for two weights is replaced by 0.9 of their bound.) After 100 steps the path is in
+# the valley; after 5,000, 3% of its starting distance is left (1% takes 7,200 steps).
 
 # %%
 def gradient_b(a, b, x, z):
@@ -451,8 +443,7 @@ def gradient_b(a, b, x, z):
 
 
 def curvatures(x):
-    """The eigenvalues (λmin, λmax) of the loss's second derivatives (2/N)·[[Σx², Σx], [Σx, N]]:
-    how steeply the valley rises along its floor and across it."""
+    """The eigenvalues (λmin, λmax) of H = (2/N)·[[Σx², Σx], [Σx, N]], the bowl's curvatures."""
     return np.linalg.eigvalsh((2 / len(x)) * np.array([[np.sum(x * x), np.sum(x)],
                                                        [np.sum(x), len(x)]]))
 
@@ -463,8 +454,7 @@ def two_weight_bound(x):
 
 
 def two_weight_contraction(lr, x):
-    """The most one step at rate lr leaves of the distance to (a*, b*): along each of the
-    valley's two main directions it multiplies the distance by 1 − lr·λ."""
+    """The most of the distance to (a*, b*) a step leaves: the largest |1 − lr·λ|."""
     return np.max(np.abs(1 - lr * curvatures(x)))
 
 
@@ -479,8 +469,7 @@ def train_two_weights(a, b, x, z, lr, steps):
 
 
 def best_line(x, z):
-    """The least-squares line z = a·x + b, from the normal equations: (a*, b*); None when
-    every x is the same, as then no line is better than another."""
+    """(a*, b*) from the normal equations; None when every x is the same (no best line)."""
     n, sx, sz, sxx, sxz = len(x), np.sum(x), np.sum(z), np.sum(x * x), np.sum(x * z)
     det = n * sxx - sx * sx
     if det <= 1e-12 * n * sxx:
@@ -488,15 +477,8 @@ def best_line(x, z):
     return (n * sxz - sx * sz) / det, (sxx * sz - sx * sxz) / det
 
 
-def clear_offset(x, z):
-    """Whether the best line misses the origin: its offset b* is over 10% of the largest |z|."""
-    line = best_line(x, z)
-    return line is not None and abs(line[1]) > 0.1 * np.max(np.abs(z))
-
-
 def loss_surface(x, z, a, b):
-    """The loss for every pair of weights in the arrays a and b at once: like the bowl, its
-    floor plus a quadratic in the distances from (a*, b*), here with the matrix above."""
+    """The loss at many (a, b) at once: like the bowl, its floor plus a quadratic (one pass)."""
     (a_star, b_star), n = best_line(x, z), len(x)
     da, db = np.asarray(a) - a_star, np.asarray(b) - b_star
     quadratic = np.sum(x * x) * da ** 2 + 2 * np.sum(x) * da * db + n * db ** 2
@@ -507,43 +489,78 @@ if __name__ == "__main__" and best_line(points.x, points.z) is None:
     cli.note("note: every x is the same, so a and b cannot be told apart (many lines fit "
              "equally well); the two-weights section is skipped")
 elif __name__ == "__main__":
-    run.best = best_line(points.x, points.z)
-    run.rate_two = min(settings.lr, 0.9 * two_weight_bound(points.x))
-    run.path = train_two_weights(run.start_a, 0.0, points.x, points.z, run.rate_two,
-                                 run.study_steps)
+    run.best, run.two = best_line(points.x, points.z), two_weight_bound(points.x)
+    run.rate_two = min(settings.lr, 0.9 * run.two)
+    run.path = train_two_weights(run.start_a, 0.0, *points[:2], run.rate_two, run.study_steps)
     cli.note_two_weights(settings, run.rate_two, (run.path[0], run.path[-1], run.best),
-                         (two_weight_bound(points.x), stability_bound(points.x)),
-                         safe_rate(two_weight_bound(points.x)), STUDY_STEPS,
+                         (run.two, run.bound), safe_rate(run.two), STUDY_STEPS,
                          partial(two_weight_contraction, x=points.x), steps_needed)
-    if clear_offset(points.x, points.z):
-        cli.note_offset(run.min_loss, loss_surface(*points[:2], *run.best))
+    cli.note_offset(run.best[1], np.max(np.abs(points.z)), run.min_loss,
+                    loss_surface(*points[:2], *run.best))
+    run.ratio = np.divide(*curvatures(points.x)[::-1])  # λmax / λmin
     pictures.add("two_weights.png", draw.plot_two_weights, partial(loss_surface, *points[:2]),
-                 run.path, run.best, draw.two_weight_title(
-                     np.divide(*curvatures(points.x)[::-1]), run.rate_two, settings.lr),
+                 run.path, run.best, draw.two_weight_title(run.ratio, run.rate_two, settings.lr),
                  worker=True)
 
 # %% [markdown]
-# ## Saving the pictures
+# ## The cure: scale the inputs
 #
-# Each picture above was kept under a temporary name; only now, the whole run done, do
-# they all take their names at once. A run that fails or is stopped part way leaves your
-# earlier pictures as they were. With `--show` they also open in windows.
+# The valley is narrow because x is unlike b's input 1: its mean is 5, its spread 2.98.
+# *Centre* x (subtract the mean) and the curvatures differ 8.9×, not 135×; *standardise*
+# it (also divide by the spread) and they are equal: a round bowl, one rate for both. At
+# the rate 1/λmax, which crosses the steepest direction in one step, the steps to within
+# 1% of (a*, b*) fall from 478 to 39 to 1. Weights learned on standardised x convert back:
+# z = a'·(x − mean)/spread + b' means a = a'/spread, b = b' − a'·mean/spread: (a*, b*).
+# The everyday fix: x in the thousands makes the threshold a million times smaller and
+# the default rate diverges; standardised, the same rates work in any units.
+
+# %%
+def standardised(x):
+    """x shifted to mean 0 and scaled to spread (standard deviation) 1; its mean and spread."""
+    mean, spread = np.mean(x), np.std(x)
+    return (x - mean) / spread, mean, spread
+
+
+def crossing_rate(x):
+    """The rate 1/λmax, which crosses the valley's steepest direction in one step."""
+    return 1 / curvatures(x)[-1]
+
+
+def steps_to_best(x, z, start_a, most):
+    """Steps at the crossing rate from (a₀, 0) to within 1% of (a*, b*); None if over `most`."""
+    best = np.array(best_line(x, z))
+    path = train_two_weights(start_a, 0.0, x, z, crossing_rate(x), most)
+    near = np.flatnonzero(np.hypot(*(path - best).T) <= 0.01 * np.hypot(*best))
+    return int(near[0]) if near.size else None
+
+
+if __name__ == "__main__" and best_line(points.x, points.z) is not None:
+    run.scaled, run.mean, run.spread = standardised(points.x)
+    run.variants = {name: (np.divide(*curvatures(x)[::-1]),
+                           steps_to_best(x, points.z, run.start_a, STUDY_STEPS))
+                    for name, x in (("x as measured", points.x), ("x − mean", points.x - run.mean),
+                                    ("standardised x", run.scaled))}
+    run.panels = [(partial(loss_surface, x, points.z), train_two_weights(
+        run.start_a, 0.0, x, points.z, crossing_rate(x), run.study_steps), best_line(x, points.z))
+        for x in (points.x, run.scaled)]  # (surface, path, minimum) for each
+    run.a_scaled, run.b_scaled = run.panels[1][1][-1]  # on standardised x, converted back:
+    cli.note_scaling(run.variants, (run.a_scaled / run.spread, run.b_scaled
+                                    - run.a_scaled * run.mean / run.spread), run.best)
+    pictures.add("scaling.png", draw.plot_scaling, run.panels, run.variants, worker=True)
+
+# %% [markdown]
+# ## Saving, and exploring live
+#
+# The pictures above were kept under temporary names; now they all take their names at
+# once, so a run that fails or is stopped leaves your earlier pictures as they were.
+# `--explore` opens a window to touch the model: drag **a**, and the line, its errors and
+# the tangent follow; drag **step** to scrub through training, or the **learning rate**
+# (N/Σx² in red) to rerun `train`. Space plays, ← and → step, `r` resets, `q` closes. In
+# Jupyter: `pip install ipympl`, set `EXPLORE = True` and run all; `--show` opens pictures.
 
 # %%
 if __name__ == "__main__":
     cli.finish(settings, pictures)
-
-# %% [markdown]
-# ## Explore it live
-#
-# `python regression_gd.py --explore` ends by opening a window to touch the model. Drag
-# **a**: the line, its errors, the point on the bowl and the tangent follow. Drag **step**
-# to scrub through training. Drag the **learning rate** (the threshold N/Σx² in red) and
-# `train` reruns from the same start. **Play** or space runs the steps, ← and → move one,
-# `r` resets, `q` closes. In Jupyter: `pip install ipympl`, set `EXPLORE = True`, run all.
-
-# %%
-if __name__ == "__main__":
     run.explorer = explorer.offer(settings.explore, cli.in_notebook(), explorer.Lesson(
         *points, run.start_a, run.a_star, stability_bound(points.x),
         partial(state, x=points.x, z=points.z), run.bowl,
@@ -552,57 +569,32 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## Try it yourself
 #
-# Each exercise asks a question, gives the command, and says what you should see.
-#
-# 1. **A timid rate.** What does a learning rate far below the threshold do?
-#
-#        python regression_gd.py --lr 1e-5
-#
-#    `a` creeps from 0.27 to only 0.385 in 100 steps. A note says how far it still is from
-#    a* and suggests a rate computed from the data; the learning curve says "Barely moving".
-#
+# 1. **A timid rate.** What does a rate far below the threshold do?
+#    `python regression_gd.py --lr 1e-5`: `a` creeps from 0.27 to only 0.385 in 100
+#    steps; a note says how far it is from a* and suggests a rate computed from the data,
+#    and the learning curve says "Barely moving".
 # 2. **Overshooting.** What happens between N/(2Σx²) and N/Σx²?
-#
-#        python regression_gd.py --lr 0.02 --every 1
-#
-#    After step 1 `a` is past a* (above 1.9914), after step 2 below it, each swing smaller;
-#    by step 40 it sits on a* = 1.991412006340672 to every digit.
-#
+#    `python regression_gd.py --lr 0.02 --every 1`: after step 1 `a` is past a* (above
+#    1.9914), after step 2 below it, each swing smaller; by step 40 it sits on
+#    a* = 1.991412006340672 to every digit.
 # 3. **Just past the threshold.** And just above N/Σx² = 0.0295?
-#
-#        python regression_gd.py --lr 0.03
-#
-#    A warning, and every swing is larger than the last: after 100 steps `a` is about −49
-#    and the loss over 88,000. With `--lr 0.05` the loss blows up at step 4, and the run
-#    stops with exit status 1 and writes no pictures.
-#
+#    `python regression_gd.py --lr 0.03`: a warning, and every swing is larger than the
+#    last: after 100 steps `a` is about −49 and the loss over 88,000. With `--lr 0.05` the
+#    loss blows up at step 4; the run stops with exit status 1 and writes no pictures.
 # 4. **One step.** Which rate lands on a* in a single step?
-#
-#        python regression_gd.py --lr 0.0147457627 --steps 3 --every 1
-#
-#    The rate N/(2Σx²) makes c = 0, so the line `i=1` already shows a = 1.99141200…
-#
+#    `python regression_gd.py --lr 0.0147457627 --steps 3 --every 1`: N/(2Σx²) makes
+#    c = 0, so the line `i=1` already shows a = 1.99141200…
 # 5. **Another start.** Does the answer depend on where training starts?
-#
-#        python regression_gd.py --seed 7
-#
-#    The start is different (a = 0.324); the end is the same a* to within 1%.
-#
-# 6. **Your own data, off the origin.** Save these six lines as `offset.csv`:
-#
-#        x,z
-#        0,10
-#        1,12
-#        2,14
-#        3,16
-#        4,18
-#
-#    The points lie on z = 10 + 2·x, but the one-weight line must pass through (0, 0).
-#
-#        python regression_gd.py --data offset.csv
-#        python regression_gd.py --data offset.csv --lr 0.1 --steps 300
-#
-#    The first run's notes say so: the best slope through the origin is 5.33, with a loss
-#    of 33, and the normal equations give the exact two-weight answer a* = 2, b* = 10.
-#    Gradient descent is far from it after those 100 steps, at a = 3.55, b = 1.70. The
-#    second run, at a rate 100 times larger, gets there: a = 2, b = 10.
+#    `python regression_gd.py --seed 7`: the start is a = 0.324; the end is the same a*
+#    to within 1%.
+# 6. **When to stop.** Would the stopping rule have saved steps?
+#    `python regression_gd.py --steps 1000 --every 100`: its note says it would have
+#    stopped after 99 steps, 0.00164 from a*; the other 901 steps change a by less.
+# 7. **Your own data, off the origin.** Save the lines `x,z`, `0,10`, `1,12`, `2,14`,
+#    `3,16`, `4,18` (one a line) as `offset.csv`: points on z = 10 + 2·x, where the
+#    one-weight line must pass through (0, 0).
+#    `python regression_gd.py --data offset.csv`: the notes say so (the best slope through
+#    the origin is 5.33, with a loss of 33) and give the normal equations' exact answer
+#    a* = 2, b* = 10; after 100 steps gradient descent is far from it, at a = 3.55,
+#    b = 1.70. `python regression_gd.py --data offset.csv --lr 0.1 --steps 300`, at a rate
+#    100 times larger, gets there: a = 2, b = 10.
