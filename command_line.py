@@ -236,13 +236,23 @@ def note_stop(stop, weights, a_star):
          f"({100 * abs(a - a_star) / abs(start_a - a_star):.2g}% of the start's distance)")
 
 
+def scale_hint(settings, bound):
+    """For the learner's own data whose x is far from 1 in size (the threshold N/Σx² far
+    from 1): a few words on rescaling x; else nothing."""
+    rms = 1 / math.sqrt(bound)  # the root mean square of x, √(Σx²/N)
+    if not settings.data or 0.1 <= rms <= 10:
+        return ""
+    return (f"; or rescale x: its root mean square is {rms:.3g}, and divided by that, x takes "
+            "any lr below 1 in whatever units (see the scaling section)")
+
+
 def fail_diverged(settings, step, last_loss, blowup, bound, safe):
     """Stop a run whose loss blew up at `step`: one error line, exit status 1."""
     why = ("overflowed to infinity" if not math.isfinite(last_loss)
            else f"grew past {blowup}x its starting value")
     fail(f"training diverged at step {step}: the loss {why}. lr={settings.lr:g} is above "
-         f"the threshold N/Σx² = {bound:.4g}; try `{command(settings, lr=safe)}`. No pictures "
-         "were written.", 1)
+         f"the threshold N/Σx² = {bound:.4g}; try `{command(settings, lr=safe)}`"
+         f"{scale_hint(settings, bound)}. No pictures were written.", 1)
 
 
 def note_minimum(a_star, min_loss, analytic, numeric):
@@ -279,7 +289,7 @@ def note_run(settings, bound, weights, safe, contraction, steps_needed):
          f"{abs(end_a - a_star):.3g} away from a* = {a_star:.6g}; try "
          + " or ".join(f"`{command(settings, **idea)}`" for idea in ideas)
          + f" (lr {safe:g} is safely below N/(2Σx²) = {bound / 2:.4g}, the rate that lands "
-         "on a* in one step)")
+         f"on a* in one step){scale_hint(settings, bound)}")
 
 
 def note_two_weights(settings, rate, path, bounds, safe, most, contraction, steps_needed):

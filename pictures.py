@@ -388,7 +388,7 @@ def surface_grid(path, best, count=200):
 def draw_descent(ax, surface, path, best, names):
     """On `ax`, the contour map of loss(a, b) = surface(a, b) around the descent `path` (one
     (a, b) row per step) and the minimum `best`, its four parts labelled with `names` (or
-    None each) for a legend; returns the grid, its losses and the path's points drawn."""
+    None each) for a legend; returns the path's points drawn."""
     grid_a, grid_b = surface_grid(path, best)
     losses, floor = surface(grid_a, grid_b), surface(*best)
     # Levels crowd towards the floor, so the narrow valley around the minimum shows.
@@ -399,7 +399,7 @@ def draw_descent(ax, surface, path, best, names):
     ax.plot(*path[0], "o", color="k", label=names[1])
     ax.plot(*path[-1], "s", color="C3", label=names[2])
     ax.plot(*best, "*", color="gold", markeredgecolor="k", markersize=14, label=names[3])
-    return grid_a, grid_b, losses, shown
+    return shown
 
 
 def plot_two_weights(surface, path, best, title):
@@ -407,13 +407,14 @@ def plot_two_weights(surface, path, best, title):
     `path` (one (a, b) row per step) on both, and the minimum `best` = (a*, b*)."""
     fig = new_picture(WIDE)
     flat = fig.add_subplot(1, 2, 1)
-    grid_a, grid_b, losses, shown = draw_descent(flat, surface, path, best, [
+    shown = draw_descent(flat, surface, path, best, [
         "descent path", "start (a₀, 0)", f"after {n_steps(len(path) - 1)}",
         f"minimum a* = {best[0]:.4g}, b* = {best[1]:.4g}"])
     flat.set(xlabel="a (slope)", ylabel="b (offset)")
     legend_below(fig, 2, fontsize="x-small", loc="outside lower left")
     solid = fig.add_subplot(1, 2, 2, projection="3d")
-    solid.plot_surface(grid_a, grid_b, losses, cmap="viridis", alpha=0.6, linewidth=0)
+    coarse = surface_grid(path, best, count=50)  # fine enough for a surface, and quick
+    solid.plot_surface(*coarse, surface(*coarse), cmap="viridis", alpha=0.6, linewidth=0)
     solid.plot(shown[:, 0], shown[:, 1], surface(shown[:, 0], shown[:, 1]), ".-", color="C3",
                markersize=3)
     for axis in (solid.xaxis, solid.yaxis, solid.zaxis):

@@ -113,7 +113,13 @@ def pictures_for(folder, notebook, windows):
 
 
 def save_figure(fig, path):
-    """Write a figure as PNG at its own dpi, with its titles as metadata, for programs."""
+    """Write a figure as PNG at its own dpi, with its titles as metadata, for programs.
+
+    Its layout is fitted once and then kept: with a layout engine still set, matplotlib
+    would draw the figure twice to save it, fitting the layout each time."""
+    if fig.get_layout_engine() is not None:
+        fig.get_layout_engine().execute(fig)
+        fig.set_layout_engine("none")
     titles = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
     fig.savefig(path, format="png", dpi=fig.dpi,
                 metadata={"Title": " | ".join(title for title in titles if title)})

@@ -18,7 +18,8 @@ sys.path.insert(0, ROOT)
 sys.dont_write_bytecode = True  # no __pycache__ in the repository from the tests' imports
 
 PNGS = ["measurements.png", "random_start.png", "loss_curve.png", "learning_curve.png",
-        "learning_rates.png", "two_weights.png"]
+        "learning_rates.png", "two_weights.png", "scaling.png"]
+WIDE = ["learning_curve.png", "two_weights.png", "scaling.png"]  # 960 pixels wide
 PICTURES = PNGS + ["training.gif"]
 
 

@@ -17,7 +17,7 @@ def exercise_text():
 
 
 def commands():
-    return re.findall(r"^#\s+python regression_gd\.py(.*)$", exercise_text(), re.MULTILINE)
+    return re.findall(r"`python regression_gd\.py([^`]*)`", exercise_text())
 
 
 def weights(stdout):
@@ -57,6 +57,13 @@ def another_start(result, out):
     assert a[-1] == pytest.approx(A_STAR, rel=0.01)
 
 
+def stopping(result, out):
+    assert ("it would have stopped after 99 steps, at a = 1.98977, 0.00164 from a*"
+            in result.stderr)
+    # the other 901 steps change a by less than the 0.00164 left at step 99
+    assert abs(weights(result.stdout)[-1] - 1.98977) < 0.00164
+
+
 def off_the_origin(result, out):
     assert "forced through (0, 0)" in result.stderr
     assert "exact minimum a* = Σxz/Σx² = 5.333333333333333 with loss 33.333333333333336" \
@@ -75,6 +82,7 @@ PROMISES = {
     " --lr 0.03": past_the_threshold,
     " --lr 0.0147457627 --steps 3 --every 1": one_step,
     " --seed 7": another_start,
+    " --steps 1000 --every 100": stopping,
     " --data offset.csv": off_the_origin,
     " --data offset.csv --lr 0.1 --steps 300": off_the_origin_reached,
 }
@@ -87,9 +95,10 @@ def test_every_suggested_command_is_checked():
 @pytest.mark.parametrize("command", PROMISES)
 def test_the_exercise_shows_what_it_promises(command, tmp_path):
     if "offset.csv" in command:
-        rows = re.search(r"offset\.csv`:\n#\n((?:# {5,}\S+\n)+)", exercise_text()).group(1)
-        (tmp_path / "offset.csv").write_text("".join(line.split()[1] + "\n"
-                                                     for line in rows.splitlines()))
+        lines = re.search(r"Save the lines (.*?) \(one a line\) as `offset\.csv`",
+                          exercise_text().replace("\n#   ", "")).group(1)
+        (tmp_path / "offset.csv").write_text("".join(
+            row + "\n" for row in re.findall(r"`([^`]*)`", lines)))
     out = str(tmp_path / "figures")
     result = run(*command.split(), "--no-gif", "--out", out, cwd=tmp_path)
     assert result.returncode == 0, result.stderr

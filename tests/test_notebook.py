@@ -8,7 +8,7 @@ import os
 import sys
 
 import pytest
-from conftest import POST_LOG, ROOT
+from conftest import PICTURES, POST_LOG, ROOT
 from PIL import Image
 
 sys.path.insert(0, os.path.join(ROOT, "docs"))
@@ -59,13 +59,16 @@ def test_each_section_shows_its_own_result(sections):
     assert "gradient check" in text(found["The loss for every a: a bowl, and its slope"],
                                     "stderr")
     assert text(found["Gradient descent"], "stdout").splitlines() == log[1:]
-    assert len(pictures(found["The learning curve, predicted"])) == 1
-    assert len(pictures(found["Learning rates side by side"])) == 1
+    assert [p.size for p in pictures(found["The learning curve, predicted"])] == [(960, 480)]
+    assert "stopping rule" in text(found["The learning curve, predicted"], "stderr")
+    assert len(pictures(found["Choosing a rate by trying"])) == 1
     gifs = pictures(found["The training, animated"], "image/gif")
     assert len(gifs) == 1 and gifs[0].n_frames == 101
     assert [picture.size for picture in pictures(found["Two weights: a line with an offset"])] \
         == [(960, 480)]
-    for quiet in ("The knobs", "Saving the pictures"):
+    assert [p.size for p in pictures(found["The cure: scale the inputs"])] == [(960, 480)]
+    assert "converted back" in text(found["The cure: scale the inputs"], "stderr")
+    for quiet in ("The knobs",):
         assert pictures(found.get(quiet, [])) == [] and text(found.get(quiet, []), "stdout") == ""
 
 
@@ -77,14 +80,12 @@ def test_stdout_is_the_posts_log_and_nothing_else(sections):
 
 def test_the_kernel_wrote_the_pictures_in_its_own_folder(sections):
     _, folder = sections
-    assert sorted(os.listdir(folder / "figures")) == sorted(
-        ["measurements.png", "random_start.png", "loss_curve.png", "learning_curve.png",
-         "learning_rates.png", "two_weights.png", "training.gif"])
+    assert sorted(os.listdir(folder / "figures")) == sorted(PICTURES)
 
 
 def test_the_last_cell_says_how_to_explore_in_jupyter(sections):
     found, _ = sections
-    hint = text(found["Explore it live"], "stderr")
+    hint = text(found["Saving, and exploring live"], "stderr")
     assert "set EXPLORE = True" in hint
     # ipympl is installed with the test tools, so the hint does not ask to install it
     assert importlib.util.find_spec("ipympl") and "pip install ipympl" not in hint

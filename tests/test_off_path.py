@@ -172,7 +172,8 @@ def test_every_x_the_same_skips_two_weights_with_a_note(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "every x is the same, so a and b cannot be told apart" in result.stderr
     assert "Traceback" not in result.stderr and "Warning" not in result.stderr
-    assert sorted(os.listdir(tmp_path / "figures")) == sorted(set(PNGS) - {"two_weights.png"})
+    assert sorted(os.listdir(tmp_path / "figures")) == sorted(
+        set(PNGS) - {"two_weights.png", "scaling.png"})
 
 
 def test_two_weights_far_from_the_minimum_say_how_far_and_what_gets_there(runs, tmp_path):

@@ -16,6 +16,7 @@ from conftest import (
     POST_LOG,
     ROOT,
     SCRIPT,
+    WIDE,
     gif_frames,
     hashes,
     headless_env,
@@ -413,7 +414,7 @@ def test_every_picture_is_saved_with_its_size(default_run):
     assert sorted(os.listdir(out)) == sorted(PICTURES)  # and no stray temporary file
     for name in PNGS:
         with Image.open(os.path.join(out, name)) as picture:
-            wide = name == "two_weights.png"
+            wide = name in WIDE
             assert picture.format == "PNG" and picture.size == ((960 if wide else 640), 480)
 
 
@@ -423,7 +424,8 @@ def test_default_titles_describe_the_run(default_run):
     assert titles["measurements.png"] == "The 30 measurements (x, z), and the origin"
     assert titles["learning_curve.png"].startswith("Converging")
     assert "0.869" in titles["learning_curve.png"]  # c² for lr = 0.001
-    assert "N/Σx² = 0.0295" in titles["learning_rates.png"]
+    assert titles["learning_rates.png"] == ("Rates tried √10 apart: keep 0.01 (the threshold "
+                                            "N/Σx² is 0.0295)")
 
 
 def test_training_gif_frames_timing_and_loop(default_run):

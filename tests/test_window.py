@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import SCRIPT, headless_env
+from conftest import PICTURES, SCRIPT, headless_env
 from PIL import Image
 
 import explorer as live
@@ -108,9 +108,7 @@ def slider_x(value, low=0.0, high=4.0):
 def test_drag_a_and_step_with_the_keyboard(window, tmp_path):
     env, window_id, geometry, _ = window
     # The run wrote every picture before the window opened.
-    assert sorted(os.listdir(tmp_path / "figures")) == sorted(
-        ["measurements.png", "random_start.png", "loss_curve.png", "training.gif",
-         "learning_curve.png", "learning_rates.png", "two_weights.png"])
+    assert sorted(os.listdir(tmp_path / "figures")) == sorted(PICTURES)
     before = screenshot(env, tmp_path / "1-start.png")
     # At the start (a = 0.27) the neuron's line stays in the panel's lower part.
     assert line_pixels_high_in_the_fit_panel(before, geometry) < 20
@@ -154,6 +152,4 @@ def test_ctrl_c_with_the_window_open_says_the_pictures_were_saved(window, tmp_pa
     assert lines[-1] == (f"interrupted: stopped by Ctrl-C; the pictures had already been "
                          f"saved in {folder}/.")
     assert lines[-2].startswith(f"saved in {folder}/")
-    assert sorted(os.listdir(folder)) == sorted(
-        ["measurements.png", "random_start.png", "loss_curve.png", "training.gif",
-         "learning_curve.png", "learning_rates.png", "two_weights.png"])
+    assert sorted(os.listdir(folder)) == sorted(PICTURES)

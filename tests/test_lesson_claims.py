@@ -1,0 +1,166 @@
+"""Every number the lesson's newer prose states, checked against an independent
+computation: why a step goes downhill, the two-weight bound along the eigen-directions,
+scaling the inputs, choosing a rate by trying, and when to stop."""
+
+import re
+
+import numpy as np
+import pytest
+from conftest import SCRIPT
+
+import regression_gd as rg
+
+X, Z = rg.POST_X, rg.POST_Z
+A0 = rg.random_start(45)
+RNG = np.random.default_rng(11)
+OTHER_SCALES = {  # x, z at other scales (a slope near 2, with noise)
+    "0…0.001": (np.linspace(0, 0.001, 20), None),
+    "0…3,000": (np.linspace(0, 3000, 40), None),
+    "−5…50": (np.linspace(-5, 50, 25), None),
+    "0…1 offset": (np.linspace(0, 1, 12), 3.0),
+}
+
+
+def other(name):
+    x, offset = OTHER_SCALES[name]
+    return x, 2 * x + (offset or 0) + RNG.normal(0, 0.05 * np.ptp(x) + 1e-4, x.size)
+
+
+def prose():
+    with open(SCRIPT) as file:
+        return file.read()
+
+
+def test_a_small_step_against_the_gradient_goes_down_by_lr_g_squared():
+    """loss(a − lr·g) ≈ loss(a) − lr·g², for any a, the closer the smaller lr."""
+    for a in (-3.0, A0, 4.0):
+        g, before = rg.gradient(a, X, Z), rg.loss(rg.predict(a, X), Z)
+        for lr in (1e-4, 1e-5):
+            after = rg.loss(rg.predict(a - lr * g, X), Z)
+            assert after < before
+            assert (before - after) == pytest.approx(lr * g * g, rel=100 * lr)
+
+
+def test_each_step_removes_the_same_share_33_steps_a_decade():
+    assert np.log(0.1) / np.log(rg.contraction(1e-3, X)) == pytest.approx(33, abs=0.5)
+    assert "about 33 steps per factor of 10 closer" in prose()
+
+
+def test_along_each_eigen_direction_a_step_multiplies_the_distance_by_1_minus_lr_lambda():
+    h = (2 / len(X)) * np.array([[np.sum(X * X), np.sum(X)], [np.sum(X), len(X)]])
+    values, vectors = np.linalg.eigh(h)
+    assert rg.curvatures(X) == pytest.approx(values)
+    best, lr = np.array(rg.best_line(X, Z)), 0.01
+    for value, vector in zip(values, vectors.T, strict=True):
+        start = best + 0.5 * vector  # on an eigen-direction through (a*, b*)
+        after = rg.train_two_weights(*start, X, Z, lr, 1)[-1]
+        assert after - best == pytest.approx((1 - lr * value) * 0.5 * vector, abs=1e-9)
+    # the first half's rule: N/Σx² is 2 over the curvature, N/(2Σx²) is 1 over it
+    curvature = 2 * np.sum(X * X) / len(X)
+    assert rg.stability_bound(X) == pytest.approx(2 / curvature)
+    assert rg.two_weight_bound(X) == pytest.approx(2 / values[-1])
+
+
+def test_scaling_the_inputs_rounds_the_valley():
+    mean, spread = X.mean(), X.std()
+    assert (mean, spread) == (pytest.approx(5.0), pytest.approx(2.98, abs=0.005))
+    ratios = []
+    for x in (X, X - mean, (X - mean) / spread):
+        design = np.column_stack([x, np.ones_like(x)])
+        values = np.linalg.eigvalsh(2 / len(x) * design.T @ design)
+        ratios.append(values[-1] / values[0])
+        assert rg.curvatures(x)[-1] / rg.curvatures(x)[0] == pytest.approx(ratios[-1])
+    assert ratios == [pytest.approx(135, abs=0.5), pytest.approx(8.9, abs=0.05),
+                      pytest.approx(1.0)]
+    assert "differ 8.9×, not 135×" in prose()
+
+
+def test_steps_to_within_one_percent_fall_from_478_to_39_to_1():
+    counts = []
+    for x in (X, X - X.mean(), (X - X.mean()) / X.std()):
+        best = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), Z, rcond=None)[0]
+        rate = 1 / np.linalg.eigvalsh(2 / len(x) * np.array([[x @ x, x.sum()],
+                                                              [x.sum(), len(x)]]))[-1]
+        path = rg.train_two_weights(A0, 0.0, x, Z, rate, 1000)
+        close = np.hypot(*(path - best).T) <= 0.01 * np.hypot(*best)
+        counts.append(int(np.argmax(close)))
+        assert rg.steps_to_best(x, Z, A0, 5000) == counts[-1]
+    assert counts == [478, 39, 1]
+    assert "fall from 478 to 39 to 1" in prose()
+
+
+def test_weights_on_standardised_x_convert_back_to_a_star_and_b_star():
+    scaled, mean, spread = rg.standardised(X)
+    a_s, b_s = rg.train_two_weights(A0, 0.0, scaled, Z, rg.crossing_rate(scaled), 1)[-1]
+    exact = np.linalg.lstsq(np.column_stack([X, np.ones_like(X)]), Z, rcond=None)[0]
+    assert (a_s / spread, b_s - a_s * mean / spread) == (pytest.approx(exact[0], rel=1e-12),
+                                                         pytest.approx(exact[1], rel=1e-10))
+
+
+def test_two_weights_after_5000_steps_and_one_percent():
+    best = np.array(rg.best_line(X, Z))
+    path = rg.train_two_weights(A0, 0.0, X, Z, 1e-3, 8000)
+    left = np.hypot(*(path - best).T) / np.hypot(*(path[0] - best))
+    assert left[5000] == pytest.approx(0.03, abs=0.005)
+    assert int(np.argmax(left <= 0.01)) == pytest.approx(7200, abs=50)
+    assert "3% of its starting distance is left (1% takes 7,200 steps)" in prose()
+
+
+@pytest.mark.parametrize("name", [None, *OTHER_SCALES])
+def test_the_rate_found_by_trying_is_below_the_threshold_and_never_rises(name):
+    x, z = (X, Z) if name is None else other(name)
+    start = rg.random_start(45)
+    for lr in (1e-3, 0.05, 1e-9, 10.0):
+        tried = rg.rates_by_trying(x, z, start, lr)
+        kept = max(rate for rate, fell in tried.items() if fell)
+        assert kept < rg.stability_bound(x)
+        assert any(not fell and rate > kept for rate, fell in tried.items()) or kept == max(tried)
+        losses = np.r_[rg.loss(rg.predict(start, x), z), rg.train(start, x, z, kept, 10).losses]
+        assert np.all(np.diff(losses) <= 1e-12 * losses[:-1])
+    if name is None:
+        assert max(r for r, fell in rg.rates_by_trying(x, z, start, 1e-3).items() if fell) \
+            == pytest.approx(0.01)
+
+
+def test_the_stopping_rule_stops_a_thousandth_of_the_way_from_a_star():
+    history = rg.train(A0, X, Z, 1e-3, 1000)
+    stop = rg.stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
+    assert stop == 99
+    a = history.weights[stop - 1]
+    a_star = rg.best_a(X, Z)
+    assert abs(a - a_star) / abs(A0 - a_star) == pytest.approx(1e-3, rel=0.07)
+    assert rg.stopping_step(history.grads[:50], 1e-3 * abs(history.grads[0])) is None
+
+
+def test_the_finite_difference_of_a_wrong_formula_is_off_by_about_one():
+    a = A0
+    wrong = 2 * np.sum(rg.predict(a, X) - Z) / len(Z)  # forgot the ·x
+    right, numeric = rg.gradient(a, X, Z), rg.finite_difference(a, X, Z)
+    assert abs(right - numeric) / abs(right) < 1e-6
+    assert 0.3 < abs(wrong - numeric) / abs(numeric) < 3
+
+
+def test_the_overshoot_panel_swings_from_side_to_side():
+    import pictures as draw
+
+    for lr, swings in ((0.02, True), (1e-3, False)):
+        history = rg.train(A0, X, Z, lr, 30)
+        weights = np.r_[A0, history.weights]
+        excess = np.r_[rg.loss(rg.predict(A0, X), Z), history.losses] \
+            - rg.loss(rg.predict(rg.best_a(X, Z), X), Z)
+        c = rg.contraction(lr, X)
+        fig = draw.plot_learning_curve(excess, excess[0] * c ** (2.0 * np.arange(31)),
+                                       weights - rg.best_a(X, Z), 3.46, c, "title")
+        side = fig.axes[1]
+        assert side.get_yscale() == "symlog"
+        drawn = side.lines[0].get_ydata()[:10]
+        signs = np.sign(drawn)
+        assert np.all(signs[1:] != signs[:-1]) if swings else np.all(signs == -1)
+
+
+def test_the_prose_names_no_number_it_does_not_check():
+    """The newer sections' numbers, each checked above or in test_regression_gd.py."""
+    text = prose()
+    for claim in ("0.01 for the post's points (the threshold: 0.0295)",
+                  "its mean is 5, its spread 2.98", "about 1e-6 or less"):
+        assert claim in re.sub(r"\n# ?", " ", text)
