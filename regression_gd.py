@@ -589,7 +589,7 @@ if __name__ == "__main__":
 #    `python regression_gd.py --seed 7`: it starts at a = 0.324, and still ends within 1% of a*.
 # 6. **When to stop.** Would the stopping rule have saved steps?
 #    `python regression_gd.py --steps 1000 --every 100`: its note says it would have
-#    stopped after 99 steps, 0.00164 from a*; the other 901 steps change a by less.
+#    stopped after 99 steps, 0.00164 from a*; the other 901 steps move a by less than that.
 # 7. **Your own data, off the origin.** Save the lines `x,z`, `0,10`, `1,12`, `2,14`,
 #    `3,16`, `4,18` (one a line) as `offset.csv`: points on z = 10 + 2·x, where the
 #    one-weight line must pass through (0, 0).

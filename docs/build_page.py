@@ -35,21 +35,22 @@ TITLE = "One neuron learns a line: gradient descent, step by step"
 NOTE = ("This page was built by <code>python docs/build_page.py</code>, which ran the "
         "lesson (<code>regression_gd.py</code>, unchanged) in a fresh Python kernel: every "
         "number, log line and picture on it was computed by that run.")
-DOWNLOADS = ('Download the lesson: <a href="../regression_gd.py" download>regression_gd.py'
-             '</a> (a script, and a notebook for jupytext) or <a href="../regression_gd.ipynb"'
-             ' download>regression_gd.ipynb</a> (a notebook); both need the modules beside '
-             'them, from the <a href="../README.md">project</a>.')
+DOWNLOADS = ('Download: <a href="../regression_gd.py" download>regression_gd.py</a> (the '
+             'script) or <a href="../regression_gd.ipynb" download>regression_gd.ipynb</a> '
+             '(the notebook); both need the modules beside them, from the '
+             '<a href="../README.md">project</a>.')
 STYLE = """
 :root { --text: #1f2328; --muted: #57606a; --box: #f6f8fa; --line: #d0d7de; }
 * { box-sizing: border-box; }
 html { scroll-padding-top: 0.5rem; }
-body { margin: 0; color: var(--text); background: #fff; line-height: 1.55;
-       font: 17px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+body { margin: 0; color: var(--text); background: #fff;
+       font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 .page { max-width: 76rem; margin: 0 auto; padding: 0 1rem;
         display: grid; grid-template-columns: minmax(0, 1fr); gap: 2rem; }
 main { min-width: 0; max-width: 46rem; }
 nav.toc { font-size: 0.95rem; }
-nav.toc ol { padding-left: 1.4rem; margin: 0.3rem 0; }
+nav.toc ol { padding-left: 2rem; margin: 0.3rem 0; }
+nav.toc p { margin: 0.6rem 0; }
 nav.toc a { color: #0550ae; }
 @media (min-width: 68rem) {
   .page { grid-template-columns: 15rem minmax(0, 46rem); }
@@ -93,6 +94,10 @@ def lesson_notebook():
     notebook = jupytext.read(os.path.join(ROOT, "regression_gd.py"))
     for number, cell in enumerate(notebook.cells, start=1):
         cell.id = f"cell-{number}"
+    # Jupyter, VS Code and Colab open it with Python 3 at once, without asking
+    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
+                                       "display_name": "Python 3 (ipykernel)"}
+    notebook.metadata["language_info"] = {"name": "python"}
     return notebook
 
 
@@ -138,6 +143,8 @@ def slug(text):
 
 def headed(markdown_html, toc):
     """Markdown's HTML with an id and a link to itself on every h1 and h2; h2s join `toc`."""
+    markdown_html = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", markdown_html)
+
     def anchor(found):
         level, text = found.group(1), re.sub(r"<[^>]+>", "", found.group(2))
         name = slug(html.unescape(text))
@@ -197,17 +204,18 @@ def page(notebook):
     code_style = HtmlFormatter(style="default").get_style_defs(".highlight")
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            body.append(headed(markdown2html(cell.source), toc))
-            if cell.source.startswith("# "):  # after the title: how it was built, downloads
-                body.append(f'<p class="built">{NOTE}</p><p class="downloads">{DOWNLOADS}'
-                            "</p><!--toc-->")
+            prose = markdown2html(cell.source).replace("<pre>", '<pre tabindex="0">')
+            body.append(headed(prose, toc))  # a formula too wide scrolls, also by keyboard
+            if cell.source.startswith("# "):  # after the title: the contents, on a phone
+                body.append("<!--toc-->")
         elif cell.source.strip():
             code = highlight(cell.source, PythonLexer(), HtmlFormatter(nowrap=True))
             body.append(f'<pre class="highlight" tabindex="0">{code}</pre>{outputs(cell, titles)}')
     contents = ('<nav class="toc" aria-label="Contents"><strong>Contents</strong><ol>'
                 + "".join(f'<li><a href="#{name}">{text}</a></li>' for name, text in toc)
-                + "</ol></nav>")
-    main = "".join(body).replace("<!--toc-->", contents, 1)
+                + f'</ol><p class="downloads">{DOWNLOADS}</p></nav>')
+    main = ("".join(body).replace("<!--toc-->", contents, 1)
+            + f'<footer><p class="built">{NOTE}</p></footer>')
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(TITLE)}</title><style>{STYLE}{code_style}</style></head>"

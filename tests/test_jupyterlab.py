@@ -52,7 +52,7 @@ def lab(tmp_path_factory):
     server = subprocess.Popen(
         [os.path.join(os.path.dirname(sys.executable), "jupyter-lab"), "--no-browser",
          f"--port={port}", "--ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
-         f"--ServerApp.root_dir={folder}", "--LabApp.news_url=", "--ServerApp.open_browser=False"],
+         f"--ServerApp.root_dir={folder}", "--LabApp.news_url=", "--allow-root"],
         cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -91,9 +91,12 @@ def test_the_explorer_works_in_jupyterlab(lab, browser, tmp_path):
     tab.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
     tab.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                           timeout=120_000)
-    tab.click("text=Run >> nth=0")  # the menu bar's Run menu
-    tab.click("text=Run All Cells")
-    canvas = tab.wait_for_selector(".jupyter-matplotlib-canvas-div canvas", timeout=300_000)
+    time.sleep(2)  # the notebook settles after the kernel's start
+    tab.click(".lm-MenuBar-itemLabel:text-is('Run')")  # the menu bar's Run menu
+    tab.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    tab.wait_for_selector(".jupyter-matplotlib-canvas-div canvas", state="attached",
+                          timeout=300_000)
+    canvas = tab.locator(".jupyter-matplotlib-canvas-div canvas").first
     canvas.scroll_into_view_if_needed()
     time.sleep(3)  # the figure draws itself in full once
     before = picture(canvas)
