@@ -312,8 +312,9 @@ def note_two_weights(settings, rate, path, bounds, safe, most, contraction, step
     lr, trains_at = (safe, safe) if safe > rate else (settings.lr, rate)
     needed = steps_needed(contraction(trains_at), start_gap, close)
     advice = (f"`{command(settings, lr=lr, steps=needed)}` gets within 1%" if needed <= most
-              else f"even at lr = {lr:g} it takes {needed:,} steps, more than the {most:,} "
-              "this section trains: the valley is too narrow (see the scaling section)")
+              else f"even at lr = {trains_at:.4g} it takes {needed:,} steps, more than the "
+              f"{most:,} this section trains: the valley is too narrow (see the scaling "
+              "section)")
     note(f"note: two weights: (a, b) ended {left:.3g} from (a*, b*), "
          f"{100 * left / start_gap:.3g}% of its starting distance; {advice}")
 

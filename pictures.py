@@ -311,8 +311,11 @@ def plot_learning_curve(excess, predicted, distance, floor, c, title):
     side.plot(shown, distance[shown], ".-", color="C1", markersize=3, linewidth=1,
               label="a − a* after each step")
     side.axhline(0, color="gray", linestyle=":")
-    scale = np.max(np.abs(distance[shown]))
-    side.set_yscale("symlog", linthresh=max(1e-3 * scale, np.finfo(float).tiny))
+    sizes = np.abs(distance[shown])
+    # linear near 0 up to the smallest distance shown (at least 1/1000 of the largest), so
+    # the labels around 0 do not crowd
+    floor = max(1e-3 * sizes.max(), np.min(sizes[sizes > 0], initial=sizes.max()))
+    side.set_yscale("symlog", linthresh=max(floor, np.finfo(float).tiny))
     side.yaxis.set_major_formatter(FuncFormatter(plain_number))
     side.yaxis.set_minor_locator(NullLocator())
     step_axis(side, max(int(shown[-1]), 1))
@@ -371,8 +374,8 @@ def plain_number(value, _=None):
 def two_weight_title(ratio, rate, lr):
     """The picture's title: how narrow the valley is (`ratio`, its curvatures' ratio: its
     contours are √ratio times longer than wide), and the rate used."""
-    shape = (f"a valley {np.sqrt(ratio):.3g}× longer than wide (curvatures {ratio:.3g}× "
-             "apart)" if ratio >= 3 else "a nearly round bowl")
+    shape = (f"a valley {plain_number(np.sqrt(ratio))}× longer than wide (curvatures "
+             f"{plain_number(ratio)}× apart)" if ratio >= 3 else "a nearly round bowl")
     used = f"lr = {rate:.4g}" + (" (0.9 × 2/λmax, as lr is above it)" if rate != lr else "")
     return f"Two weights: loss(a, b) is {shape}; {used}"
 
@@ -422,7 +425,7 @@ def plot_two_weights(surface, path, best, title):
         axis.set_major_formatter(FuncFormatter(plain_number))
     solid.zaxis.set_tick_params(pad=6)  # the numbers clear of the axis line
     solid.set(xlabel="a", ylabel="b")
-    solid.set_zlabel("loss", labelpad=10)
+    solid.set_zlabel("loss", labelpad=26)  # clear of tick labels such as 240,000
     solid.set_title("the same loss as a surface", fontsize="medium")
     solid.set_box_aspect(None, zoom=0.8)
     fig.suptitle(title, fontsize="medium")
