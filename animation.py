@@ -164,43 +164,51 @@ class Typewriter:
         return True
 
 
+class Frames(NamedTuple):
+    """What every frame is drawn with: the figure, its moving scene, the still background,
+    and the typewriter for the numbers."""
+    fig: Figure
+    scene: draw.Scene
+    background: object
+    typewriter: Typewriter
+
+
+def draw_frame(frames, run, number):
+    """Draw the frame of step `number`; return how it looks without its step counter."""
+    frames.fig.canvas.restore_region(frames.background)
+    show_step(frames.scene, run, number)
+    for artist in frames.scene.shapes():
+        frames.fig.draw_artist(artist)
+    for label, text in frames.scene.numbers.items():
+        if label != "step" and not frames.typewriter.write(text):
+            frames.fig.draw_artist(text)
+    look = np.asarray(frames.fig.canvas.buffer_rgba()).copy()
+    step = frames.scene.numbers["step"]
+    frames.typewriter.write(step) or frames.fig.draw_artist(step)
+    return look
+
+
 def save_training_gif(path, run, frames):
     """Write the training animation: the start and at most `frames` steps, the last held.
 
     A frame that would look like the one before it, but for the step counter (a run that
     has settled), is left out; the last step is always shown, in place of its twin."""
     fig, scene = training_figure(run)
-    background = frozen_background(fig, scene)
-    typewriter = Typewriter(scene.numbers["a ="])
-    pixels = np.asarray(fig.canvas.buffer_rgba())
-
-    def draw(number):
-        """Draw the frame of step `number`; return how it looks without its step counter."""
-        fig.canvas.restore_region(background)
-        show_step(scene, run, number)
-        for artist in scene.shapes():
-            fig.draw_artist(artist)
-        for label, text in scene.numbers.items():
-            if label != "step" and not typewriter.write(text):
-                fig.draw_artist(text)
-        look = pixels.copy()
-        typewriter.write(scene.numbers["step"]) or fig.draw_artist(scene.numbers["step"])
-        return look
-
+    drawing = Frames(fig, scene, frozen_background(fig, scene), Typewriter(scene.numbers["a ="]))
     chosen = frame_steps(run.weights, run.a_star, frames)
     # Pillow would pick a new 256-colour palette for every frame, the slowest part of
     # writing a GIF. The frames differ only in a few lines, so one palette made from the
     # first and last frames serves them all.
     samples = []
-    for number in (chosen[0], chosen[-1]):
-        draw(number)
-        samples.append(pixels[..., :3].copy())
+    for number in (chosen[0], chosen[-1]):  # the first and last frames, drawn whole
+        draw_frame(drawing, run, number)
+        samples.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
     writer = PaletteGifWriter(shared_palette(Image.fromarray(np.hstack(samples))),
                               fps=1000 / FRAME_MS, hold_last_ms=HOLD_LAST_MS)
     with writer.saving(fig, path, dpi=fig.dpi):
         before = None
         for number in chosen:
-            look = draw(number)
+            look = draw_frame(drawing, run, number)
             if before is not None and np.array_equal(look, before):
                 if number != chosen[-1]:
                     continue  # nothing a learner could see has changed

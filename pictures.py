@@ -371,6 +371,14 @@ def plain_number(value, _=None):
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
+def short_number(value, _=None):
+    """A short tick label for crowded 3-D axes: 240k, 1.5M, 2.5, 0.003."""
+    for above, size, unit in ((1e6, 1e6, "M"), (1e4, 1e3, "k")):
+        if abs(value) >= above:
+            return f"{value / size:.3g}{unit}"
+    return plain_number(value)
+
+
 def two_weight_title(ratio, rate, lr):
     """The picture's title: how narrow the valley is (`ratio`, its curvatures' ratio: its
     contours are √ratio times longer than wide), and the rate used."""
@@ -422,12 +430,12 @@ def plot_two_weights(surface, path, best, title):
                markersize=3)
     for axis in (solid.xaxis, solid.yaxis, solid.zaxis):
         axis.set_major_locator(MaxNLocator(4))  # few ticks: they crowd in 3-D
-        axis.set_major_formatter(FuncFormatter(plain_number))
+        axis.set_major_formatter(FuncFormatter(short_number))
     solid.zaxis.set_tick_params(pad=6)  # the numbers clear of the axis line
     solid.set(xlabel="a", ylabel="b")
-    solid.set_zlabel("loss", labelpad=26)  # clear of tick labels such as 240,000
+    solid.set_zlabel("loss", labelpad=16)  # clear of the tick labels
     solid.set_title("the same loss as a surface", fontsize="medium")
-    solid.set_box_aspect(None, zoom=0.8)
+    solid.set_box_aspect(None, zoom=0.72)  # room for the labels around it
     fig.suptitle(title, fontsize="medium")
     return fig
 

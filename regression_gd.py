@@ -11,9 +11,8 @@
 # little against it. What comes later: activation functions, layers, backpropagation (the
 # chain rule through every layer) and mini-batches (each step seeing a sample of the data).
 #
-# Run `python regression_gd.py`: the log goes to the terminal, the pictures to `figures/`;
-# `--help` lists the options. As a notebook, each section shows its result below it. The
-# modules beside this file draw and run the lesson; everything they show is computed here.
+# Run `python regression_gd.py` (`--help` lists its options) or open it as a notebook; each
+# section shows its result below it. Modules beside it run it and draw only what it computes.
 
 # %%
 import command_line as cli  # first: it checks this Python and its packages, and quiets Ctrl-C
@@ -406,7 +405,7 @@ def compare_rates(x, z, start_a, history, rates, steps):
 if __name__ == "__main__":
     run.study_steps = min(settings.steps, STUDY_STEPS)
     run.tried = rates_by_trying(*points[:2], run.start_a, settings.lr)
-    run.kept = max(rate for rate, fell in run.tried.items() if fell)
+    run.kept = max(tried for tried, fell in run.tried.items() if fell)
     pictures.add("learning_rates.png", draw.plot_learning_rates, compare_rates(
         *points[:2], run.start_a, run.history, list(run.tried), run.study_steps),
         settings.lr, run.kept, stability_bound(points.x), run.min_loss)
@@ -537,13 +536,14 @@ def steps_to_best(x, z, start_a, most):
 
 if __name__ == "__main__" and best_line(points.x, points.z) is not None:
     run.scaled, run.mean, run.spread = standardised(points.x)
-    run.variants = {name: (np.divide(*curvatures(x)[::-1]),
-                           steps_to_best(x, points.z, run.start_a, STUDY_STEPS))
-                    for name, x in (("x as measured", points.x), ("x − mean", points.x - run.mean),
-                                    ("standardised x", run.scaled))}
-    run.panels = [(partial(loss_surface, x, points.z), train_two_weights(
-        run.start_a, 0.0, x, points.z, crossing_rate(x), run.study_steps), best_line(x, points.z))
-        for x in (points.x, run.scaled)]  # (surface, path, minimum) for each
+    run.variants = {name: (np.divide(*curvatures(inputs)[::-1]),
+                           steps_to_best(inputs, points.z, run.start_a, STUDY_STEPS))
+                    for name, inputs in (("x as measured", points.x),
+                                         ("x − mean", points.x - run.mean),
+                                         ("standardised x", run.scaled))}
+    run.panels = [(partial(loss_surface, inputs, points.z), train_two_weights(
+        run.start_a, 0.0, inputs, points.z, crossing_rate(inputs), run.study_steps),
+        best_line(inputs, points.z)) for inputs in (points.x, run.scaled)]
     run.a_scaled, run.b_scaled = run.panels[1][1][-1]  # on standardised x, converted back:
     cli.note_scaling(run.variants, (run.a_scaled / run.spread, run.b_scaled
                                     - run.a_scaled * run.mean / run.spread), run.best)

@@ -27,17 +27,24 @@ def nothing_written():
     return "no picture was written or changed"
 
 
-def stop_quietly_on_signals(outcome=nothing_written):
-    """Ctrl-C and SIGTERM: one line saying what `outcome()` reports, then exit 130 or 143.
+def stop_quietly_on_signals(outcome=nothing_written, clean_up=None):
+    """Ctrl-C and SIGTERM: `clean_up()`, then one line saying what `outcome()` reports, and
+    the process ends at once with status 130 or 143.
 
-    A second signal while the first is handled (cleaning up) is ignored, quietly.
+    It ends with os._exit rather than by raising SystemExit: an exception raised from a
+    signal handler lands in whatever code runs at that instant, and code that catches
+    broadly (an optional import, a library's callback) would swallow it and carry on. A
+    second signal while the first is handled is ignored, quietly.
     """
     def stop(signum, frame):
         for number in STOPS:
             signal.signal(number, signal.SIG_IGN)
         name, status = STOPS[signum]
+        if clean_up is not None:
+            clean_up()
         sys.stderr.write(f"interrupted: stopped by {name}; {outcome()}.\n")
-        raise SystemExit(status)  # on the way out, the temporary files are removed
+        sys.stderr.flush()
+        os._exit(status)
     for number in STOPS:
         signal.signal(number, stop)
 
@@ -108,7 +115,7 @@ def pictures_for(folder, notebook, windows):
     # Workers only where matplotlib draws into files alone: a worker must not touch a window.
     pictures = Pictures(folder, background=matplotlib.get_backend().lower() == "agg")
     if not notebook:
-        stop_quietly_on_signals(pictures.outcome)
+        stop_quietly_on_signals(pictures.outcome, pictures.discard)
     return pictures
 
 

@@ -152,8 +152,9 @@ def test_step_axes_have_whole_steps():
     floor = rg.loss(rg.predict(rg.best_a(X, Z), X), Z)
     excess = np.r_[rg.loss(rg.predict(A0, X), Z), history.losses] - floor
     c = rg.contraction(1e-3, X)
-    fig = draw.plot_learning_curve(excess, excess[0] * c ** (2.0 * np.arange(2)), floor, c,
-                                   "title")
+    weights = np.r_[A0, history.weights]
+    fig = draw.plot_learning_curve(excess, excess[0] * c ** (2.0 * np.arange(2)),
+                                   weights - rg.best_a(X, Z), floor, c, "title")
     ticks = [tick for tick in fig.axes[0].get_xticks() if 0 <= tick <= 1]
     assert ticks and all(float(tick).is_integer() for tick in ticks)
 
@@ -183,7 +184,8 @@ def test_two_weights_far_from_the_minimum_say_how_far_and_what_gets_there(runs, 
             in result.stderr)
     again = run("--lr", "0.02", "--steps", "433", "--no-gif", "--out", str(tmp_path))
     assert again.returncode == 0 and "(a, b) ended" not in again.stderr
-    a, b = (float(again.stderr.split(f"{name} = ")[1].split(",")[0].split(";")[0])
+    line = next(line for line in again.stderr.splitlines() if "two weights after" in line)
+    a, b = (float(line.split(f" {name} = ")[1].split(",")[0].split(";")[0])
             for name in ("a", "b"))
     assert np.hypot(a - 2.06309, b + 0.486126) <= 0.01 * np.hypot(2.06309, 0.486126)
     huge, _ = runs["huge"]

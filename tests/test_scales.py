@@ -42,7 +42,7 @@ def runs(tmp_path_factory):
         rows = zip(x.tolist(), z.tolist(), strict=True)
         path.write_text("x,z\n" + "".join(f"{a!r},{b!r}\n" for a, b in rows))
         out = folder / f"out{number}"
-        lr = rg.safe_rate(x)
+        lr = rg.safe_rate(rg.stability_bound(x) / 2)  # the rate the script suggests
         done[name] = run("--data", str(path), "--lr", f"{lr:g}", "--out", str(out)), str(out), lr
     return done
 
@@ -137,3 +137,9 @@ def test_the_bowl_and_the_surface_from_sums_equal_the_loss_itself():
                   for row_a, row_b in zip(a_grid, b_grid, strict=True)]
         assert rg.loss_surface(x, z, a_grid, b_grid) == pytest.approx(np.array(direct),
                                                                       rel=1e-9)
+
+
+def test_short_tick_labels_say_the_same_number():
+    values = (240_000, 80_000, 9_000, 1_500_000, 2.5, 0.003)
+    assert [draw.short_number(value) for value in values] == [
+        "240k", "80k", "9,000", "1.5M", "2.5", "0.003"]
