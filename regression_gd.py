@@ -405,7 +405,7 @@ def compare_rates(x, z, start_a, history, rates, steps):
 if __name__ == "__main__":
     run.study_steps = min(settings.steps, STUDY_STEPS)
     run.tried = rates_by_trying(*points[:2], run.start_a, settings.lr)
-    run.kept = max(tried for tried, fell in run.tried.items() if fell)
+    run.kept = max(candidate for candidate, fell in run.tried.items() if fell)
     pictures.add("learning_rates.png", draw.plot_learning_rates, compare_rates(
         *points[:2], run.start_a, run.history, list(run.tried), run.study_steps),
         settings.lr, run.kept, stability_bound(points.x), run.min_loss)
