@@ -19,6 +19,11 @@ if sys.version_info < (3, 10):  # before anything that needs a newer Python
 import safe_writing  # noqa: E402
 
 
+def in_notebook():
+    """Whether the lesson is running inside a Jupyter kernel."""
+    return "ipykernel" in sys.modules
+
+
 def running_a_script_here():
     """Whether the program running is a script in this folder (the lesson), not a notebook
     kernel or a test runner that imported it."""
@@ -26,7 +31,7 @@ def running_a_script_here():
     return os.path.dirname(os.path.abspath(main)) == os.path.dirname(os.path.abspath(__file__))
 
 
-if running_a_script_here() and "ipykernel" not in sys.modules:
+if running_a_script_here() and not in_notebook():
     safe_writing.stop_quietly_on_signals()
 
 try:
@@ -47,11 +52,6 @@ import numpy as np  # noqa: E402
 MAX_STEPS = 1_000_000  # a million steps take about 20 s; far beyond, a typo is likelier
 MAX_FRAMES = 300  # each GIF frame is held in memory (about 0.2 MB) until the file is written
 MAX_DIGITS = 100  # a number longer than this is a slip of the keyboard
-
-
-def in_notebook():
-    """Whether the lesson is running inside a Jupyter kernel."""
-    return "ipykernel" in sys.modules
 
 
 def positive_number(text):

@@ -24,6 +24,7 @@ TEMPORARY = re.compile(r"^\..+\.(\d+)\.part(\.\w+)?$")  # .NAME.PID.part.EXT
 
 
 def nothing_written():
+    """What has happened to the pictures before any is written."""
     return "no picture was written or changed"
 
 

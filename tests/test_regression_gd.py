@@ -670,3 +670,24 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(size, small_disk):
     else:
         assert result.returncode == 1 and "No space left on device" in lines[0]
         assert os.listdir(folder) == []  # no picture, and no temporary file
+
+
+# %% Smaller messages
+
+def test_a_display_that_cannot_be_reached_is_named(good_folder):
+    """With Tk installed, a dead display is not "install Tk": it is the display."""
+    pytest.importorskip("tkinter")
+    before = hashes(good_folder)
+    result = run("--explore", "--out", good_folder, env={**headless_env(), "DISPLAY": ":55"})
+    lines = result.stderr.splitlines()
+    assert result.returncode == 2 and len(lines) == 1
+    assert "the display ':55' cannot be reached" in lines[0] and "Tk" not in lines[0]
+    assert hashes(good_folder) == before
+
+
+def test_out_that_is_a_link_to_nothing(tmp_path):
+    (tmp_path / "figures").symlink_to(tmp_path / "gone")
+    result = run("--out", str(tmp_path / "figures"))
+    lines = result.stderr.splitlines()
+    assert result.returncode == 2 and len(lines) == 1
+    assert "is a link to nothing, not a folder" in lines[0] and "File exists" not in lines[0]
