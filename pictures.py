@@ -388,19 +388,23 @@ def two_weight_title(ratio, rate, lr):
     return f"Two weights: loss(a, b) is {shape}; {used}"
 
 
-def surface_grid(path, best, count=200):
-    """A grid over (a, b) that holds the whole path and the minimum: its A and B."""
+def surface_grid(path, best, count=200, square=False):
+    """A grid over (a, b) that holds the whole path and the minimum: its A and B; `square`
+    gives both axes the same span, for a picture drawn with equal axes."""
     a_all, b_all = np.r_[path[:, 0], best[0]], np.r_[path[:, 1], best[1]]
-    pad_a, pad_b = 0.15 * (np.ptp(a_all) or 1.0), 0.15 * (np.ptp(b_all) or 1.0)
-    return np.meshgrid(np.linspace(a_all.min() - pad_a, a_all.max() + pad_a, count),
-                       np.linspace(b_all.min() - pad_b, b_all.max() + pad_b, count))
+    spans = np.array([np.ptp(a_all) or 1.0, np.ptp(b_all) or 1.0])
+    if square:
+        spans[:] = spans.max()
+    centres = (a_all.min() + a_all.max()) / 2, (b_all.min() + b_all.max()) / 2
+    return np.meshgrid(*(np.linspace(centre - 0.65 * span, centre + 0.65 * span, count)
+                         for centre, span in zip(centres, spans, strict=True)))
 
 
-def draw_descent(ax, surface, path, best, names):
+def draw_descent(ax, surface, path, best, names, square=False):
     """On `ax`, the contour map of loss(a, b) = surface(a, b) around the descent `path` (one
     (a, b) row per step) and the minimum `best`, its four parts labelled with `names` (or
     None each) for a legend; returns the path's points drawn."""
-    grid_a, grid_b = surface_grid(path, best)
+    grid_a, grid_b = surface_grid(path, best, square=square)
     losses, floor = surface(grid_a, grid_b), surface(*best)
     # Levels crowd towards the floor, so the narrow valley around the minimum shows.
     levels = floor + np.geomspace(1e-4, 1, 16) * (losses.max() - floor)
@@ -451,7 +455,7 @@ def plot_scaling(panels, variants):
         draw_descent(ax, surface, path, best, ["descent path", "start (a₀, 0)",
                                                f"after {n_steps(len(path) - 1)}",
                                                "minimum (a*, b*)"] if name == "x as measured"
-                     else [None] * 4)
+                     else [None] * 4, square=True)
         ax.set_aspect("equal", adjustable="datalim")  # a round bowl looks round
         ratio, steps = variants[name]
         reach = n_steps(steps) if steps is not None else "over 5,000 steps"

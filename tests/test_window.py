@@ -27,7 +27,12 @@ pytestmark = [
                        reason="needs Tk for this Python, for matplotlib's windows: "
                               "apt-get install -y python3-tk"),
 ]
-DISPLAY = ":97"
+
+
+def free_display():
+    """A display number no X server holds (no lock file in /tmp), as ":N"."""
+    return next(f":{number}" for number in range(97, 200)
+                if not os.path.exists(f"/tmp/.X{number}-lock"))
 FIT = live.FIT_PANEL  # the fit panel's rectangle in the explorer's figure
 A_SLIDER_Y = 0.235  # the a slider's middle, from the figure's bottom
 
@@ -37,13 +42,16 @@ def window(tmp_path, request):
     """The explorer of a default run, open on a virtual screen: (environment, window id,
     geometry, the lesson's process). Tests marked `closing` may end the lesson."""
     closing = request.node.get_closest_marker("closing") is not None
-    screen = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten",
-                               "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    env = {**headless_env(), "DISPLAY": DISPLAY}
+    display = free_display()
+    screen = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten",
+                               "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True)
+    env = {**headless_env(), "DISPLAY": display}
     deadline = time.monotonic() + 30
     while subprocess.run(["xdotool", "getdisplaygeometry"], env=env,
                          capture_output=True).returncode != 0:
-        assert screen.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
+        assert screen.poll() is None, f"Xvfb did not start: {screen.stderr.read()}"
+        assert time.monotonic() < deadline, "Xvfb did not answer within 30 s"
         time.sleep(0.1)
     lesson = subprocess.Popen([sys.executable, SCRIPT, "--explore", "--out",
                                str(tmp_path / "figures")], env=env, stdout=subprocess.PIPE,
@@ -60,7 +68,7 @@ def window(tmp_path, request):
             assert lesson.poll() is None, lesson.stderr.read()  # still open, never crashed
     finally:
         lesson.kill()
-        screen.kill()
+        screen.terminate()  # not kill: Xvfb removes its lock file when it ends
         lesson.wait()
         screen.wait()
 
