@@ -68,7 +68,8 @@ def positive_number(text):
 def whole_number(minimum=0, maximum=math.inf):
     """argparse type: an integer from minimum to maximum."""
     def parse(text):
-        if text.strip().lstrip("+-").isdigit() and len(text.strip().lstrip("+-")) > MAX_DIGITS:
+        digits_only = text.strip().lstrip("+-")
+        if digits_only.isdigit() and len(digits_only) > MAX_DIGITS:
             raise argparse.ArgumentTypeError(f"{text[:12]}… has over {MAX_DIGITS} digits")
         try:
             value = int(text)
@@ -319,12 +320,13 @@ def note_two_weights(settings, rate, path, bounds, safe, most, contraction, step
          f"{100 * left / start_gap:.3g}% of its starting distance; {advice}")
 
 
-def note_scaling(variants, back, best):
+def note_scaling(variants, back, best, most):
     """The scaling section's notes: for each version of x, its curvature ratio and the steps
-    its best rate needs; then the standardised run's weights converted back."""
+    the rate 1/λmax needs (None: more than `most`); then the standardised run's weights
+    converted back."""
     note("note: scaling x, steps to within 1% of (a*, b*) at the rate 1/λmax: " + "; ".join(
         f"{name} (curvatures {ratio:.3g}× apart): "
-        + (n_steps(steps) if steps is not None else "more than 5,000")
+        + (n_steps(steps) if steps is not None else f"more than {most:,}")
         for name, (ratio, steps) in variants.items()))
     note(f"note: trained on standardised x and converted back: a = {back[0]:.6g}, "
          f"b = {back[1]:.6g} (a* = {best[0]:.6g}, b* = {best[1]:.6g})")

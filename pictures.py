@@ -444,10 +444,10 @@ def plot_two_weights(surface, path, best, title):
     return fig
 
 
-def plot_scaling(panels, variants):
+def plot_scaling(panels, variants, most):
     """Side by side, descent on loss(a, b) for x as measured and for standardised x, each at
     its rate 1/λmax: `panels` holds (surface, path, best) for each; `variants` maps each
-    version of x to (curvature ratio, steps to within 1%, or None for over 5,000)."""
+    version of x to (curvature ratio, steps to within 1%, or None for over `most`)."""
     fig = new_picture(WIDE)
     for ax, (surface, path, best), name in zip(fig.subplots(1, 2), panels,
                                                ("x as measured", "standardised x"),
@@ -458,7 +458,7 @@ def plot_scaling(panels, variants):
                      else [None] * 4, square=True)
         ax.set_aspect("equal", adjustable="datalim")  # a round bowl looks round
         ratio, steps = variants[name]
-        reach = n_steps(steps) if steps is not None else "over 5,000 steps"
+        reach = n_steps(steps) if steps is not None else f"over {most:,} steps"
         ax.set_title(f"{name}: curvatures {ratio:.3g}× apart;\n{reach} to within 1% of the "
                      "minimum", fontsize="medium")
         ax.set(xlabel="a (slope)" if name == "x as measured" else "a' (slope on standardised x)",

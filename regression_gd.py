@@ -545,19 +545,19 @@ if __name__ == "__main__" and best_line(points.x, points.z) is not None:
         run.start_a, 0.0, inputs, points.z, crossing_rate(inputs), run.study_steps),
         best_line(inputs, points.z)) for inputs in (points.x, run.scaled)]
     run.a_scaled, run.b_scaled = run.panels[1][1][-1]  # on standardised x, converted back:
-    cli.note_scaling(run.variants, (run.a_scaled / run.spread, run.b_scaled
-                                    - run.a_scaled * run.mean / run.spread), run.best)
-    pictures.add("scaling.png", draw.plot_scaling, run.panels, run.variants, worker=True)
+    run.back = run.a_scaled / run.spread, run.b_scaled - run.a_scaled * run.mean / run.spread
+    cli.note_scaling(run.variants, run.back, run.best, STUDY_STEPS)
+    pictures.add("scaling.png", draw.plot_scaling, run.panels, run.variants, STUDY_STEPS,
+                 worker=True)
 
 # %% [markdown]
 # ## Saving, and exploring live
 #
-# The pictures above were kept under temporary names; now they all take their names at
-# once, so a run that fails or is stopped leaves your earlier pictures as they were.
-# `--explore` opens a window to touch the model: drag **a**, and the line, its errors and
-# the tangent follow; drag **step** to scrub through training, or the **learning rate**
-# (N/Σx² in red) to rerun `train`. Space plays, ← and → step, `r` resets, `q` closes. In
-# Jupyter: `pip install ipympl`, set `EXPLORE = True` and run all; `--show` opens pictures.
+# The pictures, kept under temporary names, now all take their names at once: a run that
+# fails or is stopped leaves your earlier pictures as they were. `--explore` opens a window
+# to touch the model: drag **a**, and the line, its errors and the tangent follow; drag
+# **step** to scrub through training, or the **learning rate** (N/Σx² in red) to rerun
+# `train`; space plays, ← → step, `r` resets, `q` closes (Jupyter: `pip install ipympl`).
 
 # %%
 if __name__ == "__main__":
