@@ -38,9 +38,16 @@ try:
     import matplotlib  # noqa: E402, F401
     import numpy  # noqa: E402, F401
     import PIL  # noqa: E402, F401
+    import PIL.Image  # noqa: E402, F401  (its compiled part, which may fail to load)
 except ModuleNotFoundError as missing:
     sys.exit(f"error: the package {missing.name!r} is not installed for this Python; "
              "activate the lesson's virtual environment or run: pip install -r requirements.txt")
+except ImportError as broken:  # installed, but it cannot be loaded (such as under ulimit -v)
+    sys.exit(f"error: a package the lesson needs cannot be loaded ({str(broken)[:200]}); if "
+             "memory is limited (ulimit -v), allow more, else run: pip install -r requirements.txt")
+except ValueError as setting:  # matplotlib refuses a setting, such as MPLBACKEND=nonsense
+    sys.exit(f"error: matplotlib refuses a setting ({str(setting).split('; supported')[0][:200]});"
+             " correct or remove it (check MPLBACKEND and your matplotlibrc)")
 
 import argparse  # noqa: E402
 import importlib.util  # noqa: E402
@@ -68,16 +75,17 @@ def positive_number(text):
 def whole_number(minimum=0, maximum=math.inf):
     """argparse type: an integer from minimum to maximum."""
     def parse(text):
-        digits_only = text.strip().lstrip("+-")
+        shown = text if len(text) <= 2 * MAX_DIGITS else f"{text[:12]}…"  # a long one, cut
+        digits_only = text.strip().lstrip("+-").replace("_", "")  # int() allows 1_000
         if digits_only.isdigit() and len(digits_only) > MAX_DIGITS:
             raise argparse.ArgumentTypeError(f"{text[:12]}… has over {MAX_DIGITS} digits")
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number") from None
         if not minimum <= value <= maximum:
             bound = f"at least {minimum}" if value < minimum else f"at most {maximum:,}"
-            raise argparse.ArgumentTypeError(f"{text} must be {bound}")
+            raise argparse.ArgumentTypeError(f"{shown} must be {bound}")
         return value
     return parse
 
@@ -171,24 +179,27 @@ def finish(settings, pictures):
 
 
 def fail(message, status):
-    """Stop the run with one error line on stderr and an exit status."""
-    print(f"{os.path.basename(sys.argv[0])}: error: {message}", file=sys.stderr)
+    """Stop the run with one error line on stderr (lost if stderr is gone) and an exit
+    status."""
+    safe_writing.write_err(f"{os.path.basename(sys.argv[0])}: error: {message}\n")
     sys.exit(status)
 
 
 def say(lines):
-    """Print log lines on stdout; if the reader has gone (as with `| head`), carry on."""
+    """Print log lines on stdout; if the reader has gone (as with `| head`), carry on; if
+    stdout cannot take them (a full disk), stop with one line."""
     if not lines:
         return
     try:
-        print("\n".join(lines), flush=True)
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        safe_writing.write_out("\n".join(lines) + "\n")
+    except OSError as error:
+        fail(f"{error}. No picture was written or changed.", 1)
 
 
 def note(text):
-    """A note for the learner, on stderr, so that stdout stays the bare training log."""
-    print(text, file=sys.stderr)
+    """A note for the learner, on stderr, so that stdout stays the bare training log; lost,
+    quietly, if stderr is closed or gone."""
+    safe_writing.write_err(f"{text}\n")
 
 
 def command(settings, **changes):

@@ -11,10 +11,11 @@ allowed where the separator is a semicolon or a tab:
 
 A header row is allowed as the first row; its two names then label the pictures' axes.
 Empty columns at the end of a row (a spreadsheet's trailing separators) are ignored. The
-text may be UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode Text") or
-Windows-1252 (Excel's plain CSV on a Western Windows). Anything the lesson cannot use
-raises DataError with one line that names the file, and the line where there is one; a
-file over MAX_BYTES is refused before it is read.
+text may be UTF-8 (with or without a BOM), UTF-16 or UTF-32 with a BOM (Excel's "Unicode
+Text" is UTF-16) or Windows-1252 (Excel's plain CSV on a Western Windows). Anything the
+lesson cannot use raises DataError with one line that names the file, and the line where
+there is one; a file over MAX_BYTES is refused before it is read, and an empty file name
+is refused too.
 """
 
 import codecs
@@ -27,6 +28,8 @@ import numpy as np
 
 MAX_BYTES = 100_000_000  # about 5 million rows; more would not fit the lesson in 1 GB
 CHUNK = 1 << 20  # read this much at a time; a first line longer than this is no CSV
+WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # text with NULs
+MAX_SHOWN = 40  # characters of a cell that a message quotes
 
 
 class DataError(ValueError):
@@ -42,6 +45,9 @@ class Measurements(NamedTuple):
 
 def load_measurements(path):
     """Read a file of x,z rows; return Measurements(x, z, names)."""
+    if not str(path).strip():
+        raise DataError("argument --data: the file name is empty; name a CSV file of x,z "
+                        "rows, or leave --data out to use the post's points")
     lines = numbered_lines(read_text(path))
     separator = find_separator(path, lines)
     names = header(path, lines, separator)
@@ -80,12 +86,19 @@ def careful_rows(path, lines, separator):
         values = [to_number(cell, separator) for cell in cells]
         for cell, value in zip(cells, values, strict=True):
             if value is None:
-                raise DataError(f"{where}: {cell!r} is not a number")
+                raise DataError(f"{where}: {quoted(cell)} is not a number")
             if not np.isfinite(value):
-                raise DataError(f"{where}: {cell!r} is not a finite number; "
+                raise DataError(f"{where}: {quoted(cell)} is not a finite number; "
                                 "remove NaN and infinity")
         rows.append(values)
     return np.array(rows, dtype=float).reshape(-1, 2)
+
+
+def quoted(cell):
+    """A cell as a message quotes it: whole, or its start where it is long."""
+    if len(cell) <= MAX_SHOWN:
+        return repr(cell)
+    return f"{cell[:MAX_SHOWN]!r}… ({len(cell):,} characters)"
 
 
 def read_text(path):
@@ -108,8 +121,7 @@ def read_bounded(path, file):
     no line break in its first chunk, or does not end (such as /dev/zero)."""
     chunks, size = [], 0
     while chunk := file.read(CHUNK):
-        wide = (chunks[0] if chunks else chunk).startswith(
-            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        wide = (chunks[0] if chunks else chunk).startswith(WIDE_BOMS)
         if b"\0" in chunk and not wide:
             raise DataError(f"{path}: this looks like a binary file; expected text with x,z rows")
         if not chunks and len(chunk) == CHUNK and b"\n" not in chunk and b"\r" not in chunk:
@@ -124,10 +136,15 @@ def read_bounded(path, file):
 
 
 def decode(path, raw):
-    """The text of the bytes: UTF-16 after its BOM, else UTF-8, else Windows-1252; a
+    """The text of the bytes: UTF-32 or UTF-16 after its BOM (UTF-32's little-endian BOM
+    begins like UTF-16's, so it is looked for first), else UTF-8, else Windows-1252; a
     DataError naming the line of the first byte that is none of them."""
-    tried = (("utf-16",) if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-             else ("utf-8-sig", "cp1252"))
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        tried = ("utf-32",)
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        tried = ("utf-16",)
+    else:
+        tried = ("utf-8-sig", "cp1252")
     for encoding in tried:
         try:
             return raw.decode(encoding)
@@ -135,8 +152,8 @@ def decode(path, raw):
             continue
     text = raw.decode(tried[0], errors="replace")
     line = text[:text.index("\ufffd")].count("\n") + 1
-    raise DataError(f"{path}, line {line}: this is not UTF-8, UTF-16 or Windows-1252 text; "
-                    "save it as UTF-8 CSV (expected x,z rows)")
+    raise DataError(f"{path}, line {line}: this is not UTF-8, UTF-16, UTF-32 or Windows-1252 "
+                    "text; save it as UTF-8 CSV (expected x,z rows)")
 
 
 def numbered_lines(text):
@@ -157,7 +174,11 @@ def find_separator(path, lines):
 
 def split_row(where, line, separator):
     """A row's cells, stripped, without empty cells at its end; exactly two are needed."""
-    cells = [cell.strip() for cell in next(csv.reader([line], delimiter=separator))]
+    try:
+        cells = [cell.strip() for cell in next(csv.reader([line], delimiter=separator))]
+    except csv.Error as error:  # such as a cell over the csv module's limit of 131,072
+        raise DataError(f"{where}: this row cannot be read ({error}); expected x,z "
+                        "numbers") from None
     while cells and not cells[-1]:
         cells.pop()
     if len(cells) != 2:

@@ -1,26 +1,140 @@
 """Writing the lesson's pictures so that nothing is lost: all of them or none.
 
 Each picture is written under a temporary name beside its final one, and all are renamed
-into place together once the whole run has worked. A run that fails, or is stopped by
-Ctrl-C or SIGTERM at any instant, leaves the folder's earlier pictures exactly as they
-were, and says which of the two happened. Worker processes draw the slow pictures while
-the lesson goes on; they never outlive the run, and a later run removes what a killed one
-left behind.
+into place together once the whole run has worked. Before the first rename every
+destination is checked and every earlier picture is kept under a second name (a hard link),
+so that a rename that fails puts them all back. A run that fails, or is stopped by Ctrl-C,
+SIGTERM, SIGHUP (the terminal closed) or SIGQUIT at any instant, leaves the folder's earlier
+pictures exactly as they were, and says which of the two happened.
+
+Runs into one folder take turns for the renames, under a lock file in the folder, so that
+each run's pictures land whole. Every file a run writes beside the pictures has a name
+that only this lesson uses (`.NAME.TOKEN.regression_gd-part`, with NAME one of its
+pictures), and each run holds a lock file of its own while it lives: a later run removes
+the files of a run whose lock nobody holds (one that was killed), and no other file, ever.
+Worker processes draw the slow pictures while the lesson goes on; they never outlive the
+run; where none can be started (too few processes or open files allowed), the picture is
+drawn in the main process instead.
+
+Notes and errors go to stderr through `write_err`, which loses the note, never the run,
+when stderr is closed, full or gone; the training log goes to stdout through `write_out`.
+Locks, signals and masks that a system lacks (Windows has no SIGHUP, SIGQUIT or fcntl) are
+skipped by feature.
 """
 
 import atexit
 import base64
 import contextlib
+import importlib
 import multiprocessing
 import os
 import re
+import secrets
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 
-STOPS = {signal.SIGINT: ("Ctrl-C", 130), signal.SIGTERM: ("SIGTERM", 143)}
-TEMPORARY = re.compile(r"^\..+\.(\d+)\.part(\.\w+)?$")  # .NAME.PID.part.EXT
+# Every picture the lesson writes: only files named after these are ever removed.
+PICTURE_NAMES = ("measurements.png", "random_start.png", "loss_curve.png",
+                 "learning_curve.png", "learning_rates.png", "two_weights.png", "scaling.png",
+                 "training.gif")
+MARK = "regression_gd"  # in the name of every file the lesson writes besides its pictures
+TOKEN = re.compile(r"\.([0-9a-f]{16})\." + MARK + "-")  # a run's token inside such a name
+FOLDER_LOCK = f".{MARK}-lock"  # held while a run removes stale files or renames its own
+
+
+def stop_signals():
+    """The signals that stop a run, each with its name and exit status (128 + its number),
+    for those this system has: Ctrl-C and SIGTERM everywhere; SIGHUP (the terminal was
+    closed) and SIGQUIT (Ctrl-\\) where they exist."""
+    stops = {signal.SIGINT: ("Ctrl-C", 130), signal.SIGTERM: ("SIGTERM", 143)}
+    for name, status in (("SIGHUP", 129), ("SIGQUIT", 131)):
+        if hasattr(signal, name):
+            stops[getattr(signal, name)] = (name, status)
+    return stops
+
+
+STOPS = stop_signals()
+# The MPLCONFIGDIR this run was given (matplotlib sets its own when that is not writable).
+GIVEN_MPLCONFIGDIR = os.environ.get("MPLCONFIGDIR")
+
+
+def keep_standard_streams_open():
+    """Where the program was started with stdin, stdout or stderr closed (`2>&-`), put the
+    null device in its place, so that no file the run opens takes its number and receives
+    what is meant for the terminal. (Python has already set sys.stderr to None then, so
+    the notes are dropped, not sent to stdout.)"""
+    for number in (0, 1, 2):
+        try:
+            os.fstat(number)
+        except OSError:
+            with contextlib.suppress(OSError):
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != number:
+                    os.dup2(null, number)
+                    os.close(null)
+
+
+keep_standard_streams_open()
+
+
+def silence(stream, number):
+    """Send a standard stream that failed to the null device, so that what is still in its
+    buffer, and everything written later, goes nowhere quietly (and Python's own last flush
+    at exit does not fail too)."""
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, number)
+        os.close(null)
+    with contextlib.suppress(OSError, ValueError):
+        stream.flush()
+
+
+def write_err(text):
+    """Write a note or an error on stderr. If stderr is closed, full or gone (`2>&-`,
+    `2>/dev/full`, `2>&1 | head -1`, a closed terminal), the text is lost, quietly: never
+    the run, never its exit status."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        silence(stream, 2)
+
+
+def write_out(text):
+    """Write lines of the training log on stdout. A reader that has gone (`| head`) is fine:
+    the rest goes nowhere. Any other failure, such as a full disk, raises OSError with one
+    line saying so."""
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        silence(stream, 1)
+    except OSError as error:
+        silence(stream, 1)
+        raise OSError(f"cannot write the training log on stdout ({error.strerror or error}); "
+                      "send it to a file or a disk with room") from None
+
+
+def describe(error):
+    """An OSError in a few words: the system's reason ("No space left on device") without
+    its number and file name, or the message the lesson gave it."""
+    return error.strerror if error.errno else first_line(error)
+
+
+def first_line(text):
+    """The first line of a message that may be long (a library's error with its log)."""
+    lines = str(text).strip().splitlines()
+    return lines[0] if lines else ""
 
 
 def nothing_written():
@@ -29,8 +143,8 @@ def nothing_written():
 
 
 def stop_quietly_on_signals(outcome=nothing_written, clean_up=None):
-    """Ctrl-C and SIGTERM: `clean_up()`, then one line saying what `outcome()` reports, and
-    the process ends at once with status 130 or 143.
+    """Ctrl-C, SIGTERM, SIGHUP and SIGQUIT: `clean_up()`, then one line saying what
+    `outcome()` reports, and the process ends at once with status 128 + the signal's number.
 
     It ends with os._exit rather than by raising SystemExit: an exception raised from a
     signal handler lands in whatever code runs at that instant, and code that catches
@@ -43,16 +157,31 @@ def stop_quietly_on_signals(outcome=nothing_written, clean_up=None):
         name, status = STOPS[signum]
         if clean_up is not None:
             clean_up()
-        sys.stderr.write(f"interrupted: stopped by {name}; {outcome()}.\n")
-        sys.stderr.flush()
+        remove_matplotlib_temporary_folders()
+        write_err(f"interrupted: stopped by {name}; {outcome()}.\n")
         os._exit(status)
     for number in STOPS:
         signal.signal(number, stop)
 
 
+def remove_matplotlib_temporary_folders():
+    """Remove the folders matplotlib made in the system's temporary folder because its own
+    (MPLCONFIGDIR) was not writable. It removes them at exit, but a run stopped by a signal
+    ends with os._exit, which skips that."""
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is None:
+        return
+    for where in (matplotlib.get_configdir, matplotlib.get_cachedir):
+        folder = where()  # remembered by matplotlib since its import: no folder is made here
+        name = os.path.basename(folder)
+        if (folder != GIVEN_MPLCONFIGDIR and os.path.dirname(folder) == tempfile.gettempdir()
+                and name.startswith("matplotlib-") and len(name) == len("matplotlib-") + 8):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def signals_held():
-    """Hold Ctrl-C and SIGTERM until the block is done, so that it runs whole: a signal
+    """Hold the stopping signals until the block is done, so that it runs whole: a signal
     that arrives meanwhile is handled right after it."""
     if not hasattr(signal, "pthread_sigmask"):  # Windows has no signal masks
         yield
@@ -64,48 +193,177 @@ def signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
+def new_token():
+    """A run's token: 16 random hex digits, in the names of the files it writes."""
+    return secrets.token_hex(8)
+
+
+def temporary_name(picture, token):
+    """The name a picture is written under until it is renamed into place; it ends with the
+    picture's own extension, for writers that choose the format by it."""
+    return f".{picture}.{token}.{MARK}-part{os.path.splitext(picture)[1]}"
+
+
+def backup_name(picture, token):
+    """The second name an earlier picture keeps while the new ones are renamed into place."""
+    return f".{picture}.{token}.{MARK}-old"
+
+
+def run_lock_name(token):
+    """The lock file a run holds while it lives: its files are not stale while it is held."""
+    return f".run.{token}.{MARK}-lock"
+
+
+def probe_name(token):
+    """The empty file that checks that a folder is writable."""
+    return f".write-test.{token}.{MARK}-part"
+
+
+def own_names(token):
+    """Every name a run with this token writes in its folder besides the pictures."""
+    names = {run_lock_name(token), probe_name(token)}
+    for picture in PICTURE_NAMES:
+        names |= {temporary_name(picture, token), backup_name(picture, token)}
+    return names
+
+
 def prepare_folder(folder):
     """Create the output folder if needed and check that it is writable; an error or None."""
     if os.path.lexists(folder) and not os.path.isdir(folder):
         kind = "a link to nothing" if os.path.islink(folder) else "a file"
         return f"argument --out: {folder!r} is {kind}, not a folder; name a folder"
-    probe = os.path.join(folder, f".write-test.{os.getpid()}.part")
+    probe = os.path.join(folder, probe_name(new_token()))
     try:
         os.makedirs(folder, exist_ok=True)
         with open(probe, "w"):
             pass
-        os.remove(probe)
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(probe)
     except OSError as error:
         return (f"argument --out: cannot write pictures into {folder!r} "
                 f"({error.strerror or error}); choose another folder")
     return None
 
 
-def remove_stale_temporaries(folder):
-    """Remove the temporary files of earlier runs that were killed (their process is gone)."""
-    if os.name != "posix":
-        return
-    for name in os.listdir(folder):
-        found = TEMPORARY.match(name)
-        if found and not process_alive(int(found.group(1))):
-            with contextlib.suppress(OSError):
-                os.remove(os.path.join(folder, name))
+def lock_module():
+    """The module that locks files on this system: fcntl (Linux, macOS) or msvcrt
+    (Windows); None where there is neither."""
+    for name in ("fcntl", "msvcrt"):
+        with contextlib.suppress(ImportError):
+            return importlib.import_module(name)
+    return None
 
 
-def process_alive(pid):
-    """Whether a process with this id is running."""
+def lock(file, wait=True):
+    """Lock an open file for this process: True once it is locked; False if another process
+    holds it (when not waiting); None where this system or folder cannot lock files. The
+    system lets go of the lock when the process ends, however it ends."""
+    locks = lock_module()
+    if locks is None:
+        return None
+    if hasattr(locks, "flock"):
+        try:
+            locks.flock(file.fileno(), locks.LOCK_EX | (0 if wait else locks.LOCK_NB))
+        except BlockingIOError:
+            return False
+        except OSError:  # a file system without locks
+            return None
+        return True
+    while True:  # msvcrt: lock the file's first byte
+        try:
+            file.seek(0)
+            locks.locking(file.fileno(), locks.LK_NBLCK, 1)
+            return True
+        except OSError:
+            if not wait:
+                return False
+            time.sleep(0.05)
+
+
+def take_folder_lock(folder):
+    """Wait for the folder's lock file and lock it, so that runs into one folder take turns;
+    the open file, to be given to `let_go_of_folder`. A file that another run removed while
+    this one waited for it is left for a new one."""
+    path = os.path.join(folder, FOLDER_LOCK)
+    while True:
+        file = open(path, "ab")
+        if lock(file) is None:
+            return file
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.samestat(os.fstat(file.fileno()), os.stat(path)):
+                return file
+        file.close()
+
+
+def let_go_of_folder(folder, file):
+    """Remove the folder's lock file, then let go of it: the next run locks a new one."""
+    with contextlib.suppress(OSError):
+        if os.path.samestat(os.fstat(file.fileno()), os.stat(os.path.join(folder, FOLDER_LOCK))):
+            os.remove(os.path.join(folder, FOLDER_LOCK))
+    file.close()
+
+
+@contextlib.contextmanager
+def folder_locked(folder):
+    """Hold the folder's lock for the block."""
+    file = take_folder_lock(folder)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        yield
+    finally:
+        let_go_of_folder(folder, file)
+
+
+def hold_run_lock(folder, token):
+    """Create this run's lock file and lock it for as long as the run lives (the open file,
+    to be closed by `release_run_lock`), in the folder's turn so that no other run judges
+    it meanwhile."""
+    file = open(os.path.join(folder, run_lock_name(token)), "wb")
+    lock(file, wait=False)
+    return file
+
+
+def release_run_lock(folder, token, file):
+    """Let go of this run's lock and remove its file."""
+    file.close()
+    with contextlib.suppress(OSError):
+        os.remove(os.path.join(folder, run_lock_name(token)))
+
+
+def run_gone(folder, token):
+    """Whether the run with this token has ended (nobody holds its lock file): then its
+    files are stale. A run whose lock cannot be checked here counts as alive. Judged by
+    the lock, not by process ids, which another PID namespace (a container) reuses."""
+    path = os.path.join(folder, run_lock_name(token))
+    if lock_module() is None:
         return False
-    except PermissionError:
-        return True  # someone else's
-    return True
+    try:
+        file = open(path, "rb")
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    with file:
+        return lock(file, wait=False) is True
+
+
+def remove_stale_files(folder):
+    """Remove what earlier runs that were killed left in the folder: only names this lesson
+    writes (see `own_names`), and only of runs that have ended."""
+    found = {}
+    for name in os.listdir(folder):
+        token = TOKEN.search(name)
+        if token and name in own_names(token.group(1)):
+            found.setdefault(token.group(1), []).append(name)
+    for token, names in found.items():
+        if run_gone(folder, token):
+            for name in sorted(names, key=lambda name: name == run_lock_name(token)):
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(folder, name))
 
 
 def pictures_for(folder, notebook, windows):
     """The Pictures of a run: matplotlib set to draw into files only (unless windows are
-    wanted, or Jupyter shows them), and, in a script, Ctrl-C and SIGTERM handled."""
+    wanted, or Jupyter shows them), and, in a script, the stopping signals handled."""
     import matplotlib
     if notebook:
         from IPython import get_ipython  # show each picture at the size it is saved
@@ -113,11 +371,23 @@ def pictures_for(folder, notebook, windows):
             "config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
     elif not windows:
         matplotlib.use("agg")  # files only: no window, no display needed
+    without_missing_latex(matplotlib)
     # Workers only where matplotlib draws into files alone: a worker must not touch a window.
-    pictures = Pictures(folder, background=matplotlib.get_backend().lower() == "agg")
-    if not notebook:
-        stop_quietly_on_signals(pictures.outcome, pictures.discard)
+    with signals_held():  # a stop before its handler knows the run's files would leave them
+        pictures = Pictures(folder, background=matplotlib.get_backend().lower() == "agg")
+        if not notebook:
+            stop_quietly_on_signals(pictures.outcome, pictures.discard)
     return pictures
+
+
+def without_missing_latex(matplotlib):
+    """If a matplotlibrc asks for text drawn by LaTeX (text.usetex) and LaTeX is not
+    installed, draw the text without it, and say so in one line."""
+    if matplotlib.rcParams["text.usetex"] and not (shutil.which("latex")
+                                                   and shutil.which("dvipng")):
+        matplotlib.rcParams["text.usetex"] = False
+        write_err("warning: your matplotlibrc sets text.usetex: True, but LaTeX (latex and "
+                  "dvipng) is not installed; the pictures draw their text without it.\n")
 
 
 def save_figure(fig, path):
@@ -151,7 +421,7 @@ def write_in_worker(report, write, path, *args):
     try:
         write(path, *args)
     except Exception as error:
-        report.send(str(error) or type(error).__name__)
+        report.send(first_line(error) or type(error).__name__)
         raise SystemExit(1) from None
 
 
@@ -162,6 +432,22 @@ def exit_with_parent(parent, path):
     with contextlib.suppress(OSError):
         os.remove(path)
     os._exit(1)
+
+
+def why_worker_failed(name, worker, reading):
+    """One line on why the worker that wrote `name` did not finish: its own error, or the
+    signal that killed it (as the system does when memory runs out)."""
+    with contextlib.suppress(EOFError, OSError):
+        if reading.poll():
+            return f"writing {name} failed: {reading.recv()}"
+    if worker.exitcode is not None and worker.exitcode < 0:
+        try:
+            signame = signal.Signals(-worker.exitcode).name
+        except ValueError:
+            signame = f"signal {-worker.exitcode}"
+        return (f"the worker process drawing {name} was killed by {signame} (the system "
+                "does that when memory runs out); run it again")
+    return f"the worker process drawing {name} ended with status {worker.exitcode}"
 
 
 class Pictures:
@@ -175,12 +461,16 @@ class Pictures:
 
     def __init__(self, folder, background=False, start_method=None):
         self.folder, self.background, self.saved = folder, background, False
-        self.figures, self.temporaries, self.workers = {}, {}, {}
+        self.figures, self.temporaries, self.workers, self.failures = {}, {}, {}, {}
+        self.token, self.backups, self.changed = new_token(), {}, []
         # "fork" starts a worker at once, sharing what is already imported; where there is
         # no fork (Windows), a fresh interpreter imports the lesson (and runs none of it).
         forks = "fork" in multiprocessing.get_all_start_methods()
         self.processes = multiprocessing.get_context(start_method or ("fork" if forks else None))
-        remove_stale_temporaries(folder)
+        self.run_lock = self.folder_lock = None
+        with contextlib.suppress(OSError), signals_held(), folder_locked(folder):
+            remove_stale_files(folder)
+            self.run_lock = hold_run_lock(folder, self.token)
         atexit.register(self.discard)
 
     def outcome(self):
@@ -208,40 +498,155 @@ class Pictures:
 
     def temporary(self, name):
         """A temporary path in the folder for the file `name`, renamed into place at the end."""
-        stem, ext = os.path.splitext(name)
-        path = os.path.join(self.folder, f".{stem}.{os.getpid()}.part{ext}")
+        if name not in PICTURE_NAMES:
+            raise ValueError(f"{name!r} is not in safe_writing.PICTURE_NAMES; add it there")
+        path = os.path.join(self.folder, temporary_name(name, self.token))
         self.temporaries[name] = path
         return path
 
     def write_in_background(self, name, write, *args):
-        """Start `write(temporary path, *args)` in a worker process and return at once."""
-        reading, sending = self.processes.Pipe(duplex=False)
+        """Start `write(temporary path, *args)` in a worker process and return at once; where
+        no process can be started (a limit on processes or open files), write it here."""
+        path = self.temporary(name)
+        try:
+            reading, sending = self.processes.Pipe(duplex=False)
+        except OSError:
+            self.write_here(name, write, path, *args)
+            return
         worker = self.processes.Process(target=write_in_worker,
-                                        args=(sending, write, self.temporary(name), *args))
-        with signals_held():  # a signal inside the start could be lost in the fork
-            worker.start()
-            self.workers[name] = worker, reading
+                                        args=(sending, write, path, *args))
+        try:
+            with signals_held():  # a signal inside the start could be lost in the fork
+                worker.start()
+                self.workers[name] = worker, reading
+        except OSError:
+            reading.close()
+            self.write_here(name, write, path, *args)
+        finally:
+            sending.close()
+
+    def write_here(self, name, write, path, *args):
+        """Write a worker's picture in this process instead; a failure is kept for
+        `save_all` to report, as a worker's would be."""
+        try:
+            write(path, *args)
+        except OSError as error:
+            self.failures[name] = f"writing {name} failed: {error.strerror or error}"
 
     def save_all(self):
         """Write the figures drawn here, wait for the workers, then rename every file into
-        place, all at once, and say so."""
+        place, all at once (in the folder's turn: other runs into it wait), and say so. On
+        failure, OSError with one line; the folder's earlier pictures are then as they were."""
+        try:
+            self.write_figures()
+            self.wait_for_workers()
+            self.folder_lock = take_folder_lock(self.folder)
+            with signals_held():
+                self.rename_all()
+                self.saved = True
+                self.let_go_of_folder()
+                write_err(f"saved in {self.folder}/: {', '.join(self.temporaries)}\n")
+        except OSError as error:
+            self.discard()
+            happened = (f"these were replaced all the same: {', '.join(self.changed)}"
+                        if self.changed else nothing_written())
+            raise OSError(f"{describe(error)}; {happened}") from None
+        self.temporaries = {}
+        self.discard()  # nothing left to remove: this lets go of the run's lock
+
+    def write_figures(self):
+        """Write the figures drawn here into their temporary files."""
         for name, fig in self.figures.items():
-            save_figure(fig, self.temporary(name))
+            try:
+                save_figure(fig, self.temporary(name))
+            except RuntimeError as error:  # matplotlib's, for text it cannot draw, say
+                raise OSError(f"drawing {name} failed: {first_line(error)}") from None
+
+    def let_go_of_folder(self):
+        """Let go of the folder's lock, if this run holds it."""
+        if self.folder_lock is not None:
+            let_go_of_folder(self.folder, self.folder_lock)
+            self.folder_lock = None
+
+    def wait_for_workers(self):
+        """Wait for every worker; OSError naming the first picture that was not written."""
         for name, (worker, reading) in self.workers.items():
             worker.join()
             if worker.exitcode != 0:
-                why = reading.recv() if reading.poll() else f"status {worker.exitcode}"
-                raise OSError(f"writing {name} failed: {why}")
+                raise OSError(why_worker_failed(name, worker, reading))
         self.workers = {}
-        with signals_held():
+        for message in self.failures.values():
+            raise OSError(message)
+
+    def rename_all(self):
+        """Rename every temporary file into place, or none: every destination is checked,
+        and every earlier picture kept under a second name, before the first rename; if a
+        rename fails, the pictures renamed so far are put back."""
+        for name in self.temporaries:
+            self.check_destination(name)
+        for name in self.temporaries:
+            self.keep_earlier(name)
+        done = []
+        try:
             for name, path in self.temporaries.items():
                 os.replace(path, os.path.join(self.folder, name))
-            self.saved = True
-            print(f"saved in {self.folder}/: {', '.join(self.temporaries)}", file=sys.stderr)
-        self.temporaries = {}
+                done.append(name)
+        except OSError as error:
+            self.put_back(done)
+            raise OSError(f"could not put {name} in place ({describe(error)})") from None
+        self.remove_backups()
+
+    def check_destination(self, name):
+        """OSError if the file `name` could not be replaced: a folder has that name."""
+        path = os.path.join(self.folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            raise OSError(f"{path} is a folder, not a picture; move it away or choose another "
+                          "--out")
+
+    def keep_earlier(self, name):
+        """Keep the earlier picture `name`, if there is one, under a second name: a hard
+        link, or a copy where the folder has no hard links."""
+        path = os.path.join(self.folder, name)
+        if not os.path.lexists(path):
+            return
+        backup = os.path.join(self.folder, backup_name(name, self.token))
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(backup)
+        try:
+            os.link(path, backup, follow_symlinks=False)
+        except OSError as error:
+            try:
+                shutil.copy2(path, backup, follow_symlinks=False)
+            except OSError:
+                raise OSError(f"cannot replace {path} ({error.strerror or error}); check "
+                              "the file's permissions, or choose another --out") from None
+        self.backups[name] = backup
+
+    def put_back(self, done):
+        """Undo the renames of the pictures `done`: each earlier picture back in place, and
+        a picture that is new to the folder removed; those that cannot be are kept in
+        `self.changed`, for the message."""
+        for name in reversed(done):
+            path = os.path.join(self.folder, name)
+            try:
+                if name in self.backups:
+                    os.replace(self.backups.pop(name), path)
+                else:
+                    os.remove(path)
+            except OSError:
+                self.changed.append(name)
+        self.remove_backups()
+
+    def remove_backups(self):
+        """Remove the second names of the earlier pictures (the pictures stay)."""
+        for backup in self.backups.values():
+            with contextlib.suppress(OSError):
+                os.remove(backup)
+        self.backups = {}
 
     def discard(self):
-        """Stop the workers, and remove the temporary files not renamed into place."""
+        """Stop the workers, remove the temporary files not renamed into place, and let go
+        of the run's lock."""
         for worker, _ in self.workers.values():
             worker.kill()
             worker.join()
@@ -250,6 +655,11 @@ class Pictures:
             with contextlib.suppress(OSError):
                 os.remove(path)
         self.temporaries = {}
+        self.remove_backups()
+        self.let_go_of_folder()
+        if self.run_lock is not None:
+            release_run_lock(self.folder, self.token, self.run_lock)
+            self.run_lock = None
 
 
 def show_in_notebook(path):
