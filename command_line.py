@@ -90,6 +90,10 @@ def whole_number(minimum=0, maximum=math.inf):
     return parse
 
 
+KNOBS = {"lr": "LEARNING_RATE", "steps": "STEPS", "seed": "SEED", "every": "EVERY",
+         "frames": "FRAMES", "data": "DATA", "out": "OUT", "explore": "EXPLORE"}
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a bad option gets one error line (and a pointer to --help), not the
     usage block and then the error."""
@@ -98,9 +102,28 @@ class OneLineParser(argparse.ArgumentParser):
         fail(f"{message} (see --help)", 2)
 
 
-def make_parser(knobs):
+class KnobError(Exception):
+    """A knob or a run that cannot go on, in a notebook: IPython shows only its message,
+    one line, where it would show a traceback, and a Run All stops there."""
+
+    def _render_traceback_(self):  # IPython's hook for how an exception is shown
+        return [f"error: {self}"]
+
+
+class KnobParser(OneLineParser):
+    """The options, checked as the command line checks them, for knobs set in a notebook:
+    an error names the knob, not the option."""
+
+    def error(self, message):
+        for option, knob in KNOBS.items():
+            message = message.replace(f"argument --{option.replace('_', '-')}", knob)
+        raise KnobError(message)
+
+
+def make_parser(knobs, parser_class=OneLineParser):
     """The command-line options; each defaults to its knob in the lesson."""
-    parser = OneLineParser(
+    parser = parser_class(
+        prog="regression_gd.py",
         description="One neuron z = a·x learns its weight a by gradient descent. "
                     "Prints the training log on stdout and saves the pictures.")
     parser.set_defaults(**knobs, knobs=knobs)
@@ -114,7 +137,8 @@ def make_parser(knobs):
     add("--every", type=whole_number(1),
         help="print a progress line every this many steps (default: %(default)s)")
     add("--frames", type=whole_number(2, MAX_FRAMES),
-        help=f"at most this many GIF frames, from 2 to {MAX_FRAMES} (default: %(default)s)")
+        help=f"at most this many GIF frames, the start included, from 2 to {MAX_FRAMES} "
+             "(default: %(default)s)")
     add("--data", metavar="FILE",
         help="your own measurements: a CSV file with two columns x,z (comma, semicolon or "
              "tab separated; optional header; '#' comments) (default: the post's 30 points)")
@@ -129,21 +153,52 @@ def make_parser(knobs):
     return parser
 
 
-def read_settings(knobs):
+def knob_arguments(knobs):
+    """The knobs as command-line words, so that a notebook's knobs are checked by the same
+    rules as the options."""
+    words = []
+    for option, value in knobs.items():
+        if isinstance(value, bool):
+            words += [f"--{option}"] if value else []
+        elif value is not None:
+            words += [f"--{option}", repr(value) if isinstance(value, float) else str(value)]
+    return words
+
+
+def read_settings(**knobs):
     """The run's settings, checked: the command line's options, defaulting to the lesson's
-    knobs (a dict); inside Jupyter, the knobs as they are. Returns (settings, pictures):
-    the settings, and the Pictures that keep this run's files until they are all saved."""
-    parser = make_parser(knobs)
-    # Inside Jupyter, sys.argv holds the kernel's own arguments, not the learner's.
-    settings = parser.parse_args([] if in_notebook() else None)
+    knobs; inside Jupyter, the knobs themselves, checked as the options are. It also sets
+    up the run's pictures, kept until `save_pictures` writes them all."""
+    if in_notebook():
+        parser = make_parser(knobs, KnobParser)
+        settings = parser.parse_args(knob_arguments(knobs))
+    else:
+        parser = make_parser(knobs)
+        settings = parser.parse_args()
     problem = safe_writing.prepare_folder(settings.out)
     if not problem and settings.explore and not in_notebook():
         problem = window_problem()
         problem = problem and f"argument --explore: {problem}"
     if problem:
         parser.error(problem)
-    return settings, safe_writing.pictures_for(settings.out, in_notebook(),
-                                               windows=settings.show or settings.explore)
+    import pictures
+    pictures.start(safe_writing.pictures_for(settings.out, in_notebook(),
+                                             windows=settings.show or settings.explore),
+                   settings.frames, not settings.no_gif)
+    return settings
+
+
+def read_points(path):
+    """The points (x, z) of a data file; a file it cannot use stops the run with one line
+    saying why (exit status 2)."""
+    import pictures
+    from data import DataError, load_measurements
+    try:
+        points = load_measurements(path)
+    except DataError as error:
+        stop(str(error), 2)
+    pictures.use_names(points.names)
+    return points.x, points.z
 
 
 def window_problem():
@@ -164,15 +219,18 @@ def window_problem():
     return None
 
 
-def finish(settings, pictures):
+def save_pictures(settings):
     """Save every picture of the run together; then, with --show, open them in windows."""
+    import pictures
+    if pictures.Kept.keeper is None:
+        stop("run the knobs cell first: it sets up the pictures", 1)
     try:
-        pictures.save_all()
+        pictures.Kept.keeper.save_all()
     except OSError as error:
-        fail(f"could not write the pictures into {settings.out}/: {error}", 1)
+        stop(f"could not write the pictures into {settings.out}/: {error}", 1)
     problem = settings.show and not in_notebook() and window_problem()
     if problem:
-        note(f"warning: --show: {problem}; the pictures are only saved.")
+        warn("--show: {problem}; the pictures are only saved.", problem=problem)
     elif settings.show and not in_notebook():
         import matplotlib.pyplot as plt
         plt.show()
@@ -196,56 +254,59 @@ def say(lines):
         fail(f"{error}. No picture was written or changed.", 1)
 
 
-def note(text):
+def write_note(text):
     """A note for the learner, on stderr, so that stdout stays the bare training log; lost,
     quietly, if stderr is closed or gone."""
     safe_writing.write_err(f"{text}\n")
 
 
-def command(settings, **changes):
-    """The command that repeats this run with some options changed, for a note to suggest."""
+def stop(message, status):
+    """Stop the run with one error line: in a script, on stderr with an exit status; in a
+    notebook, as an exception shown as that one line, which stops a Run All."""
+    if in_notebook():
+        raise KnobError(message)
+    fail(message, status)
+
+
+def show(prefix, template, fields):
+    """A note or warning: the template filled in with the fields. In a script on stderr,
+    so that stdout stays the bare training log; in a notebook, as ordinary output."""
+    text = template.format(**fields)
+    if in_notebook():
+        print(text)
+    else:
+        write_note(f"{prefix}: {text}")
+
+
+def note(template, **fields):
+    """A note for the learner: `template` with its {fields} filled in."""
+    show("note", template, fields)
+
+
+def warn(template, **fields):
+    """A warning for the learner: `template` with its {fields} filled in."""
+    show("warning", template, fields)
+
+
+def suggest(settings, **changes):
+    """How to repeat this run with some settings changed: in a script, the command; in a
+    notebook, the knobs to set."""
+    if in_notebook():
+        return " and ".join(f"{KNOBS[option]} = {value!r}" for option, value in changes.items())
     words = ["python", "regression_gd.py"] + (["--data", shlex.quote(settings.data)]
                                               if settings.data else [])
     for option in ("lr", "steps", "seed"):
         value = changes.get(option, getattr(settings, option))
         if option in changes or value != settings.knobs[option]:
             words += [f"--{option}", f"{value:g}" if option == "lr" else str(value)]
-    return " ".join(words)
+    return "`" + " ".join(words) + "`"
 
 
-def digits(value):
-    """A number with 4 significant digits, or more where 4 would round it to ±1."""
-    text = f"{value:.4g}"
-    return f"{value:.10g}" if abs(float(text)) == 1 != abs(value) else text
-
-
-def n_steps(count):
-    """'1 step', '100 steps', '1,000,000 steps'."""
-    return f"{count:,} step" + ("" if count == 1 else "s")
-
-
-def log_lines(history, every, last):
-    """The training log after the start, in the post's words: every `every`-th step of the
-    run's (weights, losses, gradients) up to step `last`, and that one."""
-    shown = list(range(every, last + 1, every)) + ([last] if last % every else [])
-    # As Python floats (printed with the same digits as numpy's), which format faster.
-    weights, losses, grads = (part[np.array(shown, dtype=int) - 1].tolist() for part in history)
-    return [f"i={i}: error={error}, gradiente={grad}, a={a}"
-            for i, error, grad, a in zip(shown, losses, grads, weights, strict=True)]
-
-
-def note_stop(stop, weights, a_star):
-    """Where the stopping rule (|gradient| below 1/1000 of its start) would have ended the
-    run whose `weights` run from the start: after `stop` steps; or that it would not have."""
-    steps, start_a = len(weights) - 1, weights[0]
-    if stop is None:
-        note(f"note: stopping rule (|gradient| below 1/1000 of its start): it would not "
-             f"have stopped within {n_steps(steps)}")
-        return
-    a = weights[stop]
-    note(f"note: stopping rule (|gradient| below 1/1000 of its start): it would have "
-         f"stopped after {n_steps(stop)}, at a = {a:.6g}, {abs(a - a_star):.3g} from a* "
-         f"({100 * abs(a - a_star) / abs(start_a - a_star):.2g}% of the start's distance)")
+def count(steps, most):
+    """'1 step', '453 steps', or 'over 5,000 steps' where `steps` is None."""
+    if steps is None:
+        return f"over {most:,} steps"
+    return f"{steps:,} step" + ("" if steps == 1 else "s")
 
 
 def scale_hint(settings, bound):
@@ -258,95 +319,35 @@ def scale_hint(settings, bound):
             "any lr below 1 in whatever units (see the scaling section)")
 
 
-def fail_diverged(settings, step, last_loss, blowup, bound, safe):
-    """Stop a run whose loss blew up at `step`: one error line, exit status 1."""
+def stop_diverged(settings, step, last_loss, bound, safe):
+    """Stop a run whose loss blew up at `step`, suggesting the `safe` rate."""
     why = ("overflowed to infinity" if not math.isfinite(last_loss)
-           else f"grew past {blowup}x its starting value")
-    fail(f"training diverged at step {step}: the loss {why}. lr={settings.lr:g} is above "
-         f"the threshold N/Σx² = {bound:.4g}; try `{command(settings, lr=safe)}`"
+           else "grew past 1000 times its starting value")
+    stop(f"training diverged at step {step}: the loss {why}. lr = {settings.lr:g} is above "
+         f"the threshold N/Σx² = {bound:.4g}; try {suggest(settings, lr=safe)}"
          f"{scale_hint(settings, bound)}. No pictures were written.", 1)
 
 
-def note_minimum(a_star, min_loss, analytic, numeric):
-    """The notes on the bowl: its exact minimum, and the gradient checked numerically."""
-    note(f"note: exact minimum a* = Σxz/Σx² = {a_star} with loss {min_loss}, the lowest a "
-         "line through the origin can reach")
-    note(f"note: gradient check at the start: analytic {analytic}, central finite "
-         f"difference {numeric}, relative difference "
-         f"{abs(analytic - numeric) / max(abs(analytic), 1e-300):.1e}")
-
-
-def note_run(settings, bound, weights, safe, contraction, steps_needed):
-    """Notes on a finished run, whose `weights` were (start, end, a*): the threshold and c,
-    a warning at or above the threshold, and, if it ended over 1% of |a*| from a*, what
-    would get there: the `safe` rate, and more steps at this rate, counted by the lesson's
-    `steps_needed(c, distance, close)` with c = `contraction(lr)`."""
-    (start_a, end_a, a_star), lr = weights, settings.lr
-    note(f"note: threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = "
-         f"{digits(contraction(lr))} (each step multiplies a − a* by c)")
-    if lr >= bound:
-        how = ("equals the threshold: a bounces around a* for ever" if lr == bound else
-               "is above the threshold: each step overshoots a* further")
-        note(f"warning: lr={lr:g} {how}, and the pictures show it.")
-    close, distance = 0.01 * (abs(a_star) or 1.0), abs(start_a - a_star)
-    if abs(end_a - a_star) <= close:
-        return
+def one_weight_ideas(settings, safe, counts):
+    """What gets a one-weight run within 1% of the start's distance from a*: the `safe`
+    rate (with its steps, counts[0], if more than this run's), or this rate for counts[1]
+    steps, if that many are allowed; as commands (or knobs) to try."""
     ideas = [{"lr": safe}]
-    if steps_needed(contraction(safe), distance, close) > settings.steps:
-        ideas[0]["steps"] = steps_needed(contraction(safe), distance, close)
-    longer = steps_needed(contraction(lr), distance, close)
-    if longer and settings.steps < longer <= MAX_STEPS:
-        ideas.append({"steps": longer})
-    note(f"note: after {n_steps(settings.steps)} a = {end_a:.6g} is still "
-         f"{abs(end_a - a_star):.3g} away from a* = {a_star:.6g}; try "
-         + " or ".join(f"`{command(settings, **idea)}`" for idea in ideas)
-         + f" (lr {safe:g} is safely below N/(2Σx²) = {bound / 2:.4g}, the rate that lands "
-         f"on a* in one step){scale_hint(settings, bound)}")
+    if counts[0] is not None and counts[0] > settings.steps:
+        ideas[0]["steps"] = counts[0]
+    if counts[1] is not None and settings.steps < counts[1] <= MAX_STEPS:
+        ideas.append({"steps": counts[1]})
+    return (" or ".join(suggest(settings, **idea) for idea in ideas)
+            + f" (lr {safe:g} is safely below N/(2Σx²), the rate that lands on a* in one "
+            "step)")
 
 
-def note_two_weights(settings, rate, path, bounds, safe, most, contraction, steps_needed):
-    """Notes on the two-weights run: where it ended, the exact answer, both thresholds; and
-    if `path` = (start, end, (a*, b*)) ended over 1% of the way from (a*, b*), what would
-    get there within `most` steps (the section's longest run), as in `note_run`."""
-    (start, end, best), steps = path, min(settings.steps, most)
-    note(f"note: two weights after {n_steps(steps)} at lr = {rate:.4g}: a = {end[0]:.6g}, "
-         f"b = {end[1]:.6g}; exact a* = {best[0]:.6g}, b* = {best[1]:.6g}")
-    note(f"note: thresholds: two weights 2/λmax = {bounds[0]:.4g}, one weight N/Σx² = "
-         f"{bounds[1]:.4g}")
-    if rate != settings.lr:
-        note(f"note: lr = {settings.lr:g} is above the two-weight threshold, so the "
-             f"two-weights section trains at 0.9 × 2/λmax = {rate:.4g} instead")
-    start_gap = math.hypot(start[0] - best[0], start[1] - best[1])
-    close, left = 0.01 * (math.hypot(*best) or 1.0), math.hypot(end[0] - best[0], end[1] - best[1])
-    if left <= close:
-        return
-    # a faster safe rate if there is one; else this run's rate, for longer
-    lr, trains_at = (safe, safe) if safe > rate else (settings.lr, rate)
-    needed = steps_needed(contraction(trains_at), start_gap, close)
-    advice = (f"`{command(settings, lr=lr, steps=needed)}` gets within 1%" if needed <= most
-              else f"even at lr = {trains_at:.4g} it takes {needed:,} steps, more than the "
-              f"{most:,} this section trains: the valley is too narrow (see the scaling "
-              "section)")
-    note(f"note: two weights: (a, b) ended {left:.3g} from (a*, b*), "
-         f"{100 * left / start_gap:.3g}% of its starting distance; {advice}")
-
-
-def note_scaling(variants, back, best, most):
-    """The scaling section's notes: for each version of x, its curvature ratio and the steps
-    the rate 1/λmax needs (None: more than `most`); then the standardised run's weights
-    converted back."""
-    note("note: scaling x, steps to within 1% of (a*, b*) at the rate 1/λmax: " + "; ".join(
-        f"{name} (curvatures {ratio:.3g}× apart): "
-        + (n_steps(steps) if steps is not None else f"more than {most:,}")
-        for name, (ratio, steps) in variants.items()))
-    note(f"note: trained on standardised x and converted back: a = {back[0]:.6g}, "
-         f"b = {back[1]:.6g} (a* = {best[0]:.6g}, b* = {best[1]:.6g})")
-
-
-def note_offset(b_star, largest_z, one_weight_loss, two_weight_loss):
-    """For points whose best line misses the origin (its offset b* is over 10% of the
-    largest |z|): a note on what the offset b buys."""
-    if abs(b_star) > 0.1 * largest_z:
-        note(f"note: these points lie off the origin: the best loss with one weight is "
-             f"{one_weight_loss:.4g}, with an offset b: {two_weight_loss:.4g}; the one-weight "
-             "line z = a·x is forced through (0, 0)")
+def two_weight_advice(settings, faster, most):
+    """The end of the two-weights note for a run still far from (a*, b*): the rate of the
+    `faster` descent (safe for both weights and for one) and the steps it took, counted
+    by training; or, if it took over `most`, that the valley is too narrow."""
+    if faster.reached is None:
+        return (f"; even at lr = {faster.lr:g} it takes {count(None, most)}: the valley is "
+                "too narrow (see the scaling section)")
+    return (f"; {suggest(settings, lr=faster.lr, steps=max(faster.reached, settings.steps))}"
+            " gets within 1% of the start's distance")

@@ -2,39 +2,39 @@
 # # One neuron learns a line: gradient descent, step by step
 #
 # A neural network learns by nudging its weights, over and over, in whichever direction
-# makes its error smaller. Here is that on the smallest network there is: one neuron with
-# one weight `a`, which turns an input `x` into an output `z = a·x`. It gets 30 measured
-# points, starts from a random `a`, and improves `a` step by step until its line fits.
+# makes its error smaller. Here is that on the smallest network there is: one neuron
+# with one weight `a`, which turns an input `x` into an output `z = a·x`. It gets 30
+# measured points, starts from a random `a`, and improves `a` step by step until its
+# line fits.
 #
-# What carries over to large networks: a loss that measures the error, its derivative for
-# each weight (the *gradient*, by the chain rule), and the update that moves each weight a
-# little against it. What comes later: activation functions, layers, backpropagation (the
-# chain rule through every layer) and mini-batches (each step seeing a sample of the data).
+# What carries over to large networks: a loss that measures the error, its derivative
+# for each weight (the *gradient*), and the update that moves each weight a little
+# against it. What comes later: activation functions, layers, and mini-batches (each
+# step seeing a sample of the data).
 #
-# Run `python regression_gd.py` (`--help` lists its options) or open it as a notebook; each
-# section shows its result below it. Modules beside it run it and draw only what it computes.
+# Run `python regression_gd.py` (`--help` lists its options), or open it as a notebook
+# and run the cells in order; each section shows its result below it. The modules beside
+# this file only read the options, draw the pictures and write them safely.
 
 # %%
-import command_line as cli  # first: it checks this Python and its packages, and quiets Ctrl-C
+import command_line as cli  # first: it checks this Python and its packages
 
 # isort: split
 import random
-from functools import partial
-from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
 
 import animation
 import explorer
-import pictures as draw
-from data import DataError, Measurements, load_measurements
+import pictures
 
 # %% [markdown]
 # ## The knobs
 #
 # The values the post uses. Each one is also a command-line option (`--lr 0.01`,
-# `--steps 500`, ...); in a notebook, change them here and run the cells again.
+# `--steps 500`, `--data offset.csv`, ...). In a notebook, change them here, run this
+# cell, then run the cells after it again.
 
 # %%
 LEARNING_RATE = 1e-3  # each step moves a by LEARNING_RATE × gradient
@@ -42,22 +42,22 @@ STEPS = 100  # how many updates training makes
 SEED = 45  # seed of Python's random generator, which picks the starting a
 EVERY = 10  # a progress line every this many steps
 FRAMES = 100  # at most this many frames in the training animation
+DATA = None  # a CSV file of your own points (columns x,z), or None: the post's 30
 OUT = "figures"  # the folder the pictures are written to
-EXPLORE = False  # open the live explorer at the end (a window; in Jupyter it needs ipympl)
+EXPLORE = False  # open the live explorer at the end (in Jupyter it needs ipympl)
 
-if __name__ == "__main__":
-    settings, pictures = cli.read_settings(dict(
-        lr=LEARNING_RATE, steps=STEPS, seed=SEED, every=EVERY, frames=FRAMES, out=OUT,
-        explore=EXPLORE))
-    run = SimpleNamespace()  # what the run computes, section by section
+# %%
+settings = cli.read_settings(lr=LEARNING_RATE, steps=STEPS, seed=SEED, every=EVERY,
+                             frames=FRAMES, data=DATA, out=OUT, explore=EXPLORE)
+lr, steps, seed, every = settings.lr, settings.steps, settings.seed, settings.every
 
 # %% [markdown]
 # ## The measurements
 #
-# Thirty points (x, z) from some experiment. They lie close to a straight line through the
-# origin (0, 0), just the kind of line `z = a·x` one neuron draws. Learning means finding
-# the `a` whose line passes closest to them. With `--data FILE` the lesson uses your own
-# points; if they miss the origin (marked +), the two-weights section says so.
+# Thirty points (x, z) from some experiment. They lie close to a straight line through
+# the origin (0, 0), just the kind of line `z = a·x` one neuron draws. Learning means
+# finding the `a` whose line passes closest to them. With `DATA` (or `--data FILE`) the
+# lesson uses your own points instead.
 
 # %%
 POST_X = np.array([0., 0.34482759, 0.68965517, 1.03448276, 1.37931034,
@@ -73,177 +73,231 @@ POST_Z = np.array([-0.16281253, 1.88707606, 0.39649312, 0.03857752, 4.0148778,
                    12.7843083, 16.42241036, 13.67913705, 15.55066478, 17.45979602,
                    16.41982806, 17.01977617, 20.28151197, 19.38148414, 19.41029831])
 
-if __name__ == "__main__":
-    try:
-        points = load_measurements(settings.data) if settings.data else Measurements(
-            POST_X, POST_Z, None)
-    except DataError as error:
-        cli.fail(error, 2)
-    pictures.add("measurements.png", draw.plot_measurements, *points)
+# %%
+if settings.data is None:
+    x, z = POST_X, POST_Z
+else:
+    x, z = cli.read_points(settings.data)  # a file it cannot read: one line says why
+pictures.measurements(x, z)
 
 # %% [markdown]
 # ## The neuron and a random start
 #
-# The neuron's whole computation is one multiplication, `z = a·x`. Like the weights of any
-# network, `a` starts at a random value; seeding Python's generator makes it the same on
-# every run, so your numbers match the post's. The red segments are the errors: for each
-# point, the gap between what the neuron says at that x and what was measured.
+# The neuron's whole computation is one multiplication, `z = a·x`. Like the weights of
+# any network, `a` starts at a random value; seeding Python's generator makes it the same
+# on every run, so your numbers match the post's.
 
 # %%
-def predict(a, x, b=None):
-    """The neuron's output for inputs x: a·x (plus an offset b, in the two-weights section)."""
-    return a * x if b is None else a * x + b
+def predict(a, x):
+    """The neuron's output for inputs x: a·x."""
+    return a * x
 
 
+# %%
 def random_start(seed):
     """A starting weight drawn uniformly from [0, 1) by Python's seeded generator."""
     random.seed(seed)
     return random.random()
 
 
-if __name__ == "__main__":
-    run.start_a = random_start(settings.seed)
-    pictures.add("random_start.png", draw.plot_random_start, *points, run.start_a,
-                 predict(run.start_a, points.x))
+# %% [markdown]
+# The red segments are the errors: for each point, the gap between what the neuron says
+# at that x and what was measured.
+
+# %%
+a = random_start(seed)
+pictures.random_start(x, z, a, predict(a, x))
+a
 
 # %% [markdown]
 # ## How wrong is it? The loss
 #
-# One number for how wrong the line is: the mean squared error. Square each point's error
-# (so errors above and below the line both count, and big ones count a lot) and average
-# them; only a line through every point would score 0. The log's first line is this loss
-# at the start, and the start: `i=0: error=103.72…, a=0.2718…` for the post's data.
+# One number for how wrong the line is: the mean squared error. Square each point's
+# error (so errors above and below the line both count, and big ones count a lot) and
+# average them; only a line through every point would score 0.
 
 # %%
 def loss(z_pred, z):
-    """Mean squared error between predictions z_pred and measurements z (along the last axis)."""
-    return np.sum((z_pred - z) ** 2, axis=-1) / z.shape[-1]
+    """Mean squared error between predictions z_pred and measurements z."""
+    return np.sum((z_pred - z) ** 2) / len(z)
 
 
-if __name__ == "__main__":
-    run.start_loss = loss(predict(run.start_a, points.x), points.z)
-    cli.say([f"i=0: error={run.start_loss}, a={run.start_a}"])
+# %%
+start_loss = loss(predict(a, x), z)
+cli.note("at the random start a = {a} the loss is {loss}", a=a, loss=start_loss)
 
 # %% [markdown]
 # ## The loss for every a: a bowl, and its slope
 #
-# The loss for many values of `a` is a bowl (a parabola: the loss is quadratic in `a`) with
-# the best `a` at the bottom, which gradient descent finds from the slope. By the chain
-# rule, one squared error changes with `a` as
+# Multiply out the square and the loss is a parabola in `a`, a bowl:
 #
-#     d/da (a·x − z)² = 2·(a·x − z) · d/da (a·x − z) = 2·(a·x − z)·x
+#     loss(a) = (a²·Σx² − 2a·Σxz + Σz²) / N
 #
-# and averaging over the N points gives the gradient
+# Its derivative with respect to `a`, the *gradient*, is the slope of the tangent to the
+# bowl at `a`:
 #
-#     d loss / d a = (2/N) · Σ (a·x − z)·x
+#     d loss / d a = (2a·Σx² − 2·Σxz) / N = (2/N) · Σ (a·x − z)·x
 #
-# That chain rule is the seed of backpropagation. The gradient is the slope of the tangent
-# to the bowl: negative left of the minimum, positive right, zero at it. Setting it to
-# zero gives the minimum in closed form, `a* = Σxz / Σx²`, used here only to check
-# training; networks not linear in their weights have no such formula, hence gradient
-# descent. Here the slope, `(2Σx²/N)·(a − a*)`, grows with the distance from the minimum;
-# in general a steep slope does not mean a long way to go.
-#
-# A note checks the formula by the central finite difference `(loss(a+h) − loss(a−h))/2h`,
-# the slope from two nearby losses: a right formula agrees to a relative difference of
-# about 1e-6 or less, a wrong one is off by about 1. Every picture draws what `state` returns.
+# The same comes one point at a time by the *chain rule*, the rule for the derivative of
+# a function of a function: the square of an error e changes by 2e per unit of e, and
+# the error e = a·x − z changes by x per unit of a, so (a·x − z)² changes by 2·(a·x − z)·x.
+# Repeated through every layer of a network, that rule is *backpropagation*.
 
 # %%
-def loss_curve(x, z, a_values):
-    """The loss at many a at once: the parabola loss(a*) + (Σx²/N)·(a − a*)² (one pass)."""
-    a_star = best_a(x, z)
-    return loss(predict(a_star, x), z) + np.sum(x * x) / len(x) * (a_values - a_star) ** 2
+def gradient(a, x, z):
+    """The derivative of the loss with respect to a, at a."""
+    return 2 * np.sum((predict(a, x) - z) * x) / len(z)
 
 
-def gradient(a, x, z, b=None):
-    """The derivative of the loss with respect to a, at a (and at the offset b)."""
-    return 2 * np.sum((predict(a, x, b) - z) * x) / len(z)
+# %% [markdown]
+# A formula for a derivative is easy to get wrong, so check it by measuring the slope:
+# the loss a little to the right minus a little to the left, over the distance between
+# them. Taking the two points either side of `a` (a *central finite difference*) makes
+# the measurement far more accurate than one side alone. A right formula agrees with it
+# to a relative difference of about 1e-6 or less; a formula missing its `·x` would be
+# off by about 1.
+
+# %%
+def finite_difference(a, x, z, h=1e-6):
+    """The slope of the loss at a, measured: (loss(a+h) − loss(a−h)) / 2h."""
+    return (loss(predict(a + h, x), z) - loss(predict(a - h, x), z)) / (2 * h)
 
 
+# %%
+slope, measured = gradient(a, x, z), finite_difference(a, x, z)
+cli.note("gradient check at the start: formula {slope}, finite difference {measured} "
+         "(relative difference {gap:.1e})", slope=slope, measured=measured,
+         gap=abs(slope - measured) / max(abs(slope), 1e-300))
+
+# %% [markdown]
+# The gradient is negative left of the bottom, positive right of it, and zero at it.
+# Setting it to zero gives the minimum in closed form, `a* = Σxz / Σx²`. It is used here
+# only to check training: networks that are not linear in their weights have no such
+# formula, hence gradient descent. Here the slope, `(2Σx²/N)·(a − a*)`, grows with the
+# distance from the minimum; in general a steep slope does not mean a long way to go.
+
+# %%
 def best_a(x, z):
     """The exact minimum of the loss over a: a* = Σxz / Σx²."""
     return np.sum(x * z) / np.sum(x * x)
 
 
-def finite_difference(a, x, z, h=1e-6):
-    """The slope of the loss at a, measured numerically: (loss(a+h) − loss(a−h)) / 2h."""
-    return (loss(predict(a + h, x), z) - loss(predict(a - h, x), z)) / (2 * h)
+# %%
+a_star = best_a(x, z)
+min_loss = loss(predict(a_star, x), z)
+cli.note("exact minimum a* = Σxz/Σx² = {a_star} with loss {min_loss}, the lowest a "
+         "line through the origin can reach", a_star=a_star, min_loss=min_loss)
+
+# %% [markdown]
+# For the picture of the bowl, the parabola's formula gives the loss at many `a` at once
+# from four sums, one pass over the points however many `a` there are.
+
+# %%
+def loss_curve(a_values, x, z):
+    """The loss at many a at once: (a²·Σx² − 2a·Σxz + Σz²) / N."""
+    a_values = np.asarray(a_values)
+    sums = np.sum(x * x), np.sum(x * z), np.sum(z * z)
+    return (a_values ** 2 * sums[0] - 2 * a_values * sums[1] + sums[2]) / len(z)
 
 
+# %% [markdown]
+# What each picture shows of a weight `a` is its `state`: the neuron's line at every x,
+# the loss, the gradient, and the move the next step makes (next section).
+
+# %%
 class State(NamedTuple):
-    """What the pictures show for one weight a."""
+    """The neuron with weight a, as the pictures show it."""
     a: float
     fitted: np.ndarray  # the neuron's output a·x at every x: its line, and the errors
     loss: float
     gradient: float  # the slope of the tangent to the bowl at a
-    move: float  # the next step's change of a, −lr·gradient (next section)
+    move: float  # the next step's change of a, −lr·gradient
 
 
+# %%
 def state(a, x, z, lr):
-    """The neuron with weight a, as the pictures show it, for training at rate lr."""
-    fitted, grad = predict(a, x), gradient(a, x, z)
-    return State(a, fitted, loss(fitted, z), grad, -lr * grad)
+    """The neuron with weight a, trained at rate lr, as the pictures show it."""
+    fitted, slope = predict(a, x), gradient(a, x, z)
+    return State(a, fitted, loss(fitted, z), slope, -lr * slope)
 
 
-if __name__ == "__main__":
-    run.a_star = best_a(points.x, points.z)
-    run.min_loss = loss(predict(run.a_star, points.x), points.z)
-    run.at, run.bowl = (partial(state, x=points.x, z=points.z, lr=settings.lr),
-                        partial(loss_curve, points.x, points.z))
-    pictures.add("loss_curve.png", draw.plot_loss_curve, run.bowl, run.at, run.a_star,
-                 draw.bowl_limits(run.a_star, run.start_a))
-    cli.note_minimum(run.a_star, run.min_loss, gradient(run.start_a, *points[:2]),
-                     finite_difference(run.start_a, *points[:2]))
+# %% [markdown]
+# The bowl with three tangents: at the start, at the minimum (flat), and as far right of
+# the minimum as the start is left of it.
+
+# %%
+tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
+pictures.loss_curve(x, z, tangents, loss_curve)
 
 # %% [markdown]
 # ## Gradient descent
 #
-# One step moves `a` against the slope: `a ← a − lr·gradient`, so `a` grows left of `a*`
-# and shrinks right of it. The step is `lr × gradient`: at the post's start the gradient is
-# −116.6, so with lr = 0.001 the first step moves `a` by 0.1166, not by 0.001. Why is it
-# downhill, for any smooth loss? Near `a` the loss follows its tangent, so
+# One step moves `a` against the slope: `a ← a − lr·gradient`, so `a` grows left of
+# `a*` and shrinks right of it. The step is `lr × gradient`: at the post's start the
+# gradient is −116.6, so with lr = 0.001 the first step moves `a` by 0.1166, not by
+# 0.001.
+
+# %%
+def step(a, slope, lr):
+    """One gradient-descent update of a weight."""
+    return a - lr * slope
+
+
+# %%
+step(a, gradient(a, x, z), lr)
+
+# %% [markdown]
+# Why is that downhill, for any smooth loss? Near `a` the loss follows its tangent, so
 # loss(a − lr·g) ≈ loss(a) − lr·g²: lower, if lr is small enough for the tangent to be a
-# good guide. How small depends on how fast the slope changes; here it is exact.
+# good guide. For our parabola the exact change adds one term,
+# loss(a − lr·g) = loss(a) − lr·g² + (Σx²/N)·(lr·g)². At the post's start the tangent
+# forecasts 90.124 after the first step and the loss is 90.585: the added term is the
+# bowl curving up, and it stays smaller than lr·g² as long as lr is below N/Σx².
 #
-# How large may `lr` be? Put the slope `(2Σx²/N)·(a − a*)` into the update and every step
-# turns out to multiply the signed distance `a − a*` by the same number,
+# How large may `lr` be? Put the slope `(2Σx²/N)·(a − a*)` into the update and every
+# step turns out to multiply the signed distance `a − a*` by the same number,
 #
 #     c = 1 − lr·2Σx²/N
 #
 # - 0 < c < 1, for lr below N/(2Σx²) (0.0147 for the post's points): `a` walks towards
-#   `a*` from one side; the steps shrink, but each removes the same share 1 − c of what is
-#   left (here about 33 steps per factor of 10 closer).
+#   `a*` from one side; each step removes the same share 1 − c of what is left (here
+#   about 33 steps per factor of 10 closer).
 # - c = 0, at lr = N/(2Σx²): `a` lands on `a*` in a single step.
 # - −1 < c < 0, for lr between N/(2Σx²) and N/Σx² (0.0295 here): every step overshoots,
 #   landing on the other side of `a*`, and still converges, each swing smaller.
 # - c = −1, at lr = N/Σx² exactly: `a` bounces between two values for ever.
 # - c < −1, above N/Σx²: every swing is larger than the last; training diverges.
-#
-# So N/Σx² is the threshold, and it depends on the scale of x. The post's typical rates,
-# 1e-3 to 1e-4, suit x from 0 to 10; the same points stretched to 0–200 have a threshold
-# 400 times smaller (7.4e-5), and lr = 0.001 diverges on them.
-#
-# The log prints a line every 10 steps: the loss after the step, the gradient the step
-# used (`gradiente`, the post's word) and the new `a`. That gradient was taken *before*
-# the step: at i=10 it reads −61.98, while the slope at the printed `a` is −57.78.
 
 # %%
-def step(a, grad, lr):
-    """One gradient-descent update of a weight."""
-    return a - lr * grad
-
-
 def stability_bound(x):
-    """The threshold N/Σx²: below it gradient descent converges, above it it diverges."""
+    """The threshold N/Σx²: below it gradient descent converges, above it diverges."""
     return len(x) / np.sum(x * x)
 
 
+# %%
 def contraction(lr, x):
     """c = 1 − lr·2Σx²/N: each step multiplies the distance a − a* by c."""
     return 1 - lr * 2 * np.sum(x * x) / len(x)
 
 
-BLOWUP = 1000  # a run whose loss exceeds this many times its starting loss has diverged
+# %%
+bound, c = stability_bound(x), contraction(lr, x)
+cli.note("threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {c:.4g} (each "
+         "step multiplies a − a* by c)", bound=bound, c=c)
+
+# %% [markdown]
+# N/Σx² depends on the scale of x, as the square of it: the same points stretched from
+# 0–10 to 0–200, 20 times wider, have a threshold 400 times smaller (7.4e-5), and
+# lr = 0.001 diverges on them.
+#
+# Training repeats the step. A run whose loss grows past a thousand times its start has
+# diverged, and stops there. Every `every` steps the loop prints a progress line: the
+# loss after the step, the gradient the step used (`gradiente`, the post's word) and the
+# new `a`. That gradient was taken *before* the step: at i=10 it reads −61.98, while the
+# slope at the printed `a` is −57.78 (the animation shows the slope at the drawn `a`).
+
+# %%
+BLOWUP = 1000  # a loss past this many times its start means the run has diverged
 
 
 def blew_up(value, start_loss):
@@ -251,28 +305,109 @@ def blew_up(value, start_loss):
     return bool(not np.isfinite(value) or value > BLOWUP * start_loss)
 
 
+# %%
 class History(NamedTuple):
-    """A training run, one entry per step: the weight after it, its loss, the gradient used."""
+    """A training run at rate lr: the weight and loss from the start (index 0) after each
+    step, and the gradient each step used."""
+    lr: float
     weights: np.ndarray
     losses: np.ndarray
     grads: np.ndarray
 
 
-def train(a, x, z, lr, steps):
-    """Take up to `steps` updates from a; stop early, after the step, if the loss blows up."""
-    start_loss = loss(predict(a, x), z)
-    weights, losses, grads = np.empty(steps), np.empty(steps), np.empty(steps)
-    # A diverging run overflows to inf; blew_up catches that, so numpy need not warn.
-    with np.errstate(over="ignore", invalid="ignore"):
-        for i in range(steps):
-            grads[i] = gradient(a, x, z)
-            a = step(a, grads[i], lr)
-            weights[i], losses[i] = a, loss(predict(a, x), z)
-            if blew_up(losses[i], start_loss):
-                return History(weights[:i + 1], losses[:i + 1], grads[:i + 1])
-    return History(weights, losses, grads)
+# %%
+def train(a, x, z, lr, steps, every=None):
+    """Up to `steps` updates from a, printing a line every `every` steps (None: never);
+    it stops after the step where the loss blows up."""
+    weights, losses, grads = [a], [loss(predict(a, x), z)], []
+    with np.errstate(over="ignore", invalid="ignore"):  # blew_up catches an overflow
+        for i in range(1, steps + 1):
+            grads.append(gradient(a, x, z))
+            a = step(a, grads[-1], lr)
+            weights.append(a)
+            losses.append(loss(predict(a, x), z))
+            blown = blew_up(losses[-1], losses[0])
+            if every and (i % every == 0 or i == steps or blown):
+                print(f"i={i}: error={losses[-1]}, gradiente={grads[-1]}, a={a}")
+            if blown:
+                break
+    return History(lr, np.array(weights), np.array(losses), np.array(grads))
 
 
+# %%
+history = train(a, x, z, lr, steps, every)
+
+# %% [markdown]
+# A run that diverged stops the lesson here, with a rate that works. A run that ended far
+# from `a*` gets a note with what would get there: a safe rate (0.9 of N/(2Σx²), rounded
+# down to one digit) or more steps, each counted from c.
+
+# %%
+def safe_rate(limit):
+    """A learning rate safely below `limit`: 0.9 of it, rounded down to one digit."""
+    magnitude = 10.0 ** np.floor(np.log10(0.9 * limit))
+    return float(np.floor(0.9 * limit / magnitude) * magnitude)
+
+
+# %%
+def steps_needed(c, distance, close):
+    """Steps, each multiplying the distance by c, from `distance` to within `close`."""
+    if abs(c) >= 1:
+        return None
+    if c == 0 or distance <= close:
+        return 1
+    return int(np.ceil(np.log(close / distance) / np.log(abs(c))))
+
+
+# %%
+end_a, safe = history.weights[-1], safe_rate(bound / 2)
+if blew_up(history.losses[-1], start_loss):
+    cli.stop_diverged(settings, len(history.grads), history.losses[-1], bound, safe)
+if lr >= bound:
+    cli.warn("lr={lr:g} is at or above the threshold N/Σx² = {bound:.4g}: each step "
+             "overshoots a* by as much or more, and the pictures show it", lr=lr, bound=bound)
+distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # 1% of the start's distance
+if abs(end_a - a_star) > close:  # still far: a safe rate, or more steps at this rate
+    counts = [steps_needed(contraction(safe, x), distance, close),
+              steps_needed(c, distance, close)]
+    cli.note("after {steps} steps a = {a:.6g} is still {gap:.3g} from a* = {a_star:.6g}; "
+             "try {ideas}{hint}", steps=len(history.grads), a=end_a,
+             gap=abs(end_a - a_star), a_star=a_star,
+             ideas=cli.one_weight_ideas(settings, safe, counts),
+             hint=cli.scale_hint(settings, bound))
+
+# %% [markdown]
+# ## The training, animated
+#
+# Left: the points, the line and its errors. Right: the bowl, `a` on it and the tangent,
+# whose slope ("slope here") is the gradient at the drawn `a`; the log prints the
+# gradient the step *used*, taken at the `a` before it. The post draws each new `a` with
+# the previous step's gradient, so its line cuts the curve; here the tangent is always
+# the one at the drawn point.
+
+# %%
+animation.training_gif(x, z, history, state)
+
+# %% [markdown]
+# ## The learning curve, predicted
+#
+# The loss cannot reach 0: its floor is loss(a*), 3.463 for the post's points. The
+# *excess loss* above it, `loss(a) − loss(a*)`, equals `(Σx²/N)·(a − a*)²`, so every
+# step multiplies it by c²: on a log scale, a straight line from the starting excess
+# down. (A plain loss curve bends only because it nears the floor.) For this quadratic
+# loss the agreement is exact: the dashed line checks the derivation, it forecasts
+# nothing new. Squaring hides the sign of `a − a*`; the right panel shows it, swapping
+# sides at every step when c < 0.
+
+# %%
+excess = history.losses - min_loss
+with np.errstate(under="ignore"):  # c^(2·step) may fall below the smallest float: 0
+    predicted = excess[0] * c ** (2.0 * np.arange(len(excess)))
+
+# %% [markdown]
+# The title says what kind of run this was.
+
+# %%
 def run_kind(lr, x, start_a, end_a, a_star):
     """How a run went: diverging, bouncing, barely moving, overshooting or converging."""
     bound = stability_bound(x)
@@ -283,62 +418,18 @@ def run_kind(lr, x, start_a, end_a, a_star):
     return "overshooting but converging" if lr > bound / 2 else "converging"
 
 
-def safe_rate(limit):
-    """A learning rate safely below `limit`: 0.9 of it, rounded down to one digit."""
-    magnitude = 10.0 ** np.floor(np.log10(0.9 * limit))
-    return float(np.floor(0.9 * limit / magnitude) * magnitude)
-
-
-def steps_needed(c, distance, close):
-    """Steps, each multiplying the distance by c or less, from `distance` to within `close`."""
-    if abs(c) >= 1:
-        return None
-    if c == 0 or distance <= close:
-        return 1
-    return int(np.ceil(np.log(close / distance) / np.log(abs(c))))
-
-
-if __name__ == "__main__":
-    run.history = train(run.start_a, points.x, points.z, settings.lr, settings.steps)
-    run.steps, run.bound = len(run.history.weights), stability_bound(points.x)
-    if blew_up(run.history.losses[-1], run.start_loss):
-        cli.say(cli.log_lines(run.history, settings.every, run.steps - 1))
-        cli.fail_diverged(settings, run.steps, run.history.losses[-1], BLOWUP, run.bound,
-                          safe_rate(run.bound / 2))
-    cli.say(cli.log_lines(run.history, settings.every, run.steps))
-    cli.note_run(settings, run.bound, (run.start_a, run.history.weights[-1], run.a_star),
-                 safe_rate(run.bound / 2), partial(contraction, x=points.x), steps_needed)
-
-# %% [markdown]
-# ## The training, animated
-#
-# Left: the points, the line and its errors. Right: the bowl, `a` on it and the tangent,
-# whose slope is the gradient. On top: the loss, the gradient and the next step
-# `−lr·gradient`. The post draws each new `a` with the previous step's gradient, so its
-# line cuts the curve; here the tangent is always the one at the drawn point.
-
 # %%
-if __name__ == "__main__" and not settings.no_gif:
-    pictures.add_file("training.gif", animation.save_training_gif, animation.Run(
-        *points, np.r_[run.start_a, run.history.weights], run.a_star, run.at, run.bowl),
-        settings.frames)
+kind = run_kind(lr, x, a, end_a, a_star)
+closed = 1 - abs(end_a - a_star) / abs(a - a_star)  # the share of the way to a* covered
+title = pictures.curve_title(kind, c, closed, len(history.grads))
+pictures.learning_curve(excess, predicted, history.weights - a_star, title)
 
 # %% [markdown]
-# ## The learning curve, predicted
-#
-# The loss cannot reach 0: its floor is loss(a*), 3.463 for the post's points. The
-# *excess loss* above it, `loss(a) − loss(a*)`, equals `(Σx²/N)·(a − a*)²`, so every step
-# multiplies it by c²: on a log scale, a straight line from the starting excess down. (A
-# plain loss curve bends only because it nears the floor.) For this quadratic loss the
-# agreement is exact: the dashed line checks the derivation, it forecasts nothing new.
-# Squaring hides the sign of `a − a*`; the right panel shows it, swinging from side to
-# side at every step when c < 0.
-#
 # **When to stop?** Real training knows neither a* nor how many steps it needs. A common
 # rule stops once the gradient's size falls below a tolerance (here a thousandth of its
 # start), or after a maximum number of steps. Here the gradient is proportional to
 # a − a*, so it stops a thousandth of the start's distance from a*; elsewhere a flat
-# stretch can stop it early. A note says where this run would have stopped.
+# stretch can stop it early.
 
 # %%
 def stopping_step(grads, tolerance):
@@ -347,128 +438,122 @@ def stopping_step(grads, tolerance):
     return int(small[0]) if small.size else None
 
 
-if __name__ == "__main__":
-    run.c = contraction(settings.lr, points.x)
-    run.weights = np.r_[run.start_a, run.history.weights]  # from the start, step by step
-    run.excess = np.r_[run.start_loss, run.history.losses] - run.min_loss
-    with np.errstate(under="ignore"):
-        run.predicted = run.excess[0] * run.c ** (2.0 * np.arange(run.steps + 1))
-    run.kind = run_kind(settings.lr, points.x, run.start_a, run.weights[-1], run.a_star)
-    run.closed = 1 - abs(run.weights[-1] - run.a_star) / abs(run.start_a - run.a_star)
-    pictures.add("learning_curve.png", draw.plot_learning_curve, run.excess, run.predicted,
-                 run.weights - run.a_star, run.min_loss, run.c,
-                 draw.curve_title(run.kind, run.c, run.closed, settings.steps))
-    run.stop = stopping_step(run.history.grads, 1e-3 * abs(run.history.grads[0]))
-    cli.note_stop(run.stop, run.weights, run.a_star)
+# %%
+stop = stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
+if stop is None:
+    cli.note("stopping rule (|gradient| below 1/1000 of its start): it would not have "
+             "stopped within {steps} steps", steps=len(history.grads))
+else:
+    cli.note("stopping rule (|gradient| below 1/1000 of its start): it would have stopped "
+             "after {stop} steps, at a = {a:.6g}, {gap:.3g} from a* ({share:.2g}% of the "
+             "start's distance)", stop=stop, a=history.weights[stop],
+             gap=abs(history.weights[stop] - a_star),
+             share=100 * abs(history.weights[stop] - a_star) / distance)
 
 # %% [markdown]
 # ## Choosing a rate by trying
 #
-# N/Σx² has a formula only because this loss is a parabola. For a real network you find a
-# rate by trying: train briefly at rates about 3 apart (0.001, 0.00316, 0.01, ...: each √10
-# times the last) and keep the largest whose loss falls at every step; a loss that ever
-# rises means the rate is too large (or a bug). Here the search starts at this run's rate,
-# 10 steps each, going up while the loss falls (or down until it does). The picture shows
-# each rate tried and marks the keeper: 0.01 for the post's points (the threshold: 0.0295).
+# N/Σx² has a formula only because this loss is a parabola. For a real network you find
+# a rate by trying: train briefly at rates about 3 apart (0.001, 0.00316, 0.01, ...:
+# each √10 times the last) and watch the loss. A loss that ever rises means the rate is
+# too large (or a bug); of the rest, keep the one whose loss is lowest after the trial.
+# Here the search starts at this run's rate, 10 steps each, going up while the loss falls
+# (or down until it does), at most 12 rates.
+
+# %%
+def loss_falls(a, x, z, lr, steps=10):
+    """Whether the loss falls at each of `steps` steps at rate lr (rounding aside)."""
+    losses = train(a, x, z, lr, steps).losses
+    return len(losses) == steps + 1 and bool(np.all(np.diff(losses) <= 1e-12 * losses[:-1]))
+
+
+# %%
+def rates_by_trying(a, x, z, lr):
+    """{rate: whether the loss fell}, √10 apart from lr, up while it falls or down until
+    it does, at most 12 rates."""
+    tried = {lr: loss_falls(a, x, z, lr)}
+    factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
+    while tried[rate] == (factor > 1) and len(tried) < 12:
+        rate *= factor
+        tried[rate] = loss_falls(a, x, z, rate)
+    return tried
+
+
+# %%
+tried = rates_by_trying(a, x, z, lr)
+fell = [rate for rate in tried if tried[rate]]
+trial_loss = {rate: train(a, x, z, rate, 10).losses[-1] for rate in fell}
+kept = min(fell, key=trial_loss.get) if fell else None
+kept
+
+# %% [markdown]
+# The picture trains each rate tried as long as this run (at most 5,000 steps) and
+# marks the one kept: 0.01 for the post's points, whose threshold is 0.0295.
 
 # %%
 STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most this long
 
-
-def loss_falls(x, z, start_a, rate, steps=10):
-    """Whether the loss falls at each of `steps` steps at this rate (rounding noise aside)."""
-    losses = np.r_[loss(predict(start_a, x), z), train(start_a, x, z, rate, steps).losses]
-    return len(losses) == steps + 1 and bool(np.all(np.diff(losses) <= 1e-12 * losses[:-1]))
-
-
-def rates_by_trying(x, z, start_a, lr):
-    """{rate: whether the loss fell}, √10 apart from lr, up while it falls or down until it does."""
-    tried = {lr: loss_falls(x, z, start_a, lr)}
-    factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
-    while tried[rate] == (factor > 1) and len(tried) < 50:
-        rate *= factor
-        tried[rate] = loss_falls(x, z, start_a, rate)
-    return tried
-
-
-def compare_rates(x, z, start_a, history, rates, steps):
-    """Each rate's losses from the start, how it went and whether it blew up (rates[0]: history)."""
-    start_loss, a_star, runs = loss(predict(start_a, x), z), best_a(x, z), {}
-    for rate in rates:
-        weights, losses, _ = (History(*(part[:steps] for part in history)) if rate == rates[0]
-                              else train(start_a, x, z, rate, steps))
-        runs[rate] = (np.r_[start_loss, losses], run_kind(rate, x, start_a, weights[-1], a_star),
-                      blew_up(losses[-1], start_loss))
-    return runs
-
-
-if __name__ == "__main__":
-    run.study_steps = min(settings.steps, STUDY_STEPS)
-    run.tried = rates_by_trying(*points[:2], run.start_a, settings.lr)
-    run.kept = max(candidate for candidate, fell in run.tried.items() if fell)
-    pictures.add("learning_rates.png", draw.plot_learning_rates, compare_rates(
-        *points[:2], run.start_a, run.history, list(run.tried), run.study_steps),
-        settings.lr, run.kept, stability_bound(points.x), run.min_loss)
+# %%
+study_steps = min(steps, STUDY_STEPS)
+runs = {}
+for rate in tried:
+    trial = train(a, x, z, rate, study_steps)
+    runs[rate] = (trial.losses, run_kind(rate, x, a, trial.weights[-1], a_star),
+                  blew_up(trial.losses[-1], start_loss))
+pictures.learning_rates(runs, kept, bound, min_loss)
 
 # %% [markdown]
 # ## Two weights: a line with an offset
 #
 # The post ends remarking that two weights would need a 3-D graph. Here it is: the line
 # `z = a·x + b` adds an offset `b`, so it need not pass through the origin. The loss is a
-# surface over the plane (a, b), with two partial derivatives, one per weight:
+# surface over the plane (a, b), with two partial derivatives, one per weight, each by
+# the chain rule as before (the input of `b` is 1):
 #
-#     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x        ∂loss/∂b = (2/N)·Σ (a·x + b − z)
-#
-# One step updates both with one rate, from (a₀, 0). Both derivatives are zero at the
-# exact answer (a*, b*), which gives the two *normal equations*
-#
-#     a·Σx² + b·Σx = Σxz        a·Σx + b·N = Σz
-#
-# Training is slower here, and the one-weight story says why. The loss's second
-# derivatives form H = (2/N)·[[Σx², Σx], [Σx, N]]. Its two *eigen-directions* are the
-# directions in the (a, b) plane along which a step points straight at (a*, b*); its
-# eigenvalues λ are the bowl's curvatures along them. Along each, a step multiplies the
-# distance by 1 − lr·λ, like c, so lr < 2/λmax: the first half's rule, where N/Σx² is 2
-# divided by the curvature 2Σx²/N (and N/(2Σx²) is 1 divided by it). The curvatures
-# differ 135×: b's input is always 1 while x averages 5, so a and b pull on the same
-# errors along a narrow valley, and a rate safe across it crawls along it. (A rate too
-# large for two weights is replaced by 0.9 of their bound.) After 100 steps the path is in
-# the valley; after 5,000, 3% of its starting distance is left (1% takes 7,200 steps).
+#     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
+#     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
 
 # %%
-def gradient_b(a, b, x, z):
-    """The derivative of the loss with respect to the offset b."""
-    return 2 * np.sum(predict(a, x, b) - z) / len(z)
+def predict_with_offset(a, b, x):
+    """The output of a neuron with weight a and offset b: a·x + b."""
+    return a * x + b
 
 
-def curvatures(x):
-    """The eigenvalues (λmin, λmax) of H = (2/N)·[[Σx², Σx], [Σx, N]], the bowl's curvatures."""
-    return np.linalg.eigvalsh((2 / len(x)) * np.array([[np.sum(x * x), np.sum(x)],
-                                                       [np.sum(x), len(x)]]))
+# %%
+def gradients(a, b, x, z):
+    """The derivatives of the loss with respect to a and to b, at (a, b)."""
+    errors = predict_with_offset(a, b, x) - z
+    return 2 * np.sum(errors * x) / len(z), 2 * np.sum(errors) / len(z)
 
 
-def two_weight_bound(x):
-    """2/λmax: above this rate, gradient descent on a and b together diverges."""
-    return 2 / curvatures(x)[-1]
+# %% [markdown]
+# One step updates both with one rate, starting from (a₀, 0).
 
-
-def two_weight_contraction(lr, x):
-    """The most of the distance to (a*, b*) a step leaves: the largest |1 − lr·λ|."""
-    return np.max(np.abs(1 - lr * curvatures(x)))
-
-
+# %%
 def train_two_weights(a, b, x, z, lr, steps):
-    """Gradient descent on a and b together; returns the path, one (a, b) row per step."""
+    """Gradient descent on a and b together; the path, one (a, b) row per step."""
     path = np.empty((steps + 1, 2))
     path[0] = a, b
     for i in range(1, steps + 1):
-        a, b = step(a, gradient(a, x, z, b), lr), step(b, gradient_b(a, b, x, z), lr)
+        slope_a, slope_b = gradients(a, b, x, z)
+        a, b = step(a, slope_a, lr), step(b, slope_b, lr)
         path[i] = a, b
     return path
 
 
+# %% [markdown]
+# Both derivatives are zero at the exact answer (a*, b*), which gives the two *normal
+# equations*
+#
+#     a·Σx² + b·Σx = Σxz
+#     a·Σx + b·N = Σz
+#
+# two equations in two unknowns, solved here by hand. They have no single answer when
+# every x is the same: then many lines fit equally well.
+
+# %%
 def best_line(x, z):
-    """(a*, b*) from the normal equations; None when every x is the same (no best line)."""
+    """(a*, b*) from the normal equations; None when every x is the same."""
     n, sx, sz, sxx, sxz = len(x), np.sum(x), np.sum(z), np.sum(x * x), np.sum(x * z)
     det = n * sxx - sx * sx
     if det <= 1e-12 * n * sxx:
@@ -476,125 +561,219 @@ def best_line(x, z):
     return (n * sxz - sx * sz) / det, (sxx * sz - sx * sxz) / det
 
 
-def loss_surface(x, z, a, b):
-    """The loss at many (a, b) at once: like the bowl, its floor plus a quadratic (one pass)."""
+# %% [markdown]
+# Like the bowl, the surface is its floor plus a quadratic, `loss(a*, b*) + (Σx²·da² +
+# 2Σx·da·db + N·db²)/N` with `da = a − a*`, `db = b − b*`: many (a, b) in one pass.
+
+# %%
+def loss_surface(a, b, x, z):
+    """The loss at many (a, b) at once: its floor plus a quadratic."""
     (a_star, b_star), n = best_line(x, z), len(x)
     da, db = np.asarray(a) - a_star, np.asarray(b) - b_star
     quadratic = np.sum(x * x) * da ** 2 + 2 * np.sum(x) * da * db + n * db ** 2
-    return loss(predict(a_star, x, b_star), z) + quadratic / n
+    return loss(predict_with_offset(a_star, b_star, x), z) + quadratic / n
 
 
-if __name__ == "__main__" and best_line(points.x, points.z) is None:
-    cli.note("note: every x is the same, so a and b cannot be told apart (many lines fit "
-             "equally well); the two-weights section is skipped")
-elif __name__ == "__main__":
-    run.best, run.two = best_line(points.x, points.z), two_weight_bound(points.x)
-    run.rate_two = min(settings.lr, 0.9 * run.two)
-    run.path = train_two_weights(run.start_a, 0.0, *points[:2], run.rate_two, run.study_steps)
-    cli.note_two_weights(settings, run.rate_two, (run.path[0], run.path[-1], run.best),
-                         (run.two, run.bound), safe_rate(run.two), STUDY_STEPS,
-                         partial(two_weight_contraction, x=points.x), steps_needed)
-    cli.note_offset(run.best[1], np.max(np.abs(points.z)), run.min_loss,
-                    loss_surface(*points[:2], *run.best))
-    run.ratio = np.divide(*curvatures(points.x)[::-1])  # λmax / λmin
-    pictures.add("two_weights.png", draw.plot_two_weights, partial(loss_surface, *points[:2]),
-                 run.path, run.best, draw.two_weight_title(run.ratio, run.rate_two, settings.lr),
-                 worker=True)
+# %% [markdown]
+# Training is slower here, and the one-weight story says why. The loss's second
+# derivatives form H = (2/N)·[[Σx², Σx], [Σx, N]]. Its two *eigen-directions* are the
+# directions in the (a, b) plane along which a step points straight at (a*, b*); its
+# eigenvalues λ are the bowl's curvatures along them. Along each, a step multiplies the
+# distance by 1 − lr·λ, like c, so lr < 2/λmax: the first half's rule, where N/Σx² is 2
+# divided by the curvature 2Σx²/N. The curvatures differ 135×: b's input is always 1
+# while x averages 5, so a and b pull on the same errors along a narrow valley, and a
+# rate safe across it crawls along it. (A rate too large for two weights is replaced by
+# 0.9 of their bound.)
+
+# %%
+def curvatures(x):
+    """The eigenvalues (λmin, λmax) of H = (2/N)·[[Σx², Σx], [Σx, N]]."""
+    return np.linalg.eigvalsh((2 / len(x)) * np.array([[np.sum(x * x), np.sum(x)],
+                                                       [np.sum(x), len(x)]]))
+
+
+# %%
+def two_weight_contraction(lr, x):
+    """The most of the distance to (a*, b*) a step leaves: the largest |1 − lr·λ|."""
+    return np.max(np.abs(1 - lr * curvatures(x)))
+
+
+# %% [markdown]
+# A run is summed up as a `Descent`: its path, the answer, its rate, how narrow the
+# valley is (λmax/λmin), and the steps it took to come within 1% of its starting
+# distance from (a*, b*).
+
+# %%
+class Descent(NamedTuple):
+    """Gradient descent on (a, b) at rate lr towards best = (a*, b*)."""
+    path: np.ndarray  # one (a, b) row per step, from the start
+    best: tuple
+    lr: float
+    ratio: float  # λmax / λmin: the valley is √ratio times longer than wide
+    reached: int | None  # steps to within 1% of the starting distance (None: not yet)
+
+
+# %%
+def descend(x, z, start_a, lr, steps):
+    """Train a and b from (start_a, 0) for `steps` steps at rate lr; its Descent."""
+    best, (low, high) = best_line(x, z), curvatures(x)
+    path = train_two_weights(start_a, 0.0, x, z, lr, steps)
+    gaps = np.hypot(path[:, 0] - best[0], path[:, 1] - best[1])
+    within = np.flatnonzero(gaps <= 0.01 * gaps[0])
+    return Descent(path, best, lr, high / low, int(within[0]) if within.size else None)
+
+
+# %%
+def enough_steps(lr, x):
+    """Steps that surely bring a two-weight run at rate lr within 1% of its starting
+    distance, by the largest |1 − lr·λ|; at most STUDY_STEPS."""
+    needed = steps_needed(two_weight_contraction(lr, x), 1.0, 0.01)
+    return STUDY_STEPS if needed is None else min(needed, STUDY_STEPS)
+
+
+# %%
+two_ok = best_line(x, z) is not None
+if not two_ok:
+    cli.note("every x is the same, so a and b cannot be told apart (many lines fit "
+             "equally well); the two-weights and scaling sections are skipped")
+
+# %%
+if two_ok:
+    two_bound = 2 / curvatures(x)[-1]
+    descent = descend(x, z, a, min(lr, 0.9 * two_bound), study_steps)
+    pictures.two_weights(x, z, descent, loss_surface)
+
+# %% [markdown]
+# After 100 steps the path is in the valley; after 5,000, 3% of its starting distance is
+# left (1% takes 7,178 steps). The note says where this run ended and, if it is still
+# far, a rate and a step count that get within 1%: counted by training at that rate.
+
+# %%
+if two_ok:
+    end, best = descent.path[-1], descent.best
+    advice = ""  # still far: a rate safe for both weights, and the steps it needs
+    if descent.reached is None:
+        rate = safe_rate(two_bound)
+        faster = descend(x, z, a, rate, enough_steps(rate, x))
+        advice = cli.two_weight_advice(settings, faster, STUDY_STEPS)
+    cli.note("two weights after {steps} steps at lr = {lr:.4g}: a = {a:.6g}, b = {b:.6g}; "
+             "exact a* = {a_star:.6g}, b* = {b_star:.6g}{advice}",
+             steps=len(descent.path) - 1, lr=descent.lr, a=end[0], b=end[1],
+             a_star=best[0], b_star=best[1], advice=advice)
+
+# %% [markdown]
+# With one weight the line must pass through the origin; the offset frees it. For points
+# that lie well off the origin, a note compares the two best losses.
+
+# %%
+if two_ok and abs(best[1]) > 0.1 * np.max(np.abs(z)):
+    cli.note("these points lie off the origin: the best loss with one weight is "
+             "{one:.4g}, with an offset b: {two:.4g}; the one-weight line z = a·x is "
+             "forced through (0, 0)", one=min_loss,
+             two=loss_surface(best[0], best[1], x, z))
 
 # %% [markdown]
 # ## The cure: scale the inputs
 #
 # The valley is narrow because x is unlike b's input 1: its mean is 5, its spread 2.98.
 # *Centre* x (subtract the mean) and the curvatures differ 8.9×, not 135×; *standardise*
-# it (also divide by the spread) and they are equal: a round bowl, one rate for both. At
-# the rate 1/λmax, which crosses the steepest direction in one step, the steps to within
-# 1% of (a*, b*) fall from 478 to 39 to 1. Weights learned on standardised x convert back:
-# z = a'·(x − mean)/spread + b' means a = a'/spread, b = b' − a'·mean/spread: (a*, b*).
-# The everyday fix: x in the thousands makes the threshold a million times smaller and
-# the default rate diverges; standardised, the same rates work in any units.
+# it (also divide by the spread) and they are equal: a round bowl, one rate for both.
 
 # %%
 def standardised(x):
-    """x shifted to mean 0 and scaled to spread (standard deviation) 1; its mean and spread."""
-    mean, spread = np.mean(x), np.std(x)
-    return (x - mean) / spread, mean, spread
+    """x shifted to mean 0 and scaled to spread (standard deviation) 1."""
+    return (x - np.mean(x)) / np.std(x)
 
-
-def crossing_rate(x):
-    """The rate 1/λmax, which crosses the valley's steepest direction in one step."""
-    return 1 / curvatures(x)[-1]
-
-
-def steps_to_best(x, z, start_a, most):
-    """Steps at the crossing rate from (a₀, 0) to within 1% of (a*, b*); None if over `most`."""
-    best, rate = np.array(best_line(x, z)), crossing_rate(x)
-    gap, close = np.hypot(start_a - best[0], best[1]), 0.01 * np.hypot(*best)
-    enough = steps_needed(two_weight_contraction(rate, x), gap, close) or most  # never too few
-    near = np.hypot(*(train_two_weights(start_a, 0.0, x, z, rate, min(enough, most)) - best).T)
-    return int(np.argmax(near <= close)) if np.any(near <= close) else None
-
-
-if __name__ == "__main__" and best_line(points.x, points.z) is not None:
-    run.scaled, run.mean, run.spread = standardised(points.x)
-    run.variants = {name: (np.divide(*curvatures(inputs)[::-1]),
-                           steps_to_best(inputs, points.z, run.start_a, STUDY_STEPS))
-                    for name, inputs in (("x as measured", points.x),
-                                         ("x − mean", points.x - run.mean),
-                                         ("standardised x", run.scaled))}
-    run.panels = [(partial(loss_surface, inputs, points.z), train_two_weights(
-        run.start_a, 0.0, inputs, points.z, crossing_rate(inputs), run.study_steps),
-        best_line(inputs, points.z)) for inputs in (points.x, run.scaled)]
-    run.a_scaled, run.b_scaled = run.panels[1][1][-1]  # on standardised x, converted back:
-    run.back = run.a_scaled / run.spread, run.b_scaled - run.a_scaled * run.mean / run.spread
-    cli.note_scaling(run.variants, run.back, run.best, STUDY_STEPS)
-    pictures.add("scaling.png", draw.plot_scaling, run.panels, run.variants, STUDY_STEPS,
-                 worker=True)
 
 # %% [markdown]
-# ## Saving, and exploring live
-#
-# The pictures, kept under temporary names, now all take their names at once: a run that
-# fails or is stopped leaves your earlier pictures as they were. `--explore` opens a window
-# to touch the model: drag **a**, and the line, its errors and the tangent follow; drag
-# **step** to scrub through training, or the **learning rate** (N/Σx² in red) to rerun
-# `train`; space plays, ← → step, `r` resets, `q` closes (Jupyter: `pip install ipympl`).
+# Each version of x trains at the rate 1/λmax, which crosses the valley's steepest
+# direction in one step. The steps to within 1% of the starting distance fall from 453
+# to 36 to 1.
 
 # %%
-if __name__ == "__main__":
-    cli.finish(settings, pictures)
-    run.explorer = explorer.offer(settings.explore, cli.in_notebook(), explorer.Lesson(
-        *points, run.start_a, run.a_star, stability_bound(points.x),
-        partial(state, x=points.x, z=points.z), run.bowl,
-        partial(train, run.start_a, points.x, points.z)), settings.lr, settings.steps)
+if two_ok:
+    versions = {"x as measured": x, "x − mean": x - np.mean(x),
+                "standardised x": standardised(x)}
+    scaled = {}
+    for name, inputs in versions.items():
+        rate = 1 / curvatures(inputs)[-1]
+        scaled[name] = descend(inputs, z, a, rate, enough_steps(rate, inputs))
+    pictures.scaling([x, versions["standardised x"]], z,
+                     [scaled["x as measured"], scaled["standardised x"]], loss_surface)
+
+# %% [markdown]
+# Weights learned on standardised x convert back: z = a'·(x − mean)/spread + b' means
+# a = a'/spread and b = b' − a'·mean/spread, which is (a*, b*) again.
+
+# %%
+if two_ok:
+    a_scaled, b_scaled = scaled["standardised x"].path[-1]
+    spread, mean = np.std(x), np.mean(x)
+    cli.note("scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, "
+             "{centred} centred, {standard} standardised; converted back: a = {a:.6g}, "
+             "b = {b:.6g}", raw=cli.count(scaled["x as measured"].reached, STUDY_STEPS),
+             centred=cli.count(scaled["x − mean"].reached, STUDY_STEPS),
+             standard=cli.count(scaled["standardised x"].reached, STUDY_STEPS),
+             a=a_scaled / spread, b=b_scaled - a_scaled * mean / spread)
+
+# %% [markdown]
+# The everyday fix: the threshold shrinks as the square of x's scale, so x in the
+# thousands makes the default rate diverge; standardised, the same rates work in any
+# units.
+#
+# ## Saving, and exploring live
+#
+# The pictures, kept under temporary names, now all take their names at once: a run
+# that fails or is stopped leaves your earlier pictures as they were.
+
+# %%
+cli.save_pictures(settings)
+
+# %% [markdown]
+# `EXPLORE = True` (or `--explore`) opens a window to touch the model: drag **a**, and
+# the line, its errors and the tangent follow; drag **step** to scrub through training,
+# or the **learning rate** (N/Σx² in red) to rerun `train`; space plays, ← → step, `r`
+# resets, `q` closes (in Jupyter: `pip install ipympl`).
+
+# %%
+explorer.offer(settings.explore, x, z, history, state, train, bound)
 
 # %% [markdown]
 # ## Try it yourself
 #
+# Each exercise gives the knobs to set in a notebook, then the command for a terminal.
+#
 # 1. **A timid rate.** What does a rate far below the threshold do?
-#    `python regression_gd.py --lr 1e-5`: `a` creeps from 0.27 to only 0.385 in 100
-#    steps; a note says how far it is from a* and suggests a rate computed from the data,
-#    and the learning curve says "Barely moving".
+#    `LEARNING_RATE = 1e-5`; `python regression_gd.py --lr 1e-5`: `a` creeps from 0.27
+#    to only 0.385 in 100 steps; a note says how far it is from a* and suggests a rate
+#    computed from the data, and the learning curve says "Barely moving".
 # 2. **Overshooting.** What happens between N/(2Σx²) and N/Σx²?
-#    `python regression_gd.py --lr 0.02 --every 1`: after step 1 `a` is past a* (above
-#    1.9914), after step 2 below it, each swing smaller; by step 40 it sits on
-#    a* = 1.991412006340672 to every digit.
+#    `LEARNING_RATE = 0.02`, `EVERY = 1`; `python regression_gd.py --lr 0.02 --every 1`:
+#    after step 1 `a` is past a* (above 1.9914), after step 2 below it, each swing
+#    smaller; by step 40 it sits on a* = 1.991412006340672 to every digit.
 # 3. **Just past the threshold.** And just above N/Σx² = 0.0295?
-#    `python regression_gd.py --lr 0.03`: a warning, and every swing is larger than the
-#    last: after 100 steps `a` is about −49 and the loss over 88,000. With `--lr 0.05` the
-#    loss blows up at step 4; the run stops with exit status 1 and writes no pictures.
+#    `LEARNING_RATE = 0.03`; `python regression_gd.py --lr 0.03`: a warning, and every
+#    swing is larger than the last: after 100 steps `a` is about −49 and the loss over
+#    88,000. With 0.05 the loss blows up at step 4: the lesson stops with an error and
+#    writes no pictures.
 # 4. **One step.** Which rate lands on a* in a single step?
+#    `LEARNING_RATE = 0.0147457627`, `STEPS = 3`, `EVERY = 1`;
 #    `python regression_gd.py --lr 0.0147457627 --steps 3 --every 1`: N/(2Σx²) makes
 #    c = 0, so the line `i=1` already shows a = 1.99141200…
 # 5. **Another start.** Does the answer depend on where training starts?
-#    `python regression_gd.py --seed 7`: it starts at a = 0.324, and still ends within 1% of a*.
+#    `SEED = 7`; `python regression_gd.py --seed 7`: it starts at a = 0.324, and still
+#    ends within 1% of the start's distance from a*.
 # 6. **When to stop.** Would the stopping rule have saved steps?
-#    `python regression_gd.py --steps 1000 --every 100`: its note says it would have
-#    stopped after 99 steps, 0.00164 from a*; the other 901 steps move a by less than that.
-# 7. **Your own data, off the origin.** Save the lines `x,z`, `0,10`, `1,12`, `2,14`,
-#    `3,16`, `4,18` (one a line) as `offset.csv`: points on z = 10 + 2·x, where the
-#    one-weight line must pass through (0, 0).
-#    `python regression_gd.py --data offset.csv`: the notes say so (the best slope through
-#    the origin is 5.33, with a loss of 33) and give the normal equations' exact answer
-#    a* = 2, b* = 10; after 100 steps gradient descent is far from it, at a = 3.55,
-#    b = 1.70. `python regression_gd.py --data offset.csv --lr 0.1 --steps 300`, at a rate
-#    100 times larger, gets there: a = 2, b = 10.
+#    `STEPS = 1000`, `EVERY = 100`; `python regression_gd.py --steps 1000 --every 100`:
+#    its note says it would have stopped after 99 steps, 0.00164 from a*; the other 901
+#    steps close that last 0.00164 too, almost all of it, and change no digit of a that
+#    a line's picture could show.
+# 7. **Your own data, off the origin.** Write points on z = 10 + 2·x, where the
+#    one-weight line must pass through (0, 0), with one line of code:
+#    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`.
+#    Then `DATA = "offset.csv"`; `python regression_gd.py --data offset.csv`: the notes
+#    say the points lie off the origin (the best slope through it is 5.33, with a loss of
+#    33) and give the normal equations' exact answer a* = 2, b* = 10; after 100 steps
+#    gradient descent is far from it, at a = 3.55, b = 1.70. With `LEARNING_RATE = 0.1`,
+#    `STEPS = 300` (`--data offset.csv --lr 0.1 --steps 300`), 100 times larger, it gets
+#    there: a = 2, b = 10.
