@@ -17,7 +17,7 @@ run; where none can be started (too few processes or open files allowed), the pi
 drawn in the main process instead.
 
 Notes and errors go to stderr through `write_err`, which loses the note, never the run,
-when stderr is closed, full or gone; the training log goes to stdout through `write_out`.
+when stderr is closed, full or gone; the training log goes to stdout through `write_to`.
 Locks, signals and masks that a system lacks (Windows has no SIGHUP, SIGQUIT or fcntl) are
 skipped by feature.
 """
@@ -25,6 +25,7 @@ skipped by feature.
 import atexit
 import base64
 import contextlib
+import errno
 import importlib
 import multiprocessing
 import os
@@ -107,11 +108,10 @@ def write_err(text):
         silence(stream, 2)
 
 
-def write_out(text):
-    """Write lines of the training log on stdout. A reader that has gone (`| head`) is fine:
-    the rest goes nowhere. Any other failure, such as a full disk, raises OSError with one
-    line saying so."""
-    stream = sys.stdout
+def write_to(stream, text):
+    """Write lines of the training log on `stream` (stdout). A reader that has gone
+    (`| head`) is fine: the rest goes nowhere. Any other failure, such as a full disk,
+    raises OSError with one line saying so."""
     if stream is None:  # started with stdout closed
         return
     try:
@@ -128,6 +128,8 @@ def write_out(text):
 def describe(error):
     """An OSError in a few words: the system's reason ("No space left on device") without
     its number and file name, or the message the lesson gave it."""
+    if error.errno in (errno.EMFILE, errno.ENFILE):
+        return f"{error.strerror} (allow more, as with ulimit -n 256)"
     return error.strerror if error.errno else first_line(error)
 
 
@@ -521,17 +523,30 @@ class Pictures:
                 self.workers[name] = worker, reading
         except OSError:
             reading.close()
-            self.write_here(name, write, path, *args)
-        finally:
             sending.close()
+            self.write_here(name, write, path, *args)
+            return
+        sending.close()
 
     def write_here(self, name, write, path, *args):
         """Write a worker's picture in this process instead; a failure is kept for
         `save_all` to report, as a worker's would be."""
         try:
-            write(path, *args)
+            self.in_this_process(write, path, *args)
         except OSError as error:
-            self.failures[name] = f"writing {name} failed: {error.strerror or error}"
+            self.failures[name] = f"writing {name} failed: {describe(error)}"
+
+    def in_this_process(self, write, *args):
+        """`write(*args)`; if this process has too many files open, once the workers running
+        have finished (what they hold open here is then free), again."""
+        try:
+            write(*args)
+        except OSError as error:
+            if error.errno != errno.EMFILE or not self.workers:
+                raise
+            for running in list(self.workers):
+                self.collect(running)
+            write(*args)
 
     def save_all(self):
         """Write the figures drawn here, wait for the workers, then rename every file into
@@ -558,7 +573,7 @@ class Pictures:
         """Write the figures drawn here into their temporary files."""
         for name, fig in self.figures.items():
             try:
-                save_figure(fig, self.temporary(name))
+                self.in_this_process(save_figure, fig, self.temporary(name))
             except RuntimeError as error:  # matplotlib's, for text it cannot draw, say
                 raise OSError(f"drawing {name} failed: {first_line(error)}") from None
 
@@ -568,13 +583,20 @@ class Pictures:
             let_go_of_folder(self.folder, self.folder_lock)
             self.folder_lock = None
 
+    def collect(self, name):
+        """Wait for the worker writing `name`, keep why it failed (if it did), and close
+        what it held open here."""
+        worker, reading = self.workers.pop(name)
+        worker.join()
+        if worker.exitcode != 0:
+            self.failures[name] = why_worker_failed(name, worker, reading)
+        reading.close()
+        worker.close()
+
     def wait_for_workers(self):
         """Wait for every worker; OSError naming the first picture that was not written."""
-        for name, (worker, reading) in self.workers.items():
-            worker.join()
-            if worker.exitcode != 0:
-                raise OSError(why_worker_failed(name, worker, reading))
-        self.workers = {}
+        for name in list(self.workers):
+            self.collect(name)
         for message in self.failures.values():
             raise OSError(message)
 
