@@ -2,8 +2,9 @@
 frame redraws only what moves (blitting), pastes the numbers from characters drawn once,
 and maps onto one shared palette before matplotlib's PillowWriter writes the GIF.
 
-It draws what regression_gd.py hands it: the weights of a run, and `state_at(a)`, the
-state at any weight a (its line, its errors, the loss, the gradient, the next step).
+It draws what regression_gd.py hands it: the points, the run's History (its rate, and its
+weights and losses from the start), and the lesson's `state(a, x, z, lr)`, the state at
+any weight a (its line, its errors, the loss, the gradient, the next step's move).
 """
 
 from typing import NamedTuple
@@ -20,54 +21,80 @@ import pictures as draw
 GIF_SIZE, GIF_DPI = (6.4, 4.8), 80  # the animation: 512x384 pixels
 FRAME_MS, HOLD_LAST_MS = 200, 2000  # each frame's time on screen; the last frame's
 GIF_READOUT = ((0.975, (("step", 0.12), ("a =", 0.50), ("loss =", 0.82))),
-               (0.925, (("gradient =", 0.26), ("next step −lr·gradient =", 0.82))))
+               (0.925, ((draw.SLOPE, 0.26), (draw.MOVE, 0.82))))
+
+
+def training_gif(x, z, history, state):
+    """The training animation, training.gif: the points and the neuron's line on the left,
+    the bowl and the tangent on the right, at most Kept.frames frames, the start included.
+    Skipped without --no-gif's opposite (Kept.gif) or where no pictures are kept."""
+    if draw.Kept.gif and draw.Kept.keeper is not None:
+        draw.Kept.keeper.add_file("training.gif", write_training_gif, Run(
+            x, z, draw.Kept.names, history, state), draw.Kept.frames)
 
 
 class Run(NamedTuple):
-    """What the animation shows: the points, the weights from the start (index 0) through
-    every step, the minimum a*, and the lesson's state at any a and loss for many a."""
+    """What the animation shows: the points, their axes' names, the run's History and the
+    lesson's state(a, x, z, lr)."""
     x: np.ndarray
     z: np.ndarray
     names: tuple | None
-    weights: np.ndarray
-    a_star: float
-    state_at: object  # a -> the lesson's State at a
-    bowl: object  # array of a -> the loss at each
+    history: tuple
+    state: object
+
+    def at(self, a):
+        """The lesson's State at the weight a, at this run's rate."""
+        return self.state(a, self.x, self.z, self.history.lr)
 
 
 def training_figure(run):
-    """The animation's figure, its still parts drawn: (figure, scene of moving artists)."""
+    """The animation's figure, its still parts drawn: (figure, scene of moving artists,
+    the note that explains a jump to the last frame)."""
     fig = Figure(figsize=GIF_SIZE, dpi=GIF_DPI,
                  layout=ConstrainedLayoutEngine(rect=(0, 0, 1, 0.88)))  # the top: readout
     FigureCanvasAgg(fig)
     ax_fit, ax_bowl = fig.subplots(1, 2)
-    a_limits = draw.bowl_limits(run.a_star, run.weights.min(), run.weights.max())
-    fit = draw.draw_fit_panel(ax_fit, run.x, run.z, run.names, run.state_at(run.a_star),
-                              run.state_at(run.weights.min()), run.state_at(run.weights.max()))
-    scene = draw.Scene(*fit, *draw.draw_bowl_panel(ax_bowl, run.bowl, run.a_star, a_limits),
-                  draw.add_readout(fig, GIF_READOUT))
-    draw.legend_below(fig, 4)
-    return fig, scene
+    weights = run.history.weights
+    a_limits = draw.run_view(weights)
+    fit = draw.draw_fit_panel(ax_fit, run.x, run.z, run.names, run.at(weights[0]),
+                              run.at(weights.min()), run.at(weights.max()))
+    bowl = draw.bowl_curve(run.x, run.z, run.state, run.history.lr, a_limits)
+    scene = draw.Scene(*fit, *draw.draw_bowl_panel(ax_bowl, *bowl, a_limits),
+                       draw.add_readout(fig, GIF_READOUT))
+    draw.legend_below(fig, 3)
+    note = ax_bowl.text(0.5, 0.96, "", ha="center", va="top", transform=ax_bowl.transAxes,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    return fig, scene, note
 
 
 def show_step(scene, run, number):
     """Show the state after step `number` of the run."""
-    draw.show_state(scene, run.x, run.z, run.state_at(run.weights[number]))
-    scene.numbers["step"].set_text(f"{number:,} of {len(run.weights) - 1:,}")
+    draw.show_state(scene, run.x, run.z, run.at(run.history.weights[number]))
+    scene.numbers["step"].set_text(f"{number:,} of {len(run.history.weights) - 1:,}")
     return scene
 
 
-def frame_steps(weights, a_star, frames):
-    """Which steps become frames: the start (weights[0]), then every step if at most
-    `frames` of them, else `frames` steps where a visibly moves, and the last."""
+def frame_steps(weights, frames):
+    """Which steps become frames, at most `frames` of them, the start (step 0) and the last
+    step included: every step if there are few enough, else steps spread evenly over the
+    run's visible progress, measured by the size of its steps (which shrink geometrically
+    as a nears a*, so a log scale makes an even pace of them)."""
     steps = len(weights) - 1
-    if steps <= frames:
+    if steps < frames:
         return np.arange(0, steps + 1)
-    distance = np.abs(weights[1:] - a_star)
-    floor = max(1e-3 * distance.max(), np.finfo(float).tiny)
-    progress = np.r_[0, np.cumsum(np.abs(np.diff(np.log(np.maximum(distance, floor)))))]
-    chosen = np.searchsorted(progress, np.linspace(0, progress[-1], frames - 1)) + 1
+    moves = np.abs(np.diff(weights))
+    floor = max(1e-3 * moves.max(), np.finfo(float).tiny)
+    progress = np.r_[0, np.cumsum(np.abs(np.diff(np.log(np.maximum(moves, floor)))))]
+    chosen = np.searchsorted(progress, np.linspace(0, progress[-1], frames - 2)) + 1
     return np.unique(np.r_[0, chosen, steps])
+
+
+def unchanged_note(weights, since):
+    """The last frame's words, when the frames after step `since` were left out because
+    nothing a learner could see changed."""
+    exact = np.all(weights[since:] == weights[-1])
+    return (f"a has {'not' if exact else 'not visibly'} changed\nsince step {since:,}; "
+            "the frames\nbetween are left out")
 
 
 def shared_palette(sample):
@@ -109,7 +136,7 @@ class PaletteGifWriter(PillowWriter):
                             duration=durations, loop=0)
 
 
-def frozen_background(fig, scene):
+def frozen_background(fig, moving):
     """Fit the layout once, then draw everything but the moving artists once; keep that.
 
     Redrawing the whole figure for every frame is what makes the straightforward way slow.
@@ -118,7 +145,7 @@ def frozen_background(fig, scene):
     """
     fig.get_layout_engine().execute(fig)
     fig.set_layout_engine("none")
-    for artist in scene.artists():
+    for artist in moving:
         artist.set_animated(True)
     fig.canvas.draw()
     return fig.canvas.copy_from_bbox(fig.bbox)
@@ -165,16 +192,18 @@ class Typewriter:
 
 
 class Frames(NamedTuple):
-    """What every frame is drawn with: the figure, its moving scene, the still background,
-    and the typewriter for the numbers."""
+    """What every frame is drawn with: the figure, its moving scene, the note for the last
+    frame, the still background, and the typewriter for the numbers."""
     fig: Figure
     scene: draw.Scene
+    note: object
     background: object
     typewriter: Typewriter
 
 
 def draw_frame(frames, run, number):
-    """Draw the frame of step `number`; return how it looks without its step counter."""
+    """Draw the frame of step `number`; return how it looks without its step counter and
+    its note."""
     frames.fig.canvas.restore_region(frames.background)
     show_step(frames.scene, run, number)
     for artist in frames.scene.shapes():
@@ -185,17 +214,31 @@ def draw_frame(frames, run, number):
     look = np.asarray(frames.fig.canvas.buffer_rgba()).copy()
     step = frames.scene.numbers["step"]
     frames.typewriter.write(step) or frames.fig.draw_artist(step)
+    if frames.note.get_text():
+        frames.fig.draw_artist(frames.note)
     return look
 
 
-def save_training_gif(path, run, frames):
-    """Write the training animation: the start and at most `frames` steps, the last held.
+def first_of_the_same(weights, number):
+    """The first step from which a has stayed exactly as it is at the end, or `number` (the
+    first frame that looks like the last) if a has changed since, if only invisibly."""
+    changed = np.flatnonzero(weights != weights[-1])
+    exact = int(changed[-1]) + 1 if changed.size else 0
+    return min(exact, number)
+
+
+def write_training_gif(path, run, frames):
+    """Write the training animation: at most `frames` frames, the start included, the last
+    held.
 
     A frame that would look like the one before it, but for the step counter (a run that
-    has settled), is left out; the last step is always shown, in place of its twin."""
-    fig, scene = training_figure(run)
-    drawing = Frames(fig, scene, frozen_background(fig, scene), Typewriter(scene.numbers["a ="]))
-    chosen = frame_steps(run.weights, run.a_star, frames)
+    has settled), is left out; the last step is always shown, in place of its twin, and
+    then says since which step a has not changed, so that the jump to it is explained."""
+    fig, scene, note = training_figure(run)
+    drawing = Frames(fig, scene, note, frozen_background(fig, (*scene.artists(), note)),
+                     Typewriter(scene.numbers["a ="]))
+    weights = run.history.weights
+    chosen = frame_steps(weights, frames)
     # Pillow would pick a new 256-colour palette for every frame, the slowest part of
     # writing a GIF. The frames differ only in a few lines, so one palette made from the
     # first and last frames serves them all.
@@ -206,12 +249,16 @@ def save_training_gif(path, run, frames):
     writer = PaletteGifWriter(shared_palette(Image.fromarray(np.hstack(samples))),
                               fps=1000 / FRAME_MS, hold_last_ms=HOLD_LAST_MS)
     with writer.saving(fig, path, dpi=fig.dpi):
-        before = None
+        before, same_since = None, None
         for number in chosen:
             look = draw_frame(drawing, run, number)
             if before is not None and np.array_equal(look, before):
                 if number != chosen[-1]:
                     continue  # nothing a learner could see has changed
-                writer.frames.pop()  # the last step replaces its twin
+                writer.frames.pop()  # the last step replaces its twin, and says why
+                note.set_text(unchanged_note(weights, first_of_the_same(weights, same_since)))
+                draw_frame(drawing, run, number)
+            else:
+                same_since = number
             writer.grab_frame()
             before = look

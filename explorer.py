@@ -1,11 +1,13 @@
 """The live explorer: one window (or, in Jupyter, an ipympl widget) in which a learner drags
 the weight a, scrubs through training, and changes the learning rate.
 
-It draws what regression_gd.py hands it: `state_at(a, lr)`, the lesson's state at any
-weight; `bowl`, the loss at many a at once; and `retrain(lr, steps)`, the lesson's own
-training from the same start, run again at each new rate.
+It draws what regression_gd.py hands it: the points, the run's History, and the lesson's
+own functions: `state(a, x, z, lr)`, the state at any weight (its line, the loss, the
+gradient, the next step), and `train(a, x, z, lr, steps)`, run again from the same start
+at each new rate.
 """
 
+import importlib.util
 import math
 import sys
 from typing import NamedTuple
@@ -20,37 +22,40 @@ import pictures as draw
 EXPLORER_STEPS = 1000  # the explorer retrains at every rate change, so it keeps runs short
 EXPLORER_SIZE = (10, 6.4)  # inches, at 100 dpi: a 1000x640-pixel window
 EXPLORER_READOUT = ((0.975, (("step", 0.10), ("lr =", 0.27))),
-                    (0.935, (("a =", 0.10), ("loss =", 0.27), ("gradient =", 0.47),
-                             ("next step −lr·gradient =", 0.80))))
+                    (0.935, (("a =", 0.10), ("loss =", 0.27), (draw.SLOPE, 0.47),
+                             (draw.MOVE, 0.80))))
 FIT_PANEL = (0.09, 0.42, 0.36, 0.44)  # left, bottom, width, height, as shares of the figure
 KEYS = "keys: ← and → one step, space play or pause, r back to the start, q closes"
 
 
 class Lesson(NamedTuple):
-    """What the explorer shows, from the lesson: the points, the start, the minimum, the
-    threshold N/Σx², and the lesson's own functions."""
+    """What the explorer shows, from the lesson: the points and their axes' names, the
+    threshold N/Σx², and the lesson's own state(a, x, z, lr) and train(a, x, z, lr, steps)."""
     x: np.ndarray
     z: np.ndarray
     names: tuple | None
-    start_a: float
-    a_star: float
     bound: float
-    state_at: object  # (a, lr=...) -> the lesson's State
-    bowl: object  # array of a -> the loss at each
-    retrain: object  # (lr, steps) -> the lesson's History from start_a
+    state: object
+    train: object
+
+    def at(self, a, lr):
+        """The lesson's State at the weight a, for training at rate lr."""
+        return self.state(a, self.x, self.z, lr)
 
 
 class Explorer:
     """One figure with the fit, the bowl, a readout and the controls, redrawn by blitting."""
 
-    def __init__(self, fig, lesson, lr, steps):
-        self.fig, self.lesson, self.steps = fig, lesson, min(steps, EXPLORER_STEPS)
-        self.a_limits = draw.bowl_limits(lesson.a_star, lesson.start_a)
+    def __init__(self, fig, lesson, history):
+        self.fig, self.lesson = fig, lesson
+        self.start_a, self.steps = history.weights[0], min(len(history.weights) - 1,
+                                                            EXPLORER_STEPS)
+        self.a_limits, lr = draw.run_view(history.weights), history.lr
         self.scene = self.draw_panels()
         self.trail, = self.scene.point.axes.plot([], [], ".", color="C1",
                                                  label="weights visited")
         fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.335), ncols=5, fontsize="small")
-        self.a_slider = self.slider(0.22, "a", *self.a_limits, lesson.start_a, "%.4g")
+        self.a_slider = self.slider(0.22, "a", *self.a_limits, self.start_a, "%.4g")
         self.step_slider = self.slider(0.15, "step", 0, self.steps, 0, "%d", valstep=1)
         self.lr_slider = self.slider(0.08, "learning rate", math.log10(min(1e-5, lr)),
                                      math.log10(max(2 * lesson.bound, lr)), math.log10(lr),
@@ -70,11 +75,11 @@ class Explorer:
         ax_bowl = fig.add_axes((0.57, 0.42, 0.38, 0.44))
         numbers = draw.add_readout(fig, EXPLORER_READOUT)
         numbers["warning"] = fig.text(0.40, 0.975, "", color="C3", ha="left", va="top")
-        low, high = (lesson.state_at(a, lr=0.0) for a in self.a_limits)
+        low, high = (lesson.at(a, 0.0) for a in self.a_limits)
         fit = draw.draw_fit_panel(ax_fit, lesson.x, lesson.z, lesson.names,
-                             lesson.state_at(lesson.a_star, lr=0.0), low, high)
-        return draw.Scene(*fit, *draw.draw_bowl_panel(ax_bowl, lesson.bowl, lesson.a_star,
-                                            self.a_limits), numbers)
+                                  lesson.at(self.start_a, 0.0), low, high)
+        bowl = draw.bowl_curve(lesson.x, lesson.z, lesson.state, 0.0, self.a_limits)
+        return draw.Scene(*fit, *draw.draw_bowl_panel(ax_bowl, *bowl, self.a_limits), numbers)
 
     def slider(self, y, label, low, high, start, value_format, **options):
         """A slider across the bottom; its label is drawn once, beside it, with the still parts.
@@ -89,8 +94,8 @@ class Explorer:
         """Wire the controls, the keys, the play timer and blitting."""
         self.a_slider.on_changed(self.drag_a)
         self.step_slider.on_changed(self.go_to_step)
-        self.lr_slider.on_changed(lambda value: self.retrain(10 ** value))
-        self.button.on_clicked(lambda event: self.play_or_pause())
+        self.lr_slider.on_changed(self.slide_lr)
+        self.button.on_clicked(self.click)
         canvas = self.fig.canvas
         if canvas.manager is not None:  # a window: its keys go through press, below
             canvas.mpl_disconnect(canvas.manager.key_press_handler_id)
@@ -110,14 +115,24 @@ class Explorer:
         return (*self.scene.artists(), self.trail, self.a_slider.ax, self.step_slider.ax,
                 self.lr_slider.ax, self.button.ax)
 
+    def slide_lr(self, value):
+        """The learning-rate slider moved: it shows log10 of the rate."""
+        self.retrain(10 ** value)
+
+    def click(self, event):
+        """The play button was clicked."""
+        self.play_or_pause()
+
     def retrain(self, lr):
-        """Train from the same start at rate lr; keep the weights up to where the loss blew
-        up, start included."""
+        """Train from the same start at rate lr; keep the weights (and their losses) up to
+        where the loss blew up, start included."""
         self.lr = lr
-        history = self.lesson.retrain(lr, self.steps)
+        history = self.lesson.train(self.start_a, self.lesson.x, self.lesson.z, lr, self.steps)
         finite = np.isfinite(history.losses) & np.isfinite(history.weights)
-        self.weights = np.r_[self.lesson.start_a, history.weights[finite]]
-        blew_up = len(history.weights) < self.steps or not finite.all()
+        finite[0] = True  # the start
+        finite = np.logical_and.accumulate(finite)  # up to the first that is not finite
+        self.weights, self.losses = history.weights[finite], history.losses[finite]
+        blew_up = len(self.weights) < self.steps + 1
         self.lr_slider.valtext.set_text(f"{lr:.3g}")
         self.scene.numbers["lr ="].set_text(f"{lr:.3g}")
         self.scene.numbers["warning"].set_text(
@@ -156,22 +171,22 @@ class Explorer:
         low, high = self.a_limits
         if low <= self.a <= high:
             return False
-        self.a_limits = draw.bowl_limits(self.lesson.a_star, self.lesson.start_a, self.a)
-        a_values = np.linspace(*self.a_limits, 200)
+        self.a_limits = draw.bowl_limits(sum(self.a_limits) / 2, low, high, self.a)
+        a_values, curve = draw.bowl_curve(self.lesson.x, self.lesson.z, self.lesson.state,
+                                          self.lr, self.a_limits)
         bowl_ax, fit_ax = self.scene.point.axes, self.scene.line.axes
-        bowl_ax.lines[0].set_data(a_values, self.lesson.bowl(a_values))
-        bowl_ax.set(xlim=self.a_limits, ylim=draw.loss_limits(self.lesson.bowl(a_values)))
+        bowl_ax.lines[0].set_data(a_values, curve)
+        bowl_ax.set(xlim=self.a_limits, ylim=draw.loss_limits(curve))
         fit_ax.set_ylim(draw.fit_limits(np.r_[fit_ax.get_ylim()],
-                                        [self.lesson.state_at(self.a, lr=self.lr).fitted]))
+                                        [self.lesson.at(self.a, self.lr).fitted]))
         return True
 
     def redraw(self):
         """Move everything to the current a and show it: blit, or redraw where not possible."""
         widened = self.follow()
         draw.show_state(self.scene, self.lesson.x, self.lesson.z,
-                   self.lesson.state_at(self.a, lr=self.lr))
-        visited = self.weights[:self.step + 1]
-        self.trail.set_data(visited, self.lesson.bowl(visited))
+                        self.lesson.at(self.a, self.lr))
+        self.trail.set_data(self.weights[:self.step + 1], self.losses[:self.step + 1])
         if widened or not self.blitting:
             self.fig.canvas.draw_idle()
         elif self.background is not None:
@@ -217,39 +232,36 @@ class Explorer:
             key_press_handler(event, self.fig.canvas)
 
 
-def open_explorer(lesson, lr, steps):
+def open_explorer(lesson, history):
     """Open the explorer in a window (or, in Jupyter, an ipympl widget) and wait for it."""
     fig = plt.figure(figsize=EXPLORER_SIZE, dpi=draw.DPI)
-    explorer = Explorer(fig, lesson, lr, steps)
+    explorer = Explorer(fig, lesson, history)
     if fig.canvas.manager is not None:
         fig.canvas.manager.set_window_title("One neuron, live: drag a, step, learning rate")
     plt.show()
     return explorer
 
 
-def widgets_in_notebook(switch):
-    """Whether ipympl is installed for Jupyter's interactive figures; with `switch`, also
-    turn them on."""
-    try:
-        import ipympl  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    if switch:
-        from IPython import get_ipython
-        get_ipython().run_line_magic("matplotlib", "widget")
-    return True
+def explore(x, z, history, state, train, bound, asked):
+    """The live explorer of this run (its History), driven by the lesson's `state` and
+    `train`, with the threshold `bound` = N/Σx² marked: opened if `asked`; otherwise, in
+    Jupyter, one line saying how to ask for it.
 
-
-def offer(asked, notebook, lesson, lr, steps):
-    """Open the explorer if it was asked for; in Jupyter, say how to ask for it."""
+    In Jupyter the explorer is an ipympl widget; matplotlib stays switched to widgets only
+    until the next run's pictures (pictures.start switches back)."""
     plt.close("all")  # the pictures are written (and shown); only the explorer may open now
-    if asked and notebook and not widgets_in_notebook(switch=True):
+    notebook = "ipykernel" in sys.modules
+    has_widgets = importlib.util.find_spec("ipympl") is not None  # found, not imported
+    if asked and notebook and not has_widgets:
         print("note: the explorer in Jupyter needs ipympl: pip install ipympl, restart the "
-              "kernel, and run all cells again", file=sys.stderr)
+              "kernel, and run all cells again")
     elif asked:
-        return open_explorer(lesson, lr, steps)
+        if notebook:
+            from IPython import get_ipython
+            get_ipython().run_line_magic("matplotlib", "widget")
+        return open_explorer(Lesson(x, z, draw.Kept.names, bound, state, train), history)
     elif notebook:
-        install = "" if widgets_in_notebook(switch=False) else "pip install ipympl, "
+        install = "" if has_widgets else "pip install ipympl, "
         print(f"note: to explore live here, {install}set EXPLORE = True in the knobs and "
-              "run all cells again", file=sys.stderr)
+              "run all cells again")
     return None

@@ -1,35 +1,126 @@
 """The lesson's still pictures, and the panels the animation and the explorer share.
 
-Each function draws what regression_gd.py computed and handed it, and returns the
-figure; nothing here computes the lesson's mathematics. For a weight a the lesson hands a
-`state` (its line at every x, the loss, the gradient, the next step's move); for the bowl
-a function giving the loss at many a at once; for two weights one giving the loss over a
-grid of (a, b). Layout only is decided here: sizes, limits, ticks, legends and titles.
+Each picture is one call named for what it draws, such as `measurements(x, z)`: it draws
+what regression_gd.py computed and handed it, keeps it to be written with the others at
+the end of the run, and returns the figure. Nothing here computes the lesson's
+mathematics: for a weight a the lesson hands a `State` (its line at every x, the loss, the
+gradient, the next step's move), and for the bowl or the surface its own function giving
+the loss at many weights at once. Only layout is decided here: sizes, limits, ticks,
+legends and titles.
 """
 
+import functools
+import sys
+import warnings
 from typing import NamedTuple
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
-
-from command_line import digits, n_steps
+from matplotlib.font_manager import FontProperties, findfont
+from matplotlib.ft2font import FT2Font
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 SIZE, WIDE, DPI = (6.4, 4.8), (9.6, 4.8), 100  # still pictures: 640x480 (960x480) pixels
 TANGENT_SHARE = 0.15  # a tangent reaches this share of the bowl's width to each side
-ROUNDING = 1e-12  # an excess loss below this share of loss(a*) is rounding noise
+ROUNDING = 1e-12  # an excess loss below this share of its start is rounding noise
 MAX_DRAWN = 3000  # pictures draw at most this many points: a seeded sample of more
+MAX_RATES = 6  # the rates picture draws at most this many curves
+BOWL_POINTS = 150  # the bowl is drawn through the loss at this many weights
+STEP_TICKS = (1, 2, 5, 10)  # step axes are ticked 0, 10, 20 or 0, 50, 100, never 0, 6, 12
+
+
+class Kept:
+    """The run's picture state, kept between the lesson's cells: where the pictures go
+    (a safe_writing.Pictures, or None: drawn but not kept, as in the tests), the data
+    file's column names for the axes (or None), the GIF's most frames, and whether to draw
+    the GIF at all."""
+    keeper = None
+    names = None
+    frames = 100
+    gif = True
+
+
+def start(keeper, frames, gif):
+    """Begin a run's pictures: kept by `keeper`, a GIF of at most `frames` frames if `gif`.
+
+    In Jupyter, a kernel whose explorer switched matplotlib to its widgets (ipympl) is
+    switched back to plain images, so that this run's pictures show as pictures."""
+    Kept.keeper, Kept.frames, Kept.gif, Kept.names = keeper, frames, gif, None
+    if "ipykernel" in sys.modules and "ipympl" in matplotlib.get_backend().lower():
+        from IPython import get_ipython
+        get_ipython().run_line_magic("matplotlib", "inline")
+
+
+def use_names(names):
+    """Label the axes with the data file's two column names (None: the lesson's own)."""
+    Kept.names = names
+
+
+def keep(name, fig, worker=False):
+    """Keep a picture, to be written as `name` with the others when the run ends; return
+    the Figure, or None where a worker process draws it.
+
+    `fig` is a drawn Figure; or, with `worker`, a tuple (plot, *args) whose plot(*args)
+    draws one. A plain script run then draws it in a worker process while the lesson goes
+    on; everywhere else (a notebook, a window) it is drawn here, to be shown."""
+    if worker:
+        plot, *args = fig
+        if Kept.keeper is not None and Kept.keeper.background:
+            Kept.keeper.add(name, plot, *args, worker=True)
+            return None
+        fig = plot(*args)
+    if Kept.keeper is not None:
+        Kept.keeper.add(name, as_drawn, fig)
+    return fig
+
+
+def as_drawn(fig):
+    """A picture already drawn, handed on as it is."""
+    return fig
+
+
+def n_steps(count):
+    """'1 step', '100 steps', '1,000,000 steps'."""
+    return f"{count:,} step" + ("" if count == 1 else "s")
+
+
+# The pieces every picture is made of.
+
+@functools.cache
+def font_characters():
+    """The characters matplotlib's font can draw."""
+    return set(FT2Font(findfont(FontProperties())).get_charmap())
+
+
+def printable(text):
+    """The text without the characters the font lacks (such as ⏱), which matplotlib would
+    leave out with a warning: the rest still reads."""
+    return "".join(character for character in text if ord(character) in font_characters()
+                   or character.isspace())
 
 
 def axis_names(names):
     """The axis labels: the file's column names, or the lesson's own."""
-    return names or ("x (input)", "z (measured output)")
+    return tuple(map(printable, names)) if names else ("x (input)", "z (measured output)")
 
 
 def new_picture(size=SIZE):
     """An empty picture with a layout engine that keeps every label inside its border."""
     return plt.figure(figsize=size, dpi=DPI, layout="constrained")
+
+
+def laid_out(fig):
+    """Fit the figure's layout once and keep it (saving then draws the figure only once).
+
+    A picture whose decorations leave its axes no room (tick labels of 300 digits) keeps
+    matplotlib's plain layout rather than warning: it still shows its curves."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "constrained_layout not applied")
+        fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")
+    return fig
 
 
 def drawn(count):
@@ -85,11 +176,12 @@ def nice_limits(*values):
     return float(ticks[0]), float(ticks[-1])
 
 
-def bowl_limits(a_star, *a_values):
-    """Round limits for a, centred on the minimum a*, that hold every a given with room to
-    spare: both sides of the bowl show, however far the start is."""
-    reach = 1.1 * max(abs(a - a_star) for a in a_values) or abs(a_star) or 1.0
-    return nice_limits(a_star - reach, a_star + reach)
+def bowl_limits(centre, *a_values):
+    """Round limits for a, centred on `centre` (the minimum a*, or where a run settles),
+    that hold every a given with room to spare: both sides of the bowl show, however far
+    the start is."""
+    reach = 1.1 * max(abs(a - centre) for a in a_values) or abs(centre) or 1.0
+    return nice_limits(centre - reach, centre + reach)
 
 
 def loss_limits(curve):
@@ -110,21 +202,33 @@ def legend_below(fig, ncols, fontsize="small", loc="outside lower center"):
         legend.remove()
 
 
-def plot_measurements(x, z, names):
-    """Scatter plot of the measurements, with the origin marked."""
+# The measurements, the random start and the bowl.
+
+def measurements(x, z):
+    """The measurements: a scatter plot of the points, with the origin marked."""
+    return keep("measurements.png", draw_measurements(x, z, Kept.names))
+
+
+def draw_measurements(x, z, names):
+    """Scatter plot of the measurements, drawn over the origin's mark."""
     fig = new_picture()
     ax = fig.subplots()
-    scatter(ax, x, z, 16)
+    scatter(ax, x, z, 16, zorder=3)  # above the origin's +, which would hide a point at (0, 0)
     ax.plot(0, 0, "k+", markersize=14, markeredgewidth=2, label="the origin (0, 0)")
     ax.set(xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
     ax.set_title(f"The {len(x)} measurements (x, z), and the origin", fontsize="medium")
     legend_below(fig, 2)
-    return fig
+    return laid_out(fig)
 
 
-def plot_random_start(x, z, names, a, fitted):
+def random_start(x, z, a, fitted):
     """The measurements, the line of the randomly started neuron (weight a, outputs
-    `fitted`), and its errors."""
+    `fitted` = a·x) and its errors."""
+    return keep("random_start.png", draw_random_start(x, z, a, fitted, Kept.names))
+
+
+def draw_random_start(x, z, a, fitted, names):
+    """The points, the neuron's line and one red error segment per point."""
     fig = new_picture()
     ax = fig.subplots()
     scatter(ax, x, z, 16, zorder=3)
@@ -134,35 +238,57 @@ def plot_random_start(x, z, names, a, fitted):
     ax.set_title(f"Random start a = {a:.4g}: each red segment is one point's error",
                  fontsize="medium")
     legend_below(fig, 3)
-    return fig
+    return laid_out(fig)
 
 
-def plot_loss_curve(bowl, state_at, a_star, a_limits):
-    """The loss as a function of a, with tangents left of, at and right of the minimum."""
+def loss_curve(x, z, tangents, loss_curve):
+    """The loss as a function of a, drawn with the lesson's `loss_curve(a_values, x, z)`,
+    and the tangents of the three States `tangents`, left to right: at the start, at the
+    minimum a* and mirrored beyond it."""
+    return keep("loss_curve.png", draw_loss_curve(x, z, tangents, loss_curve))
+
+
+def draw_loss_curve(x, z, tangents, curve_of):
+    """The bowl over a range holding the three tangents' points, and the tangents."""
+    middle = tangents[1]
+    a_limits = bowl_limits(middle.a, *(state.a for state in tangents))
     a_values = np.linspace(*a_limits, 200)
-    curve = bowl(a_values)
-    width = a_limits[1] - a_limits[0]
-    side = 0.7 * min(a_star - a_limits[0], a_limits[1] - a_star)
+    curve = curve_of(a_values, x, z)
     fig = new_picture()
     ax = fig.subplots()
     ax.plot(a_values, curve, linewidth=3, label="loss(a)")
-    for a, color, words in ((a_star - side, "C2", f"left of a*, at a = {a_star - side:.3g}"),
-                            (a_star, "C1", f"at the minimum a* = {a_star:.4g}"),
-                            (a_star + side, "C3", f"right of a*, at a = {a_star + side:.3g}")):
-        state = state_at(a)
-        slope = "flat, slope 0" if a == a_star else f"slope {state.gradient:+.4g}"
-        ax.plot(*tangent_segment(state, TANGENT_SHARE * width), color=color,
-                label=f"tangent {words}: {slope}")
-        ax.plot(a, state.loss, "o", color=color)
+    for state, color in zip(tangents, ("C2", "C1", "C3"), strict=True):
+        if state is middle:
+            words, slope = f"at the minimum a* = {state.a:.4g}", "flat, slope 0"
+        else:
+            side = "left" if state.a < middle.a else "right"
+            words, slope = f"{side} of a*, at a = {state.a:.3g}", f"slope {state.gradient:+.4g}"
+        ax.plot(*tangent_segment(state, TANGENT_SHARE * (a_limits[1] - a_limits[0])),
+                color=color, label=f"tangent {words}: {slope}")
+        ax.plot(state.a, state.loss, "o", color=color)
     ax.set(xlim=a_limits, ylim=loss_limits(curve), xlabel="a (the neuron's weight)",
            ylabel="loss (mean squared error)")
     ax.set_title("The loss is a bowl; its slope points away from the minimum",
                  fontsize="medium")
     legend_below(fig, 2)
-    return fig
+    return laid_out(fig)
 
 
 # The panels of the animation and the explorer: the fit on the left, the bowl on the right.
+
+def run_view(weights):
+    """Limits for a that show a whole run: centred where it settles (the middle of its last
+    two weights, which also holds for a run swinging about a*), every weight inside."""
+    finite = weights[np.isfinite(weights)]
+    return bowl_limits((finite[-1] + finite[-2]) / 2 if len(finite) > 1 else finite[0],
+                       finite.min(), finite.max())
+
+
+def bowl_curve(x, z, state, lr, a_limits):
+    """The bowl through the losses of the lesson's states at BOWL_POINTS weights: (a, loss)."""
+    a_values = np.linspace(*a_limits, BOWL_POINTS)
+    return a_values, np.array([state(a, x, z, lr).loss for a in a_values])
+
 
 def fit_limits(z, lines):
     """z-axis limits that show every point and every line given (each a's outputs)."""
@@ -171,26 +297,21 @@ def fit_limits(z, lines):
     return reach.min() - pad, reach.max() + pad
 
 
-def draw_fit_panel(ax, x, z, names, best, lowest, highest):
-    """The points and the best line (the state at a*), with room for the lines of the states
+def draw_fit_panel(ax, x, z, names, shown, lowest, highest):
+    """The points and the line of the state `shown`, with room for the lines of the states
     `lowest` and `highest`; returns the neuron's line and its errors, to be moved."""
     scatter(ax, x, z, 12, zorder=3)
-    ax.plot(*line_ends(x, best.fitted), color="gray", linestyle="--",
-            label=f"best line, a* = {best.a:.4g}")
-    line, = ax.plot(*line_ends(x, best.fitted), "k", linewidth=2, label="neuron's line")
-    ax.set(ylim=fit_limits(z, [best.fitted, lowest.fitted, highest.fitted]),
+    line, = ax.plot(*line_ends(x, shown.fitted), "k", linewidth=2, label="neuron's line")
+    ax.set(ylim=fit_limits(z, [shown.fitted, lowest.fitted, highest.fitted]),
            xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
     ax.xaxis.set_major_locator(MaxNLocator(4))  # room for long tick labels such as 0.0025
-    return line, add_errors(ax, x, z, best.fitted)
+    return line, add_errors(ax, x, z, shown.fitted)
 
 
-def draw_bowl_panel(ax, bowl, a_star, a_limits):
-    """The loss curve and the minimum; returns the tangent and the current point, to be moved."""
-    a_values = np.linspace(*a_limits, 200)
-    curve = bowl(a_values)
+def draw_bowl_panel(ax, a_values, curve, a_limits):
+    """The loss curve; returns the tangent and the current point, to be moved."""
     ax.plot(a_values, curve, linewidth=3, label="loss(a)")
-    ax.axvline(a_star, color="gray", linestyle=":", label="minimum a*")
-    tangent, = ax.plot([], [], "C2", linewidth=2, label="tangent: slope = gradient")
+    tangent, = ax.plot([], [], "C2", linewidth=2, label="tangent: its slope at a")
     point, = ax.plot([], [], "r*", markersize=12, label="current a")
     ax.set(xlim=a_limits, ylim=loss_limits(curve), xlabel="a", ylabel="loss")
     return tangent, point
@@ -214,6 +335,7 @@ class Scene(NamedTuple):
 
 
 NUMBER_FONT = "DejaVu Sans Mono"  # equal widths: the digits of a number stay in place
+SLOPE, MOVE = "slope here =", "next step −lr·slope ="  # the readout's words
 
 
 def add_readout(fig, rows):
@@ -232,15 +354,14 @@ def add_readout(fig, rows):
 
 def show_state(scene, x, z, state):
     """Move the line, the errors, the point and the tangent to the state's a; show its
-    numbers: a, the loss, the gradient and the next step's move."""
+    numbers: a, the loss, the slope of the bowl there and the next step's move."""
     scene.line.set_ydata(line_ends(x, state.fitted)[1])
     scene.errors.set_segments(error_segments(x, z, state.fitted))
     a_limits = scene.tangent.axes.get_xlim()
     scene.tangent.set_data(*tangent_segment(state, TANGENT_SHARE * (a_limits[1] - a_limits[0])))
     scene.point.set_data([state.a], [state.loss])
     numbers = {"a =": f"{state.a:.4g}", "loss =": f"{state.loss:.4g}",
-               "gradient =": f"{state.gradient:.4g}",
-               "next step −lr·gradient =": f"{state.move:+.3g}"}
+               SLOPE: f"{state.gradient:.4g}", MOVE: f"{state.move:+.3g}"}
     for label, value in numbers.items():
         scene.numbers[label].set_text(value)
     return scene
@@ -254,117 +375,10 @@ def thinned(count, most=2000):
     return np.unique(np.linspace(0, count - 1, min(count, most)).round().astype(int))
 
 
-def step_axis(ax, last):
-    """An x axis of whole steps from 0 to `last`: 0, 20, 40, never 2.5."""
-    ax.set_xlim(0, last)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+def whole_number(value, _=None):
+    """A step's tick label: 0, 20, 1,000."""
+    return f"{value:,.0f}"
 
-
-def loss_axis(ax, values, label):
-    """A y axis for losses: a log scale labelled 0.01, 1, 100, 100000 where they span a
-    factor of 10 or more (so steady shrinking reads as a straight line), else a plain one."""
-    values = np.asarray(values)[np.isfinite(values) & (np.asarray(values) > 0)]
-    if values.size and values.max() >= 10 * values.min():
-        ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.6g}"))
-        ax.yaxis.set_minor_locator(NullLocator())  # no unlabelled ticks: faster to draw
-        label += " (log scale)"
-    else:
-        ax.yaxis.get_major_formatter().set_useOffset(False)  # plain numbers, no "1e-9+…"
-    ax.set_ylabel(label)
-
-
-def curve_title(kind, c, closed, steps):
-    """The learning curve's title, saying what this run did."""
-    return {
-        "diverging": f"Diverging: a swings further each step; excess loss ×{digits(c * c)} a step",
-        "bouncing": "Bouncing: a swings between two values; the excess loss stays",
-        "barely moving": f"Barely moving: {100 * closed:.2g}% of the way to a* in "
-                         f"{n_steps(steps)}",
-        "overshooting but converging": f"Overshooting but converging: excess loss "
-                                       f"×{digits(c * c)} a step",
-        "converging": f"Converging: every step multiplies the excess loss by c² = {digits(c * c)}",
-    }[kind]
-
-
-def plot_learning_curve(excess, predicted, distance, floor, c, title):
-    """Left, the run's excess loss per step (from the start) on a log scale, and the
-    straight line the lesson predicted from c; `floor` is loss(a*). Right, the signed
-    distance a − a* per step, which shows any overshoot as a swing from side to side."""
-    visible = excess > ROUNDING * floor
-    last = int(np.flatnonzero(visible)[-1]) if visible.any() else 0
-    shown = thinned(last + 1)
-    fig = new_picture(WIDE)
-    ax, side = fig.subplots(1, 2, width_ratios=(3, 2))
-    ax.plot(shown, np.where(visible[shown], excess[shown], np.nan), linewidth=4, alpha=0.6,
-            label="this run: loss − loss(a*)")
-    ax.plot(shown, predicted[shown], "k--", label=f"predicted: (loss₀ − loss(a*))·c^(2·step), "
-                                                  f"c = {digits(c)}")
-    if last < len(excess) - 1:
-        ax.plot([], [], " ", label=f"after step {last:,}: a = a* to rounding, up to step "
-                                   f"{len(excess) - 1:,}")
-    loss_axis(ax, np.r_[excess[shown][visible[shown]], predicted[shown]],
-              "excess loss: loss − loss(a*)")
-    step_axis(ax, max(int(shown[-1]), 1))
-    ax.set_xlabel("step")
-    side.plot(shown, distance[shown], ".-", color="C1", markersize=3, linewidth=1,
-              label="a − a* after each step")
-    side.axhline(0, color="gray", linestyle=":")
-    sizes = np.abs(distance[shown])
-    # linear near 0 up to the smallest distance shown (at least 1/1000 of the largest), so
-    # the labels around 0 do not crowd
-    floor = max(1e-3 * sizes.max(), np.min(sizes[sizes > 0], initial=sizes.max()))
-    side.set_yscale("symlog", linthresh=max(floor, np.finfo(float).tiny))
-    side.yaxis.set_major_formatter(FuncFormatter(plain_number))
-    side.yaxis.set_minor_locator(NullLocator())
-    step_axis(side, max(int(shown[-1]), 1))
-    side.set(xlabel="step", ylabel="a − a* (symmetric log scale)")
-    fig.suptitle(title, fontsize="medium")
-    legend_below(fig, 2)
-    return fig
-
-
-def settled_at(curve):
-    """The step after which a loss curve no longer visibly changes: the rest of its course
-    stays within a thousandth of its whole rise or fall from its last value."""
-    moving = np.abs(curve - curve[-1]) > 1e-3 * np.abs(curve[0] - curve[-1])
-    return int(np.flatnonzero(moving)[-1]) + 1 if moving.any() else 1
-
-
-def plot_learning_rates(runs, lr, kept, bound, floor):
-    """Loss per step for the rates tried; `runs` maps each to (losses from the start, how the
-    run went, whether it blew up, which ends its curve in a red cross). `kept` is the
-    largest whose loss fell at every step.
-
-    The step axis ends soon after the last curve settles, so long runs stay readable."""
-    longest = max(len(curve) for curve, _, _ in runs.values()) - 1
-    end = min(longest, int(np.ceil(1.2 * max(settled_at(curve)
-                                             for curve, _, _ in runs.values()))))
-    fig = new_picture()
-    ax = fig.subplots()
-    for order, (rate, (curve, kind, blown)) in enumerate(sorted(runs.items())):
-        shown = thinned(min(len(curve), end + 1))
-        ax.plot(shown, curve[shown], linestyle=["-", "--", "-.", ":", "-"][order % 5],
-                linewidth=4.5 if rate == kept else 2, label=f"lr = {rate:.3g}"
-                + (" (this run)" if rate == lr else "") + f": {kind}"
-                + (", kept: the largest whose loss always fell" if rate == kept else ""))
-        if blown:
-            ax.plot(len(curve) - 1, curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
-                    "x", color="red", markersize=12, markeredgewidth=3)
-    ax.axhline(floor, color="gray", linestyle=":", label="lowest possible loss, loss(a*)")
-    loss_axis(ax, np.concatenate([*(curve for curve, _, _ in runs.values()), [floor]]),
-              "loss")
-    step_axis(ax, max(end, 1))
-    ax.set_xlabel("step" + (f" (no curve changes visibly after this; the runs go on to step "
-                            f"{longest:,})" if end < longest else ""))
-    ax.set_title(f"Rates tried √10 apart: keep {kept:.3g} (the threshold N/Σx² is "
-                 f"{bound:.3g})", fontsize="medium")
-    legend_below(fig, 1, fontsize="x-small")
-    return fig
-
-
-# Two weights.
 
 def plain_number(value, _=None):
     """A tick label without e-notation where it can be helped: 90,000, 4,500, 2.5, 0.003."""
@@ -379,13 +393,167 @@ def short_number(value, _=None):
     return plain_number(value)
 
 
-def two_weight_title(ratio, rate, lr):
+def log_number(value, _=None):
+    """A log axis's tick label: 0.01, 1, 100, 100000; powers beyond those as 1e-08."""
+    return f"{value:.6g}"
+
+
+def step_axis(ax, last):
+    """An x axis of whole steps from 0 to `last`, in round strides: 0, 10, 20, never 2.5."""
+    ax.set_xlim(0, last)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=STEP_TICKS))
+    ax.xaxis.set_major_formatter(FuncFormatter(whole_number))
+
+
+def log_axis(ax, values, label):
+    """A y axis on a log scale, labelled 0.01, 1, 100, spanning the values given."""
+    values = np.asarray(values)
+    values = values[np.isfinite(values) & (values > 0)]
+    ax.set_yscale("log")
+    if values.size:  # the axis spans the values, with a little room
+        ax.set_ylim(values.min() / 1.5, values.max() * 1.5)
+    ax.yaxis.set_major_locator(LogLocator(numticks=8))
+    ax.yaxis.set_major_formatter(FuncFormatter(log_number))
+    ax.yaxis.set_minor_locator(NullLocator())  # no unlabelled ticks: faster to draw
+    ax.set_ylabel(label + " (log scale)")
+
+
+def loss_axis(ax, values, label):
+    """A y axis for losses: a log scale where they span a factor of 10 or more (so steady
+    shrinking reads as a straight line), else a plain one."""
+    values = np.asarray(values)
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size and values.max() >= 10 * values.min():
+        log_axis(ax, values, label)
+        return
+    ax.yaxis.get_major_formatter().set_useOffset(False)  # plain numbers, no "1e-9+…"
+    ax.set_ylabel(label)
+
+
+def learning_curve(excess, predicted, distance, title):
+    """Left, the run's excess loss (loss − loss(a*)) per step from the start on a log scale,
+    and the line the lesson `predicted`; right, the distance |a − a*| per step, marked by
+    the side of a* that a is on, so that an overshoot shows as a swing."""
+    return keep("learning_curve.png", draw_learning_curve(excess, predicted, distance, title))
+
+
+def draw_learning_curve(excess, predicted, distance, title):
+    """The two panels of the learning curve, and one legend below them."""
+    visible = excess > ROUNDING * excess[0]
+    last = int(np.flatnonzero(visible)[-1]) if visible.any() else 0
+    shown = thinned(last + 1)
+    fig = new_picture(WIDE)
+    ax, side = fig.subplots(1, 2, width_ratios=(3, 2))
+    ax.plot(shown, np.where(visible[shown], excess[shown], np.nan), linewidth=4, alpha=0.6,
+            label="this run: loss − loss(a*)")
+    ax.plot(shown, predicted[shown], "k--", label="predicted: (loss₀ − loss(a*))·c^(2·step)")
+    if last < len(excess) - 1:
+        ax.plot([], [], " ", label=f"after step {last:,}: a = a* to rounding, up to step "
+                                   f"{len(excess) - 1:,}")
+    loss_axis(ax, np.r_[excess[shown][visible[shown]], predicted[shown]],
+              "excess loss: loss − loss(a*)")
+    step_axis(ax, max(int(shown[-1]), 1))
+    ax.set_xlabel("step")
+    draw_distance(side, distance, max(int(shown[-1]), 1))
+    fig.suptitle(title, fontsize="medium")
+    legend_below(fig, 2)
+    return laid_out(fig)
+
+
+def draw_distance(ax, distance, last):
+    """|a − a*| per step up to `last` on a log scale, where a steady approach is a straight
+    line; each step's marker says which side of a* it is on."""
+    shown = thinned(last + 1)
+    sizes = np.abs(distance[shown])
+    ax.plot(shown, np.where(sizes > 0, sizes, np.nan), color="gray", linewidth=1, zorder=1)
+    for sign, marker, color, words in ((1, "^", "C1", "above a* (a > a*)"),
+                                       (-1, "v", "C0", "below a* (a < a*)")):
+        mine = np.sign(distance[shown]) == sign
+        if mine.any():
+            ax.plot(shown[mine], sizes[mine], marker, color=color, markersize=4,
+                    linestyle="none", label=f"|a − a*| with a {words}")
+    exact = np.flatnonzero(distance[:last + 1] == 0)
+    if exact.size:
+        ax.plot([], [], " ", label=f"a = a* exactly (not drawn on a log scale) at "
+                                   f"{n_steps(exact.size)} from step {exact[0]:,}")
+    log_axis(ax, sizes, "|a − a*|")
+    step_axis(ax, last)
+    ax.set_xlabel("step")
+
+
+def settled_at(curve):
+    """The step after which a loss curve no longer visibly changes: the rest of its course
+    stays within a thousandth of its whole rise or fall from its last value."""
+    moving = np.abs(curve - curve[-1]) > 1e-3 * np.abs(curve[0] - curve[-1])
+    return int(np.flatnonzero(moving)[-1]) + 1 if moving.any() else 1
+
+
+def shown_rates(rates, own, kept):
+    """At most MAX_RATES of the rates tried, in increasing order: this run's `own`, the
+    `kept` one and its neighbours, the smallest and the largest, then others spread
+    evenly between."""
+    rates = sorted(rates)
+    if len(rates) <= MAX_RATES:
+        return rates
+    where = rates.index(kept)
+    wanted = [own, kept, rates[max(where - 1, 0)], rates[min(where + 1, len(rates) - 1)],
+              rates[0], rates[-1]]
+    for index in np.linspace(0, len(rates) - 1, len(rates)).round().astype(int)[1::2]:
+        wanted.append(rates[index])
+    chosen = list(dict.fromkeys(wanted))[:MAX_RATES]
+    return sorted(chosen)
+
+
+def learning_rates(runs, kept, bound, floor):
+    """The loss per step for the rates tried: `runs` maps each, in the order tried (this
+    run's own first), to (its losses from the start, how it went, whether it blew up);
+    `kept` is the rate the lesson keeps; `bound` the threshold N/Σx²; `floor` loss(a*)."""
+    return keep("learning_rates.png", draw_learning_rates(runs, kept, bound, floor))
+
+
+def draw_learning_rates(runs, kept, bound, floor):
+    """At most MAX_RATES curves; the step axis ends soon after the last one settles."""
+    own = next(iter(runs))
+    rates = shown_rates(list(runs), own, kept)
+    longest = max(len(runs[rate][0]) for rate in rates) - 1
+    end = min(longest, int(np.ceil(1.2 * max(settled_at(runs[rate][0]) for rate in rates))))
+    fig = new_picture()
+    ax = fig.subplots()
+    for order, rate in enumerate(rates):
+        curve, kind, blown = runs[rate]
+        shown = thinned(min(len(curve), end + 1))
+        ax.plot(shown, curve[shown], linestyle=["-", "--", "-.", ":", "-", "--"][order],
+                linewidth=4.5 if rate == kept else 2, label=f"lr = {rate:.3g}"
+                + (" (this run)" if rate == own else "") + f": {kind}"
+                + (f"; kept: lowest loss after {n_steps(len(curve) - 1)}" if rate == kept
+                   else ""))
+        if blown:
+            ax.plot(len(curve) - 1, curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
+                    "x", color="red", markersize=12, markeredgewidth=3)
+    if any(runs[rate][2] for rate in rates):
+        ax.plot([], [], "x", color="red", markersize=10, markeredgewidth=3, linestyle="none",
+                label="the loss blew up: that run stopped")
+    ax.axhline(floor, color="gray", linestyle=":", label="lowest possible loss, loss(a*)")
+    loss_axis(ax, np.concatenate([*(runs[rate][0] for rate in rates), [floor]]), "loss")
+    step_axis(ax, max(end, 1))
+    ax.set_xlabel("step" + (f" (no curve changes visibly after this; the runs go on to step "
+                            f"{longest:,})" if end < longest else ""))
+    tried = f"{len(runs)} rates tried √10 apart" + (f", {len(rates)} of them drawn"
+                                                    if len(rates) < len(runs) else "")
+    ax.set_title(f"{tried}: keep {kept:.3g} (the threshold N/Σx² is {bound:.3g})",
+                 fontsize="medium")
+    legend_below(fig, 1)
+    return laid_out(fig)
+
+
+# Two weights.
+
+def two_weight_title(ratio, rate):
     """The picture's title: how narrow the valley is (`ratio`, its curvatures' ratio: its
     contours are √ratio times longer than wide), and the rate used."""
     shape = (f"a valley {plain_number(np.sqrt(ratio))}× longer than wide (curvatures "
              f"{plain_number(ratio)}× apart)" if ratio >= 3 else "a nearly round bowl")
-    used = f"lr = {rate:.4g}" + (" (0.9 × 2/λmax, as lr is above it)" if rate != lr else "")
-    return f"Two weights: loss(a, b) is {shape}; {used}"
+    return f"Two weights: loss(a, b) is {shape}; lr = {rate:.4g}"
 
 
 def surface_grid(path, best, count=200, square=False):
@@ -400,70 +568,113 @@ def surface_grid(path, best, count=200, square=False):
                          for centre, span in zip(centres, spans, strict=True)))
 
 
-def draw_descent(ax, surface, path, best, names, square=False):
-    """On `ax`, the contour map of loss(a, b) = surface(a, b) around the descent `path` (one
-    (a, b) row per step) and the minimum `best`, its four parts labelled with `names` (or
-    None each) for a legend; returns the path's points drawn."""
-    grid_a, grid_b = surface_grid(path, best, square=square)
-    losses, floor = surface(grid_a, grid_b), surface(*best)
+def draw_descent(ax, grid, losses, floor, descent, names):
+    """On `ax`, the contour map of the `losses` over the (a, b) `grid`, filling the panel,
+    whose lowest loss is `floor`, with the descent's path and its minimum, their four parts
+    labelled with `names` (or None each) for a legend; returns the path's points drawn."""
     # Levels crowd towards the floor, so the narrow valley around the minimum shows.
     levels = floor + np.geomspace(1e-4, 1, 16) * (losses.max() - floor)
-    shown = path[thinned(len(path), 150)]
-    ax.contour(grid_a, grid_b, losses, levels=levels, cmap="viridis", linewidths=1)
+    path, shown = descent.path, descent.path[thinned(len(descent.path), 150)]
+    ax.contour(*grid, losses, levels=levels, cmap="viridis", linewidths=1)
     ax.plot(*shown.T, ".-", color="C3", markersize=3, label=names[0])
     ax.plot(*path[0], "o", color="k", label=names[1])
     ax.plot(*path[-1], "s", color="C3", label=names[2])
-    ax.plot(*best, "*", color="gold", markeredgecolor="k", markersize=14, label=names[3])
+    ax.plot(*descent.best, "*", color="gold", markeredgecolor="k", markersize=14,
+            label=names[3])
+    ax.set(xlim=(grid[0].min(), grid[0].max()), ylim=(grid[1].min(), grid[1].max()))
     return shown
 
 
-def plot_two_weights(surface, path, best, title):
-    """Left the contour map of loss(a, b) = surface(a, b), right the surface; the descent
-    `path` (one (a, b) row per step) on both, and the minimum `best` = (a*, b*)."""
+def two_weights(x, z, descent, loss_surface):
+    """Left the contour map of the lesson's `loss_surface(a, b, x, z)`, right the surface;
+    the `descent` (a Descent: its path, minimum, rate and valley's curvature ratio) on
+    both. Drawn by a worker process in a plain script run: it is slow."""
+    return keep("two_weights.png", (draw_two_weights, x, z, descent, loss_surface),
+                worker=True)
+
+
+def draw_two_weights(x, z, descent, surface_of):
+    """The contour map (with the legend under it) and, given more room, the 3-D surface
+    with the path lying on it."""
     fig = new_picture(WIDE)
-    flat = fig.add_subplot(1, 2, 1)
-    shown = draw_descent(flat, surface, path, best, [
-        "descent path", "start (a₀, 0)", f"after {n_steps(len(path) - 1)}",
-        f"minimum a* = {best[0]:.4g}, b* = {best[1]:.4g}"])
-    flat.set(xlabel="a (slope)", ylabel="b (offset)")
-    legend_below(fig, 2, fontsize="x-small", loc="outside lower left")
-    solid = fig.add_subplot(1, 2, 2, projection="3d")
-    coarse = surface_grid(path, best, count=50)  # fine enough for a surface, and quick
-    solid.plot_surface(*coarse, surface(*coarse), cmap="viridis", alpha=0.6, linewidth=0)
-    solid.plot(shown[:, 0], shown[:, 1], surface(shown[:, 0], shown[:, 1]), ".-", color="C3",
-               markersize=3)
+    flat, solid = fig.subfigures(1, 2, width_ratios=(2, 3))
+    grid = surface_grid(descent.path, descent.best)
+    ax = flat.subplots()
+    shown = draw_descent(ax, grid, surface_of(*grid, x, z), surface_of(*descent.best, x, z),
+                         descent, [
+        "descent path", "start (a₀, 0)", f"after {n_steps(len(descent.path) - 1)}",
+        f"minimum a* = {descent.best[0]:.4g}, b* = {descent.best[1]:.4g}"])
+    ax.set(xlabel="a (slope)", ylabel="b (offset)")
+    ax.set_title("seen from above: its contours", fontsize="medium")
+    legend_below(flat, 1)
+    draw_surface(solid.add_subplot(projection="3d"), x, z, descent, surface_of, shown)
+    fig.suptitle(two_weight_title(descent.ratio, descent.lr), fontsize="medium")
+    return laid_out(fig)
+
+
+def draw_surface(solid, x, z, descent, surface_of, shown):
+    """The loss surface in 3-D, see-through, with the path drawn on top of it, its shadow
+    and the contours on the floor below, so that the path reads as lying on the surface."""
+    coarse = surface_grid(descent.path, descent.best, count=50)  # fine enough, and quick
+    heights = surface_of(*coarse, x, z)
+    solid.computed_zorder = False  # drawn in the order given: the path over the surface
+    bottom = heights.min() - 0.25 * np.ptp(heights)
+    solid.contour(*coarse, heights, levels=12, zdir="z", offset=bottom, cmap="viridis",
+                  linewidths=0.8, zorder=1)
+    solid.plot(shown[:, 0], shown[:, 1], np.full(len(shown), bottom), color="C3",
+               linewidth=1, alpha=0.5, zorder=2)
+    solid.plot_surface(*coarse, heights, cmap="viridis", alpha=0.55, linewidth=0, zorder=3)
+    curve = along_steps(shown)  # each step's line in the plane, lifted onto the surface
+    lifted = surface_of(curve[:, 0], curve[:, 1], x, z)
+    solid.plot(curve[:, 0], curve[:, 1], lifted, color="white", linewidth=3.5, zorder=4)
+    solid.plot(curve[:, 0], curve[:, 1], lifted, color="C3", linewidth=1.5, zorder=5)
+    for (a, b), marker, color in ((shown[0], "o", "k"), (shown[-1], "s", "C3")):
+        solid.plot([a], [b], surface_of(a, b, x, z), marker, color=color, zorder=6)
+    solid.set_zlim(bottom, heights.max())
     for axis in (solid.xaxis, solid.yaxis, solid.zaxis):
         axis.set_major_locator(MaxNLocator(4))  # few ticks: they crowd in 3-D
         axis.set_major_formatter(FuncFormatter(short_number))
     solid.zaxis.set_tick_params(pad=6)  # the numbers clear of the axis line
     solid.set(xlabel="a", ylabel="b")
-    solid.set_zlabel("loss", labelpad=16)  # clear of the tick labels
-    solid.set_title("the same loss as a surface", fontsize="medium")
-    solid.set_box_aspect(None, zoom=0.72)  # room for the labels around it
-    fig.suptitle(title, fontsize="medium")
-    return fig
+    solid.set_zlabel("loss", labelpad=14)  # clear of the tick labels
+    solid.set_title("as a surface; below it, its contours and the path's shadow",
+                    fontsize="medium")
+    solid.set_box_aspect(None, zoom=1.0)
 
 
-def plot_scaling(panels, variants, most):
-    """Side by side, descent on loss(a, b) for x as measured and for standardised x, each at
-    its rate 1/λmax: `panels` holds (surface, path, best) for each; `variants` maps each
-    version of x to (curvature ratio, steps to within 1%, or None for over `most`)."""
+def along_steps(points, between=8):
+    """The path through `points` with `between` points along each step's straight line in
+    the (a, b) plane: lifted onto the surface, it follows the surface down into the valley
+    instead of cutting through the air above it."""
+    shares = np.linspace(0, 1, between, endpoint=False)[None, :, None]
+    inside = points[:-1, None, :] + shares * np.diff(points, axis=0)[:, None, :]
+    return np.vstack([inside.reshape(-1, 2), points[-1:]])
+
+
+def scaling(xs, z, descents, loss_surface):
+    """Side by side, descent on the lesson's `loss_surface(a, b, x, z)` for each x of `xs`
+    (as measured, then standardised), each with its Descent at the rate 1/λmax. Drawn by
+    a worker process in a plain script run: it is slow."""
+    return keep("scaling.png", (draw_scaling, xs, z, descents, loss_surface), worker=True)
+
+
+def draw_scaling(xs, z, descents, surface_of):
+    """Two square panels of contours, each filled by its grid: a round bowl draws round."""
     fig = new_picture(WIDE)
-    for ax, (surface, path, best), name in zip(fig.subplots(1, 2), panels,
-                                               ("x as measured", "standardised x"),
-                                               strict=True):
-        draw_descent(ax, surface, path, best, ["descent path", "start (a₀, 0)",
-                                               f"after {n_steps(len(path) - 1)}",
-                                               "minimum (a*, b*)"] if name == "x as measured"
-                     else [None] * 4, square=True)
-        ax.set_aspect("equal", adjustable="datalim")  # a round bowl looks round
-        ratio, steps = variants[name]
-        reach = n_steps(steps) if steps is not None else f"over {most:,} steps"
-        ax.set_title(f"{name}: curvatures {ratio:.3g}× apart;\n{reach} to within 1% of the "
-                     "minimum", fontsize="medium")
-        ax.set(xlabel="a (slope)" if name == "x as measured" else "a' (slope on standardised x)",
+    names = ("x as measured", "standardised x")
+    for ax, x, descent, name in zip(fig.subplots(1, 2), xs, descents, names, strict=True):
+        grid = surface_grid(descent.path, descent.best, square=True)
+        draw_descent(ax, grid, surface_of(*grid, x, z), surface_of(*descent.best, x, z), descent, [
+            "descent path", "start (a₀, 0)", f"after {n_steps(len(descent.path) - 1)}",
+            "minimum (a*, b*)"] if name == names[0] else [None] * 4)
+        ax.set_aspect("equal", adjustable="box")  # the panel, not the grid, is made square
+        reach = (n_steps(descent.reached) if descent.reached is not None
+                 else f"over {len(descent.path) - 1:,} steps")
+        ax.set_title(f"{name}: curvatures {descent.ratio:.3g}× apart;\n{reach} to within 1% "
+                     "of the minimum", fontsize="medium")
+        ax.set(xlabel="a (slope)" if name == names[0] else "a' (slope on standardised x)",
                ylabel="b (offset)")
     fig.suptitle("Scaling x: the same points, each at the rate 1/λmax that crosses the "
                  "valley in one step", fontsize="medium")
-    legend_below(fig, 4, fontsize="small")
-    return fig
+    legend_below(fig, 4)
+    return laid_out(fig)
