@@ -242,10 +242,10 @@ def open_explorer(lesson, history):
     return explorer
 
 
-def explore(x, z, history, state, train, bound, asked):
+def offer(asked, x, z, history, state, train, bound):
     """The live explorer of this run (its History), driven by the lesson's `state` and
     `train`, with the threshold `bound` = N/Σx² marked: opened if `asked`; otherwise, in
-    Jupyter, one line saying how to ask for it.
+    Jupyter, one line saying how to ask for it; returns the Explorer, or None.
 
     In Jupyter the explorer is an ipympl widget; matplotlib stays switched to widgets only
     until the next run's pictures (pictures.start switches back)."""

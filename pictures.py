@@ -81,6 +81,12 @@ def as_drawn(fig):
     return fig
 
 
+def digits(value):
+    """A number with 4 significant digits, or more where 4 would round it to ±1."""
+    text = f"{value:.4g}"
+    return f"{value:.10g}" if abs(float(text)) == 1 != abs(value) else text
+
+
 def n_steps(count):
     """'1 step', '100 steps', '1,000,000 steps'."""
     return f"{count:,} step" + ("" if count == 1 else "s")
@@ -428,6 +434,20 @@ def loss_axis(ax, values, label):
         return
     ax.yaxis.get_major_formatter().set_useOffset(False)  # plain numbers, no "1e-9+…"
     ax.set_ylabel(label)
+
+
+def curve_title(kind, c, closed, steps):
+    """The learning curve's title, saying what this run did: its `kind`, its c, the share
+    `closed` of the way to a* it covered, in `steps` steps."""
+    return {
+        "diverging": f"Diverging: a swings further each step; excess loss ×{digits(c * c)} a step",
+        "bouncing": "Bouncing: a swings between two values; the excess loss stays",
+        "barely moving": f"Barely moving: {100 * closed:.2g}% of the way to a* in "
+                         f"{n_steps(steps)}",
+        "overshooting but converging": f"Overshooting but converging: excess loss "
+                                       f"×{digits(c * c)} a step",
+        "converging": f"Converging: every step multiplies the excess loss by c² = {digits(c * c)}",
+    }[kind]
 
 
 def learning_curve(excess, predicted, distance, title):
