@@ -4,8 +4,9 @@ regression_gd.py imports this module first. On import it checks that this Python
 the lesson, makes Ctrl-C and SIGTERM quiet (where a script beside it is being run, not a
 notebook or a test), and checks that numpy, matplotlib and Pillow are installed; each
 problem is one line saying what to do. The lesson then reads its settings here (the
-command line, or its knobs inside Jupyter), and prints through `say` (the training log,
-on stdout), `note` (notes, on stderr) and `fail` (one error line and an exit status).
+command line, or its knobs inside Jupyter, checked by the same rules), and shows its notes
+through `note` and `warn`: in a script on stderr, so that stdout stays the bare training
+log its loop prints; in a notebook as ordinary output. `stop` ends a run with one line.
 """
 
 import os
@@ -51,10 +52,9 @@ except ValueError as setting:  # matplotlib refuses a setting, such as MPLBACKEN
 
 import argparse  # noqa: E402
 import importlib.util  # noqa: E402
+import io  # noqa: E402
 import math  # noqa: E402
 import shlex  # noqa: E402
-
-import numpy as np  # noqa: E402
 
 MAX_STEPS = 1_000_000  # a million steps take about 20 s; far beyond, a typo is likelier
 MAX_FRAMES = 300  # each GIF frame is held in memory (about 0.2 MB) until the file is written
@@ -153,6 +153,28 @@ def make_parser(knobs, parser_class=OneLineParser):
     return parser
 
 
+class TrainingLog(io.TextIOBase):
+    """stdout for a script run, which carries the training log the lesson's loop prints:
+    each line is sent at once; a reader that has gone (`| head`) is fine, the rest goes
+    nowhere; a stdout that cannot take it (a full disk) stops the run with one line."""
+
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if self.stream is not None:
+            try:
+                safe_writing.write_to(self.stream, text)
+            except OSError as error:
+                self.stream = None
+                fail(f"{error}. No picture was written or changed.", 1)
+        return len(text)
+
+
 def knob_arguments(knobs):
     """The knobs as command-line words, so that a notebook's knobs are checked by the same
     rules as the options."""
@@ -175,6 +197,8 @@ def read_settings(**knobs):
     else:
         parser = make_parser(knobs)
         settings = parser.parse_args()
+        if not isinstance(sys.stdout, TrainingLog):
+            sys.stdout = TrainingLog(sys.stdout)
     problem = safe_writing.prepare_folder(settings.out)
     if not problem and settings.explore and not in_notebook():
         problem = window_problem()
@@ -241,17 +265,6 @@ def fail(message, status):
     status."""
     safe_writing.write_err(f"{os.path.basename(sys.argv[0])}: error: {message}\n")
     sys.exit(status)
-
-
-def say(lines):
-    """Print log lines on stdout; if the reader has gone (as with `| head`), carry on; if
-    stdout cannot take them (a full disk), stop with one line."""
-    if not lines:
-        return
-    try:
-        safe_writing.write_out("\n".join(lines) + "\n")
-    except OSError as error:
-        fail(f"{error}. No picture was written or changed.", 1)
 
 
 def write_note(text):

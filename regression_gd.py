@@ -13,13 +13,17 @@
 # step seeing a sample of the data).
 #
 # Run `python regression_gd.py` (`--help` lists its options), or open it as a notebook
-# and run the cells in order; each section shows its result below it. The modules beside
-# this file only read the options, draw the pictures and write them safely.
+# and run the cells in order; each section shows its result below it. The modules
+# beside this file only read the options, draw the pictures and write them safely.
 
 # %%
-import command_line as cli  # first: it checks this Python and its packages
-
-# isort: split
+try:  # first: it checks this Python and its packages
+    import command_line as cli
+except ModuleNotFoundError:  # a notebook on its own, without the modules beside it
+    raise SystemExit("error: this lesson needs the modules beside it (command_line.py, "
+                     "pictures.py, ...): download the lesson folder as a zip from the "
+                     "lesson's page (docs/lesson.html), or clone the repository this "
+                     "notebook came from, and open it there") from None
 import random
 from typing import NamedTuple
 
@@ -83,22 +87,20 @@ pictures.measurements(x, z)
 # %% [markdown]
 # ## The neuron and a random start
 #
-# The neuron's whole computation is one multiplication, `z = a·x`. Like the weights of
-# any network, `a` starts at a random value; seeding Python's generator makes it the same
-# on every run, so your numbers match the post's.
+# The neuron's whole computation is one multiplication, `z = a·x`. Like the weights
+# of any network, `a` starts at a random value; seeding Python's generator makes it the
+# same on every run, so your numbers match the post's.
 
 # %%
 def predict(a, x):
     """The neuron's output for inputs x: a·x."""
     return a * x
 
-
 # %%
 def random_start(seed):
     """A starting weight drawn uniformly from [0, 1) by Python's seeded generator."""
     random.seed(seed)
     return random.random()
-
 
 # %% [markdown]
 # The red segments are the errors: for each point, the gap between what the neuron says
@@ -121,7 +123,6 @@ def loss(z_pred, z):
     """Mean squared error between predictions z_pred and measurements z."""
     return np.sum((z_pred - z) ** 2) / len(z)
 
-
 # %%
 start_loss = loss(predict(a, x), z)
 cli.note("at the random start a = {a} the loss is {loss}", a=a, loss=start_loss)
@@ -138,16 +139,16 @@ cli.note("at the random start a = {a} the loss is {loss}", a=a, loss=start_loss)
 #
 #     d loss / d a = (2a·Σx² − 2·Σxz) / N = (2/N) · Σ (a·x − z)·x
 #
-# The same comes one point at a time by the *chain rule*, the rule for the derivative of
-# a function of a function: the square of an error e changes by 2e per unit of e, and
-# the error e = a·x − z changes by x per unit of a, so (a·x − z)² changes by 2·(a·x − z)·x.
-# Repeated through every layer of a network, that rule is *backpropagation*.
+# The same comes one point at a time by the *chain rule*, the rule for the derivative
+# of a function of a function: the square of an error e changes by 2e per unit of e,
+# and the error e = a·x − z changes by x per unit of a, so (a·x − z)² changes by
+# 2·(a·x − z)·x. Repeated through every layer of a network, that rule is
+# *backpropagation*.
 
 # %%
 def gradient(a, x, z):
     """The derivative of the loss with respect to a, at a."""
     return 2 * np.sum((predict(a, x) - z) * x) / len(z)
-
 
 # %% [markdown]
 # A formula for a derivative is easy to get wrong, so check it by measuring the slope:
@@ -161,7 +162,6 @@ def gradient(a, x, z):
 def finite_difference(a, x, z, h=1e-6):
     """The slope of the loss at a, measured: (loss(a+h) − loss(a−h)) / 2h."""
     return (loss(predict(a + h, x), z) - loss(predict(a - h, x), z)) / (2 * h)
-
 
 # %%
 slope, measured = gradient(a, x, z), finite_difference(a, x, z)
@@ -181,7 +181,6 @@ def best_a(x, z):
     """The exact minimum of the loss over a: a* = Σxz / Σx²."""
     return np.sum(x * z) / np.sum(x * x)
 
-
 # %%
 a_star = best_a(x, z)
 min_loss = loss(predict(a_star, x), z)
@@ -189,8 +188,8 @@ cli.note("exact minimum a* = Σxz/Σx² = {a_star} with loss {min_loss}, the low
          "line through the origin can reach", a_star=a_star, min_loss=min_loss)
 
 # %% [markdown]
-# For the picture of the bowl, the parabola's formula gives the loss at many `a` at once
-# from four sums, one pass over the points however many `a` there are.
+# For the picture of the bowl, the parabola's formula gives the loss at many `a` at
+# once from three sums, one pass over the points however many `a` there are.
 
 # %%
 def loss_curve(a_values, x, z):
@@ -199,10 +198,9 @@ def loss_curve(a_values, x, z):
     sums = np.sum(x * x), np.sum(x * z), np.sum(z * z)
     return (a_values ** 2 * sums[0] - 2 * a_values * sums[1] + sums[2]) / len(z)
 
-
 # %% [markdown]
-# What each picture shows of a weight `a` is its `state`: the neuron's line at every x,
-# the loss, the gradient, and the move the next step makes (next section).
+# What each picture shows of a weight `a` is its `state`: the neuron's line at every
+# x, the loss, the gradient, and the move the next step makes (next section).
 
 # %%
 class State(NamedTuple):
@@ -213,17 +211,15 @@ class State(NamedTuple):
     gradient: float  # the slope of the tangent to the bowl at a
     move: float  # the next step's change of a, −lr·gradient
 
-
 # %%
 def state(a, x, z, lr):
     """The neuron with weight a, trained at rate lr, as the pictures show it."""
     fitted, slope = predict(a, x), gradient(a, x, z)
     return State(a, fitted, loss(fitted, z), slope, -lr * slope)
 
-
 # %% [markdown]
-# The bowl with three tangents: at the start, at the minimum (flat), and as far right of
-# the minimum as the start is left of it.
+# The bowl with three tangents: at the start, at the minimum (flat), and as far right
+# of the minimum as the start is left of it.
 
 # %%
 tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
@@ -241,7 +237,6 @@ pictures.loss_curve(x, z, tangents, loss_curve)
 def step(a, slope, lr):
     """One gradient-descent update of a weight."""
     return a - lr * slope
-
 
 # %%
 step(a, gradient(a, x, z), lr)
@@ -273,12 +268,10 @@ def stability_bound(x):
     """The threshold N/Σx²: below it gradient descent converges, above it diverges."""
     return len(x) / np.sum(x * x)
 
-
 # %%
 def contraction(lr, x):
     """c = 1 − lr·2Σx²/N: each step multiplies the distance a − a* by c."""
     return 1 - lr * 2 * np.sum(x * x) / len(x)
-
 
 # %%
 bound, c = stability_bound(x), contraction(lr, x)
@@ -301,19 +294,17 @@ BLOWUP = 1000  # a loss past this many times its start means the run has diverge
 
 
 def blew_up(value, start_loss):
-    """Whether a loss means the run diverged: not finite, or past BLOWUP times the start."""
+    """Whether a loss means the run diverged: not finite, or past BLOWUP × the start."""
     return bool(not np.isfinite(value) or value > BLOWUP * start_loss)
-
 
 # %%
 class History(NamedTuple):
-    """A training run at rate lr: the weight and loss from the start (index 0) after each
-    step, and the gradient each step used."""
+    """A training run at rate lr: the weight and the loss from the start (index 0) on,
+    after each step, and the gradient each step used."""
     lr: float
     weights: np.ndarray
     losses: np.ndarray
     grads: np.ndarray
-
 
 # %%
 def train(a, x, z, lr, steps, every=None):
@@ -333,14 +324,12 @@ def train(a, x, z, lr, steps, every=None):
                 break
     return History(lr, np.array(weights), np.array(losses), np.array(grads))
 
-
 # %%
 history = train(a, x, z, lr, steps, every)
 
 # %% [markdown]
-# A run that diverged stops the lesson here, with a rate that works. A run that ended far
-# from `a*` gets a note with what would get there: a safe rate (0.9 of N/(2Σx²), rounded
-# down to one digit) or more steps, each counted from c.
+# A run whose loss blew up stops the lesson here, with a rate to try instead: a safe
+# one, 0.9 of N/(2Σx²) rounded down to one digit.
 
 # %%
 def safe_rate(limit):
@@ -348,6 +337,17 @@ def safe_rate(limit):
     magnitude = 10.0 ** np.floor(np.log10(0.9 * limit))
     return float(np.floor(0.9 * limit / magnitude) * magnitude)
 
+# %%
+end_a, safe = history.weights[-1], safe_rate(bound / 2)
+if blew_up(history.losses[-1], start_loss):  # one line, with the safe rate to try
+    cli.stop_diverged(settings, len(history.grads), history.losses[-1], bound, safe)
+if lr >= bound:
+    cli.warn("lr={lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings "
+             "around a* without settling, as the pictures show", lr=lr, bound=bound)
+
+# %% [markdown]
+# A run that ended over 1% of its starting distance from `a*` gets a note on what
+# would get there: the safe rate, or more steps at this rate, each counted from c.
 
 # %%
 def steps_needed(c, distance, close):
@@ -358,20 +358,13 @@ def steps_needed(c, distance, close):
         return 1
     return int(np.ceil(np.log(close / distance) / np.log(abs(c))))
 
-
 # %%
-end_a, safe = history.weights[-1], safe_rate(bound / 2)
-if blew_up(history.losses[-1], start_loss):
-    cli.stop_diverged(settings, len(history.grads), history.losses[-1], bound, safe)
-if lr >= bound:
-    cli.warn("lr={lr:g} is at or above the threshold N/Σx² = {bound:.4g}: each step "
-             "overshoots a* by as much or more, and the pictures show it", lr=lr, bound=bound)
 distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # 1% of the start's distance
-if abs(end_a - a_star) > close:  # still far: a safe rate, or more steps at this rate
+if abs(end_a - a_star) > close:
     counts = [steps_needed(contraction(safe, x), distance, close),
               steps_needed(c, distance, close)]
-    cli.note("after {steps} steps a = {a:.6g} is still {gap:.3g} from a* = {a_star:.6g}; "
-             "try {ideas}{hint}", steps=len(history.grads), a=end_a,
+    cli.note("after {steps} steps a = {a:.6g} is still {gap:.3g} from a* = "
+             "{a_star:.6g}; try {ideas}{hint}", steps=len(history.grads), a=end_a,
              gap=abs(end_a - a_star), a_star=a_star,
              ideas=cli.one_weight_ideas(settings, safe, counts),
              hint=cli.scale_hint(settings, bound))
@@ -404,19 +397,16 @@ excess = history.losses - min_loss
 with np.errstate(under="ignore"):  # c^(2·step) may fall below the smallest float: 0
     predicted = excess[0] * c ** (2.0 * np.arange(len(excess)))
 
-# %% [markdown]
-# The title says what kind of run this was.
-
 # %%
 def run_kind(lr, x, start_a, end_a, a_star):
-    """How a run went: diverging, bouncing, barely moving, overshooting or converging."""
+    """How a run went, for the title: diverging, bouncing, barely moving, overshooting
+    or converging."""
     bound = stability_bound(x)
     if lr >= bound:
         return "diverging" if lr > bound else "bouncing"
     if abs(end_a - a_star) > 0.9 * abs(start_a - a_star):
         return "barely moving"
     return "overshooting but converging" if lr > bound / 2 else "converging"
-
 
 # %%
 kind = run_kind(lr, x, a, end_a, a_star)
@@ -433,10 +423,10 @@ pictures.learning_curve(excess, predicted, history.weights - a_star, title)
 
 # %%
 def stopping_step(grads, tolerance):
-    """The steps a run takes by the rule "stop once |gradient| < tolerance" (None: all)."""
+    """The steps a run takes by the rule "stop once |gradient| < tolerance" (None:
+    all of them)."""
     small = np.flatnonzero(np.abs(grads) < tolerance)
     return int(small[0]) if small.size else None
-
 
 # %%
 stop = stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
@@ -444,11 +434,11 @@ if stop is None:
     cli.note("stopping rule (|gradient| below 1/1000 of its start): it would not have "
              "stopped within {steps} steps", steps=len(history.grads))
 else:
-    cli.note("stopping rule (|gradient| below 1/1000 of its start): it would have stopped "
-             "after {stop} steps, at a = {a:.6g}, {gap:.3g} from a* ({share:.2g}% of the "
-             "start's distance)", stop=stop, a=history.weights[stop],
-             gap=abs(history.weights[stop] - a_star),
-             share=100 * abs(history.weights[stop] - a_star) / distance)
+    gap = abs(history.weights[stop] - a_star)
+    cli.note("stopping rule (|gradient| below 1/1000 of its start): it would have "
+             "stopped after {stop} steps, at a = {a:.6g}, {gap:.3g} from a* "
+             "({share:.2g}% of the start's distance)", stop=stop,
+             a=history.weights[stop], gap=gap, share=100 * gap / distance)
 
 # %% [markdown]
 # ## Choosing a rate by trying
@@ -457,15 +447,15 @@ else:
 # a rate by trying: train briefly at rates about 3 apart (0.001, 0.00316, 0.01, ...:
 # each √10 times the last) and watch the loss. A loss that ever rises means the rate is
 # too large (or a bug); of the rest, keep the one whose loss is lowest after the trial.
-# Here the search starts at this run's rate, 10 steps each, going up while the loss falls
-# (or down until it does), at most 12 rates.
+# Here the search starts at this run's rate, 10 steps each, going up while the loss
+# falls (or down until it does), at most 12 rates.
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
     """Whether the loss falls at each of `steps` steps at rate lr (rounding aside)."""
     losses = train(a, x, z, lr, steps).losses
-    return len(losses) == steps + 1 and bool(np.all(np.diff(losses) <= 1e-12 * losses[:-1]))
-
+    rises = np.diff(losses) > 1e-12 * losses[:-1]
+    return len(losses) == steps + 1 and not bool(np.any(rises))
 
 # %%
 def rates_by_trying(a, x, z, lr):
@@ -477,7 +467,6 @@ def rates_by_trying(a, x, z, lr):
         rate *= factor
         tried[rate] = loss_falls(a, x, z, rate)
     return tried
-
 
 # %%
 tried = rates_by_trying(a, x, z, lr)
@@ -491,9 +480,7 @@ kept
 # marks the one kept: 0.01 for the post's points, whose threshold is 0.0295.
 
 # %%
-STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most this long
-
-# %%
+STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most this
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
 for rate in tried:
@@ -505,29 +492,26 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 # %% [markdown]
 # ## Two weights: a line with an offset
 #
-# The post ends remarking that two weights would need a 3-D graph. Here it is: the line
-# `z = a·x + b` adds an offset `b`, so it need not pass through the origin. The loss is a
-# surface over the plane (a, b), with two partial derivatives, one per weight, each by
-# the chain rule as before (the input of `b` is 1):
+# The post ends remarking that two weights would need a 3-D graph. Here it is: the
+# line `z = a·x + b` adds an offset `b`, so it need not pass through the origin. The
+# loss is a surface over the plane (a, b), with two partial derivatives, one per
+# weight, each by the chain rule as before (the input of `b` is 1):
 #
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
+#
+# One step updates both with one rate, starting from (a₀, 0).
 
 # %%
 def predict_with_offset(a, b, x):
     """The output of a neuron with weight a and offset b: a·x + b."""
     return a * x + b
 
-
 # %%
 def gradients(a, b, x, z):
     """The derivatives of the loss with respect to a and to b, at (a, b)."""
     errors = predict_with_offset(a, b, x) - z
     return 2 * np.sum(errors * x) / len(z), 2 * np.sum(errors) / len(z)
-
-
-# %% [markdown]
-# One step updates both with one rate, starting from (a₀, 0).
 
 # %%
 def train_two_weights(a, b, x, z, lr, steps):
@@ -539,7 +523,6 @@ def train_two_weights(a, b, x, z, lr, steps):
         a, b = step(a, slope_a, lr), step(b, slope_b, lr)
         path[i] = a, b
     return path
-
 
 # %% [markdown]
 # Both derivatives are zero at the exact answer (a*, b*), which gives the two *normal
@@ -560,10 +543,10 @@ def best_line(x, z):
         return None
     return (n * sxz - sx * sz) / det, (sxx * sz - sx * sxz) / det
 
-
 # %% [markdown]
-# Like the bowl, the surface is its floor plus a quadratic, `loss(a*, b*) + (Σx²·da² +
-# 2Σx·da·db + N·db²)/N` with `da = a − a*`, `db = b − b*`: many (a, b) in one pass.
+# Like the bowl, the surface is its floor plus a quadratic,
+# `loss(a*, b*) + (Σx²·da² + 2Σx·da·db + N·db²)/N` with `da = a − a*` and
+# `db = b − b*`: many (a, b) in one pass.
 
 # %%
 def loss_surface(a, b, x, z):
@@ -572,7 +555,6 @@ def loss_surface(a, b, x, z):
     da, db = np.asarray(a) - a_star, np.asarray(b) - b_star
     quadratic = np.sum(x * x) * da ** 2 + 2 * np.sum(x) * da * db + n * db ** 2
     return loss(predict_with_offset(a_star, b_star, x), z) + quadratic / n
-
 
 # %% [markdown]
 # Training is slower here, and the one-weight story says why. The loss's second
@@ -591,17 +573,14 @@ def curvatures(x):
     return np.linalg.eigvalsh((2 / len(x)) * np.array([[np.sum(x * x), np.sum(x)],
                                                        [np.sum(x), len(x)]]))
 
-
 # %%
 def two_weight_contraction(lr, x):
     """The most of the distance to (a*, b*) a step leaves: the largest |1 − lr·λ|."""
     return np.max(np.abs(1 - lr * curvatures(x)))
 
-
 # %% [markdown]
 # A run is summed up as a `Descent`: its path, the answer, its rate, how narrow the
-# valley is (λmax/λmin), and the steps it took to come within 1% of its starting
-# distance from (a*, b*).
+# valley is, and the steps it took to come within 1% of its start's distance.
 
 # %%
 class Descent(NamedTuple):
@@ -612,7 +591,6 @@ class Descent(NamedTuple):
     ratio: float  # λmax / λmin: the valley is √ratio times longer than wide
     reached: int | None  # steps to within 1% of the starting distance (None: not yet)
 
-
 # %%
 def descend(x, z, start_a, lr, steps):
     """Train a and b from (start_a, 0) for `steps` steps at rate lr; its Descent."""
@@ -622,14 +600,12 @@ def descend(x, z, start_a, lr, steps):
     within = np.flatnonzero(gaps <= 0.01 * gaps[0])
     return Descent(path, best, lr, high / low, int(within[0]) if within.size else None)
 
-
 # %%
 def enough_steps(lr, x):
     """Steps that surely bring a two-weight run at rate lr within 1% of its starting
     distance, by the largest |1 − lr·λ|; at most STUDY_STEPS."""
     needed = steps_needed(two_weight_contraction(lr, x), 1.0, 0.01)
     return STUDY_STEPS if needed is None else min(needed, STUDY_STEPS)
-
 
 # %%
 two_ok = best_line(x, z) is not None
@@ -642,10 +618,13 @@ if two_ok:
     two_bound = 2 / curvatures(x)[-1]
     descent = descend(x, z, a, min(lr, 0.9 * two_bound), study_steps)
     pictures.two_weights(x, z, descent, loss_surface)
+    if descent.lr != lr:
+        cli.note("lr = {lr:g} is above the two-weight threshold 2/λmax = {bound:.4g}, "
+                 "so this section trains at 0.9 of it", lr=lr, bound=two_bound)
 
 # %% [markdown]
-# After 100 steps the path is in the valley; after 5,000, 3% of its starting distance is
-# left (1% takes 7,178 steps). The note says where this run ended and, if it is still
+# After 100 steps the path is in the valley; after 5,000, 3% of its starting distance
+# is left (1% takes 7,178 steps). The note says where this run ended and, if it is still
 # far, a rate and a step count that get within 1%: counted by training at that rate.
 
 # %%
@@ -656,17 +635,13 @@ if two_ok:
         rate = safe_rate(two_bound)
         faster = descend(x, z, a, rate, enough_steps(rate, x))
         advice = cli.two_weight_advice(settings, faster, STUDY_STEPS)
-    cli.note("two weights after {steps} steps at lr = {lr:.4g}: a = {a:.6g}, b = {b:.6g}; "
-             "exact a* = {a_star:.6g}, b* = {b_star:.6g}{advice}",
+    cli.note("two weights after {steps} steps at lr = {lr:.4g}: a = {a:.6g}, "
+             "b = {b:.6g}; exact a* = {a_star:.6g}, b* = {b_star:.6g}{advice}",
              steps=len(descent.path) - 1, lr=descent.lr, a=end[0], b=end[1],
              a_star=best[0], b_star=best[1], advice=advice)
 
-# %% [markdown]
-# With one weight the line must pass through the origin; the offset frees it. For points
-# that lie well off the origin, a note compares the two best losses.
-
 # %%
-if two_ok and abs(best[1]) > 0.1 * np.max(np.abs(z)):
+if two_ok and abs(best[1]) > 0.1 * np.max(np.abs(z)):  # far off the origin: b helps
     cli.note("these points lie off the origin: the best loss with one weight is "
              "{one:.4g}, with an offset b: {two:.4g}; the one-weight line z = a·x is "
              "forced through (0, 0)", one=min_loss,
@@ -684,11 +659,10 @@ def standardised(x):
     """x shifted to mean 0 and scaled to spread (standard deviation) 1."""
     return (x - np.mean(x)) / np.std(x)
 
-
 # %% [markdown]
 # Each version of x trains at the rate 1/λmax, which crosses the valley's steepest
-# direction in one step. The steps to within 1% of the starting distance fall from 453
-# to 36 to 1.
+# direction in one step. The steps to within 1% of the starting distance fall from 496
+# to 39 to 1.
 
 # %%
 if two_ok:
@@ -702,8 +676,8 @@ if two_ok:
                      [scaled["x as measured"], scaled["standardised x"]], loss_surface)
 
 # %% [markdown]
-# Weights learned on standardised x convert back: z = a'·(x − mean)/spread + b' means
-# a = a'/spread and b = b' − a'·mean/spread, which is (a*, b*) again.
+# Weights learned on standardised x convert back: z = a'·(x − mean)/spread + b'
+# means a = a'/spread and b = b' − a'·mean/spread, which is (a*, b*) again.
 
 # %%
 if two_ok:
@@ -743,37 +717,32 @@ explorer.offer(settings.explore, x, z, history, state, train, bound)
 #
 # Each exercise gives the knobs to set in a notebook, then the command for a terminal.
 #
-# 1. **A timid rate.** What does a rate far below the threshold do?
-#    `LEARNING_RATE = 1e-5`; `python regression_gd.py --lr 1e-5`: `a` creeps from 0.27
-#    to only 0.385 in 100 steps; a note says how far it is from a* and suggests a rate
-#    computed from the data, and the learning curve says "Barely moving".
-# 2. **Overshooting.** What happens between N/(2Σx²) and N/Σx²?
-#    `LEARNING_RATE = 0.02`, `EVERY = 1`; `python regression_gd.py --lr 0.02 --every 1`:
-#    after step 1 `a` is past a* (above 1.9914), after step 2 below it, each swing
-#    smaller; by step 40 it sits on a* = 1.991412006340672 to every digit.
-# 3. **Just past the threshold.** And just above N/Σx² = 0.0295?
-#    `LEARNING_RATE = 0.03`; `python regression_gd.py --lr 0.03`: a warning, and every
-#    swing is larger than the last: after 100 steps `a` is about −49 and the loss over
-#    88,000. With 0.05 the loss blows up at step 4: the lesson stops with an error and
-#    writes no pictures.
-# 4. **One step.** Which rate lands on a* in a single step?
-#    `LEARNING_RATE = 0.0147457627`, `STEPS = 3`, `EVERY = 1`;
+# 1. **A timid rate.** `LEARNING_RATE = 1e-5`; `python regression_gd.py --lr 1e-5`:
+#    `a` creeps from 0.27 to only 0.385 in 100 steps; a note says how far it is from
+#    a* and suggests a rate computed from the data; the learning curve says "Barely
+#    moving".
+# 2. **Overshooting**, between N/(2Σx²) and N/Σx². `LEARNING_RATE = 0.02`, `EVERY = 1`;
+#    `python regression_gd.py --lr 0.02 --every 1`: after step 1 `a` is past a* (above
+#    1.9914), after step 2 below it, each swing smaller; by step 40 it sits on
+#    a* = 1.991412006340672 to every digit.
+# 3. **Just past the threshold** N/Σx² = 0.0295. `LEARNING_RATE = 0.03`;
+#    `python regression_gd.py --lr 0.03`: a warning, and every swing is larger than the
+#    last: after 100 steps `a` is about −49 and the loss over 88,000. With 0.05 the loss
+#    blows up at step 4: the lesson stops with an error and writes no pictures.
+# 4. **One step.** `LEARNING_RATE = 0.0147457627`, `STEPS = 3`, `EVERY = 1`;
 #    `python regression_gd.py --lr 0.0147457627 --steps 3 --every 1`: N/(2Σx²) makes
 #    c = 0, so the line `i=1` already shows a = 1.99141200…
-# 5. **Another start.** Does the answer depend on where training starts?
-#    `SEED = 7`; `python regression_gd.py --seed 7`: it starts at a = 0.324, and still
-#    ends within 1% of the start's distance from a*.
-# 6. **When to stop.** Would the stopping rule have saved steps?
-#    `STEPS = 1000`, `EVERY = 100`; `python regression_gd.py --steps 1000 --every 100`:
-#    its note says it would have stopped after 99 steps, 0.00164 from a*; the other 901
-#    steps close that last 0.00164 too, almost all of it, and change no digit of a that
-#    a line's picture could show.
-# 7. **Your own data, off the origin.** Write points on z = 10 + 2·x, where the
-#    one-weight line must pass through (0, 0), with one line of code:
+# 5. **Another start.** `SEED = 7`; `python regression_gd.py --seed 7`: it starts at
+#    a = 0.324, and still ends within 1% of the start's distance from a*.
+# 6. **When to stop.** `STEPS = 1000`, `EVERY = 100`;
+#    `python regression_gd.py --steps 1000 --every 100`: the note says the rule would
+#    have stopped after 99 steps, 0.00164 from a*; the other 901 steps close nearly all
+#    of that last 0.00164, a change no picture of the line can show.
+# 7. **Your own data, off the origin.** Points on z = 10 + 2·x, which the one-weight
+#    line, forced through (0, 0), cannot follow; this line of code writes them:
 #    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`.
-#    Then `DATA = "offset.csv"`; `python regression_gd.py --data offset.csv`: the notes
-#    say the points lie off the origin (the best slope through it is 5.33, with a loss of
-#    33) and give the normal equations' exact answer a* = 2, b* = 10; after 100 steps
-#    gradient descent is far from it, at a = 3.55, b = 1.70. With `LEARNING_RATE = 0.1`,
-#    `STEPS = 300` (`--data offset.csv --lr 0.1 --steps 300`), 100 times larger, it gets
-#    there: a = 2, b = 10.
+#    `DATA = "offset.csv"`; `python regression_gd.py --data offset.csv`: the notes say
+#    the points lie off the origin (the best loss with one weight is 33) and give the
+#    normal equations' answer a* = 2, b* = 10; after 100 steps gradient descent is far
+#    from it, at a = 3.55, b = 1.70. With `LEARNING_RATE = 0.1`, `STEPS = 300`
+#    (`--data offset.csv --lr 0.1 --steps 300`) it gets there: a = 2, b = 10.

@@ -1,11 +1,13 @@
 """Shared helpers: run the script as a learner would, one default run for many tests, and
 the checks a learner's eye makes on a picture."""
 
+import ast
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -16,6 +18,32 @@ SCRIPT = os.path.join(ROOT, "regression_gd.py")
 POST_LOG = os.path.join(ROOT, "tests", "post_log.txt")
 sys.path.insert(0, ROOT)
 sys.dont_write_bytecode = True  # no __pycache__ in the repository from the tests' imports
+
+
+def is_definition(node):
+    """Whether a top-level statement of the lesson only defines: an import, a function, a
+    class, or a constant (an UPPER_CASE name)."""
+    if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef):
+        return True
+    return isinstance(node, ast.Assign) and all(
+        isinstance(target, ast.Name) and target.id.isupper() for target in node.targets)
+
+
+def lesson_definitions():
+    """The lesson's definitions as a module, without running its story: only its imports,
+    functions, classes and constants are executed. Registered as `regression_gd`, so that
+    the tests' `import regression_gd` gets this."""
+    with open(SCRIPT) as file:
+        tree = ast.parse(file.read(), SCRIPT)
+    tree.body = [node for node in tree.body if is_definition(node)]
+    module = types.ModuleType("regression_gd")
+    module.__file__ = SCRIPT
+    sys.modules["regression_gd"] = module  # before running: NamedTuple looks itself up
+    exec(compile(tree, SCRIPT, "exec"), module.__dict__)
+    return module
+
+
+lesson_definitions()
 
 PNGS = ["measurements.png", "random_start.png", "loss_curve.png", "learning_curve.png",
         "learning_rates.png", "two_weights.png", "scaling.png"]
