@@ -173,8 +173,10 @@ def remove_matplotlib_temporary_folders():
     matplotlib = sys.modules.get("matplotlib")
     if matplotlib is None:
         return
-    for where in (matplotlib.get_configdir, matplotlib.get_cachedir):
-        folder = where()  # remembered by matplotlib since its import: no folder is made here
+    for where in ("get_configdir", "get_cachedir"):
+        if not hasattr(matplotlib, where):  # stopped while matplotlib was being imported
+            return
+        folder = getattr(matplotlib, where)()  # remembered since its import: none is made
         name = os.path.basename(folder)
         if (folder != GIVEN_MPLCONFIGDIR and os.path.dirname(folder) == tempfile.gettempdir()
                 and name.startswith("matplotlib-") and len(name) == len("matplotlib-") + 8):

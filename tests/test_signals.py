@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -177,3 +178,74 @@ def test_after_sigkill_no_worker_outlives_the_run_and_the_next_run_cleans_up(old
     assert not alive(worker)
     status, _ = finish(start(old_folder))
     assert status == 0 and hashes(old_folder) == new_pictures  # no stale temporary file
+
+
+HANGUPS = [(getattr(signal, name), name, code) for name, code in (("SIGHUP", 129),
+                                                                   ("SIGQUIT", 131))
+           if hasattr(signal, name)]
+
+
+@pytest.mark.parametrize("stop, name, code", HANGUPS)
+def test_sighup_and_sigquit_as_a_worker_is_forked(stop, name, code, old_folder, new_pictures):
+    old = hashes(old_folder)
+    for _ in range(3):
+        process = start(old_folder)
+        worker = wait_for_a_worker(process)
+        assert worker is not None, "no worker appeared"
+        os.killpg(process.pid, stop)
+        status, stderr = finish(process)
+        check_outcome(status, stderr, old_folder, old, new_pictures, name, code)
+        assert status == code
+        time.sleep(0.3)
+        assert not alive(worker)
+
+
+@pytest.mark.slow
+def test_sighup_and_sigquit_during_the_final_renames_end_all_new(tmp_path, new_pictures):
+    env = {**headless_env(), "PYTHONPATH": os.path.join(ROOT, "tests", "slow_renames"),
+           "SLOW_RENAMES": "0.3"}
+    runs = []
+    for stop, name, code in HANGUPS:  # side by side
+        folder = tmp_path / name
+        folder.mkdir()
+        for picture in PICTURES:
+            (folder / picture).write_bytes(b"an earlier picture: " + picture.encode())
+        runs.append((start(str(folder), env=env), str(folder), hashes(str(folder)), stop,
+                     name, code))
+    def stop_at_the_renames(process, stop):
+        for line in process.stderr:
+            if line.startswith("renaming"):
+                break
+        os.killpg(process.pid, stop)
+
+    stoppers = [threading.Thread(target=stop_at_the_renames, args=(process, stop))
+                for process, _, _, stop, _, _ in runs]
+    for stopper in stoppers:
+        stopper.start()
+    for stopper, (process, folder, old, _, name, code) in zip(stoppers, runs, strict=True):
+        stopper.join(timeout=300)
+        status, stderr = finish(process)
+        assert status == code and hashes(folder) == new_pictures, stderr
+        check_outcome(status, stderr, folder, old, new_pictures, name, code)
+
+
+def test_closing_the_terminal_ends_the_run_with_129_and_nothing_left(old_folder, new_pictures):
+    """A real terminal closed: the run's controlling terminal (a pseudo-terminal here) hangs
+    up, the kernel sends SIGHUP, and stderr, the terminal, can no longer be written."""
+    fcntl = pytest.importorskip("fcntl")
+    termios = pytest.importorskip("termios")
+    old = hashes(old_folder)
+    terminal, its_end = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, SCRIPT, "--out", old_folder], stdin=its_end, stdout=its_end,
+        stderr=its_end, env=headless_env(), start_new_session=True,
+        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))  # its controlling terminal
+    os.close(its_end)
+    worker = wait_for_a_worker(process)
+    assert worker is not None, "no worker appeared"
+    os.close(terminal)  # the terminal window is closed
+    status = process.wait(timeout=60)
+    assert status == 129
+    assert hashes(old_folder) == old  # nothing changed, no temporary file left
+    time.sleep(0.3)
+    assert not alive(worker)
