@@ -61,6 +61,7 @@ def training_figure(run):
     bowl = draw.bowl_curve(run.x, run.z, run.state, run.history.lr, a_limits)
     scene = draw.Scene(*fit, *draw.draw_bowl_panel(ax_bowl, *bowl, a_limits),
                        draw.add_readout(fig, GIF_READOUT))
+    scene.errors.set(antialiased=False, linewidth=0.9)  # 1 pixel wide: a smaller GIF
     draw.legend_below(fig, 3)
     note = ax_bowl.text(0.5, 0.96, "", ha="center", va="top", transform=ax_bowl.transAxes,
                         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
@@ -76,9 +77,10 @@ def show_step(scene, run, number):
 
 def frame_steps(weights, frames):
     """Which steps become frames, at most `frames` of them, the start (step 0) and the last
-    step included: every step if there are few enough, else steps spread evenly over the
+    step included: every step if there are few enough; else steps spread evenly over the
     run's visible progress, measured by the size of its steps (which shrink geometrically
-    as a nears a*, so a log scale makes an even pace of them)."""
+    as a nears a*, so a log scale makes an even pace of them), topped up with steps spread
+    evenly over the whole run while frames are left."""
     steps = len(weights) - 1
     if steps < frames:
         return np.arange(0, steps + 1)
@@ -86,7 +88,13 @@ def frame_steps(weights, frames):
     floor = max(1e-3 * moves.max(), np.finfo(float).tiny)
     progress = np.r_[0, np.cumsum(np.abs(np.diff(np.log(np.maximum(moves, floor)))))]
     chosen = np.searchsorted(progress, np.linspace(0, progress[-1], frames - 2)) + 1
-    return np.unique(np.r_[0, chosen, steps])
+    moving = np.unique(np.r_[0, chosen, steps])
+    for count in range(frames, 1, -1):
+        steady = np.linspace(0, steps, count).round().astype(int)
+        frame_list = np.union1d(moving, steady)
+        if len(frame_list) <= frames:
+            return frame_list
+    return moving
 
 
 def unchanged_note(weights, since):
