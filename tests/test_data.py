@@ -1,6 +1,7 @@
 """Tests of --data: the learner's own measurements, as spreadsheets write them, and every way
 a file can be wrong."""
 
+import codecs
 import os
 import subprocess
 
@@ -74,8 +75,10 @@ BAD_FILES = [
     ("empty", "", "no data rows"),
     ("only comments", "# nothing\n\n", "no data rows"),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
-    ("no known encoding", b"x,z\n1,2\n3,\x814\n", "line 3: this is not UTF-8, UTF-16 or "
-                                                    "Windows-1252 text"),
+    ("no known encoding", b"x,z\n1,2\n3,\x814\n", "line 3: this is not UTF-8, UTF-16, "
+                                                    "UTF-32 or Windows-1252 text"),
+    ("a cell over the csv limit", "x,z\n1,2\n3," + "4" * 200_000 + "\n",
+     "line 3: this row cannot be read"),
     ("windows-1252 cell", b"x,z\n1,\xe92\n", "line 2: '\xe92' is not a number"),
     ("no line break", "1" * (2 << 20), "line 1: no line break in its first 1,048,576 bytes"),
     ("x too small", "1e-160,1\n2e-160,3\n", "too small to square"),
@@ -116,7 +119,10 @@ def test_excel_unicode_text_and_windows_1252_read_as_their_utf8_twin(tmp_path):
     utf8 = load_measurements(write(tmp_path, text.encode("utf-8"), "utf8.csv"))
     unicode_text = write(tmp_path, text.replace(";", "\t").encode("utf-16"), "unicode.txt")
     windows = write(tmp_path, text.encode("cp1252"), "windows.csv")
-    for path in (unicode_text, windows):
+    utf32 = [write(tmp_path, bom + text.encode(encoding), f"{encoding}.csv") for bom, encoding in
+             ((b"", "utf-32"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+              (codecs.BOM_UTF32_BE, "utf-32-be"))]
+    for path in (unicode_text, windows, *utf32):
         x, z, names = load_measurements(path)
         assert list(x) == list(utf8.x) and list(z) == list(utf8.z)
         assert names == ("Temperatura (°C)", "Presión (hPa)") == utf8.names
@@ -151,3 +157,27 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path):
         file.truncate(MAX_BYTES + 1)  # sparse: no disk space, and no time to read it
     with pytest.raises(DataError, match="the file is 100 MB; the lesson reads at most 100 MB"):
         load_measurements(str(path))
+
+
+def test_a_long_cell_is_quoted_short(tmp_path):
+    path = write(tmp_path, "x,z\n1,2\n3," + "a" * 100_000 + "\n")
+    with pytest.raises(DataError, match="line 3: 'a+'… \\(100,000 characters\\) is not a number")\
+            as refused:
+        load_measurements(path)
+    assert len(str(refused.value)) < 200
+
+
+def test_an_empty_file_name_is_refused():
+    with pytest.raises(DataError, match="the file name is empty"):
+        load_measurements("")
+
+
+def test_data_with_an_empty_file_name_is_one_line(tmp_path):
+    """`--data ''` is a file name left out by mistake, not a request for the post's points
+    (the lesson calls the loader whenever DATA is not None)."""
+    out = tmp_path / "figures"
+    result = run("--data", "", "--out", str(out))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert "the file name is empty" in lines[0] and result.stdout == ""
+    assert os.listdir(out) == []
