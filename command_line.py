@@ -43,9 +43,11 @@ try:
 except ModuleNotFoundError as missing:
     sys.exit(f"error: the package {missing.name!r} is not installed for this Python; "
              "activate the lesson's virtual environment or run: pip install -r requirements.txt")
-except ImportError as broken:  # installed, but it cannot be loaded (such as under ulimit -v)
-    sys.exit(f"error: a package the lesson needs cannot be loaded ({str(broken)[:200]}); if "
-             "memory is limited (ulimit -v), allow more, else run: pip install -r requirements.txt")
+except (ImportError, MemoryError, SystemError) as broken:  # installed, but it cannot be
+    # loaded; with too little memory (ulimit -v) any of the three comes, from any line
+    sys.exit(f"error: a package the lesson needs cannot be loaded "
+             f"({str(broken)[:200] or type(broken).__name__}); if memory is limited "
+             "(ulimit -v), allow more, else run: pip install -r requirements.txt")
 except ValueError as setting:  # matplotlib refuses a setting, such as MPLBACKEND=nonsense
     sys.exit(f"error: matplotlib refuses a setting ({str(setting).split('; supported')[0][:200]});"
              " correct or remove it (check MPLBACKEND and your matplotlibrc)")
