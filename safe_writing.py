@@ -463,14 +463,16 @@ class Pictures:
     them. Otherwise (a notebook, a window) everything is drawn right here, to be shown.
     """
 
-    def __init__(self, folder, background=False, start_method=None):
-        self.folder, self.background, self.saved = folder, background, False
+    def __init__(self, folder, background=False):
+        # Workers only by "fork", which starts a copy of this process at once, with what
+        # is already imported and computed. Under "spawn" or "forkserver" (macOS, Windows,
+        # Linux from Python 3.14) a worker is a fresh interpreter that imports the main
+        # script, which would run the whole lesson again: there, everything is drawn here.
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        self.folder, self.background, self.saved = folder, background and forks, False
         self.figures, self.temporaries, self.workers, self.failures = {}, {}, {}, {}
         self.token, self.backups, self.changed = new_token(), {}, []
-        # "fork" starts a worker at once, sharing what is already imported; where there is
-        # no fork (Windows), a fresh interpreter imports the lesson (and runs none of it).
-        forks = "fork" in multiprocessing.get_all_start_methods()
-        self.processes = multiprocessing.get_context(start_method or ("fork" if forks else None))
+        self.processes = multiprocessing.get_context("fork") if forks else None
         self.run_lock = self.folder_lock = None
         with contextlib.suppress(OSError), signals_held(), folder_locked(folder):
             remove_stale_files(folder)

@@ -190,7 +190,7 @@ def test_a_rename_that_fails_puts_every_picture_back(failing, tmp_path, monkeypa
 def test_a_worker_that_cannot_start_draws_here(tmp_path, monkeypatch):
     """As under `ulimit -u 2` (no process to spare) and `ulimit -n 12` (no file to spare)."""
     folder = str(tmp_path)
-    pictures = safe_writing.Pictures(folder, background=True, start_method="fork")
+    pictures = safe_writing.Pictures(folder, background=True)
 
     def no_process(self):
         raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
@@ -215,7 +215,7 @@ def test_a_killed_worker_is_named_and_changes_nothing(tmp_path):
     folder = str(tmp_path / "figures")
     earlier_pictures(folder)
     before = state(folder)
-    pictures = safe_writing.Pictures(folder, background=True, start_method="fork")
+    pictures = safe_writing.Pictures(folder, background=True)
     pictures.add_file("training.gif", write_tag, b"new")
     pictures.add_file("two_weights.png", write_slowly, b"new")
     os.kill(pictures.workers["two_weights.png"][0].pid, signal.SIGKILL)
