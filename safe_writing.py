@@ -360,9 +360,41 @@ def remove_stale_files(folder):
             found.setdefault(token.group(1), []).append(name)
     for token, names in found.items():
         if run_gone(folder, token):
+            finish_undoing(folder, token)
             for name in sorted(names, key=lambda name: name == run_lock_name(token)):
                 with contextlib.suppress(OSError):
                     os.remove(os.path.join(folder, name))
+
+
+def finish_undoing(folder, token):
+    """If the run with this token was killed in the middle of its renames (SIGKILL, which
+    nothing can hold off; its lock file then still says "renaming"), put the folder back
+    as it was before them: each earlier picture from its second name, and the pictures that
+    were new to the folder removed. Runs do this in the folder's turn, before renaming
+    their own, so nothing has been renamed since."""
+    try:
+        with open(os.path.join(folder, run_lock_name(token)), "rb") as file:
+            journal = file.read().decode("utf-8", "replace").split("\n")
+    except OSError:
+        return
+    if journal[0] != "renaming":
+        return
+    for picture in PICTURE_NAMES:
+        path, backup = os.path.join(folder, picture), os.path.join(folder,
+                                                                   backup_name(picture, token))
+        with contextlib.suppress(OSError):
+            if os.path.lexists(backup):
+                os.replace(backup, path)
+            elif picture in journal[1:] and os.path.isfile(path):
+                os.remove(path)
+
+
+def link_or_copy(path, second):
+    """Give a file a second name: a hard link, or a copy where the folder has none."""
+    try:
+        os.link(path, second)
+    except OSError:
+        shutil.copy2(path, second)
 
 
 def pictures_for(folder, notebook, windows):
@@ -561,6 +593,7 @@ class Pictures:
             self.wait_for_workers()
             self.folder_lock = take_folder_lock(self.folder)
             with signals_held():
+                remove_stale_files(self.folder)  # and undo the renames of a killed run
                 self.rename_all()
                 self.saved = True
                 self.let_go_of_folder()
@@ -612,6 +645,8 @@ class Pictures:
             self.check_destination(name)
         for name in self.temporaries:
             self.keep_earlier(name)
+        self.journal(["renaming"] + [name for name in self.temporaries
+                                     if name not in self.backups])
         done = []
         try:
             for name, path in self.temporaries.items():
@@ -619,8 +654,22 @@ class Pictures:
                 done.append(name)
         except OSError as error:
             self.put_back(done)
+            self.journal([])
             raise OSError(f"could not put {name} in place ({describe(error)})") from None
+        self.journal([])
         self.remove_backups()
+
+    def journal(self, lines):
+        """Write in the run's lock file what it is doing: "renaming" and the pictures new to
+        the folder while it renames, nothing otherwise; a later run reads it if this one is
+        killed (see `finish_undoing`)."""
+        if self.run_lock is None:
+            return
+        with contextlib.suppress(OSError):
+            self.run_lock.seek(0)
+            self.run_lock.truncate()
+            self.run_lock.write("\n".join(lines).encode())
+            self.run_lock.flush()
 
     def check_destination(self, name):
         """OSError if the file `name` could not be replaced: a folder has that name."""
@@ -639,13 +688,13 @@ class Pictures:
         with contextlib.suppress(FileNotFoundError):
             os.remove(backup)
         try:
-            os.link(path, backup, follow_symlinks=False)
-        except OSError as error:
-            try:
+            if os.path.islink(path):  # the link itself, not the file it points to
                 shutil.copy2(path, backup, follow_symlinks=False)
-            except OSError:
-                raise OSError(f"cannot replace {path} ({error.strerror or error}); check "
-                              "the file's permissions, or choose another --out") from None
+            else:
+                link_or_copy(path, backup)
+        except OSError as error:
+            raise OSError(f"cannot replace {path} ({describe(error)}); check the file's "
+                          "permissions, or choose another --out") from None
         self.backups[name] = backup
 
     def put_back(self, done):

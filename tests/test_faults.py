@@ -565,3 +565,35 @@ def test_three_runs_into_one_folder_rename_in_turn(tmp_path):
     assert all(earlier[1] < later[0] for earlier, later in pairs), spans
     assert sorted(os.listdir(folder)) == sorted(PICTURES)
 
+
+
+KILLED_MID_RENAMES = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+import safe_writing
+pictures = safe_writing.Pictures(sys.argv[1])
+for name in {names!r}:
+    with open(pictures.temporary(name), "wb") as file:
+        file.write(b"new")
+replace, renamed = os.replace, []
+def replace_then_die(source, target):
+    replace(source, target)
+    renamed.append(target)
+    if len(renamed) == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the system's out-of-memory killer does
+os.replace = replace_then_die
+pictures.save_all()
+"""
+
+
+@pytest.mark.parametrize("renamed", [1, 4, len(PICTURES)])
+def test_a_run_killed_in_its_renames_is_undone_by_the_next(renamed, tmp_path):
+    folder = str(tmp_path / "figures")
+    earlier_pictures(folder, missing=[PICTURES[0]])  # the first renamed is new to the folder
+    before = state(folder)
+    killed = subprocess.run([sys.executable, "-c", KILLED_MID_RENAMES.format(
+        root=ROOT, names=PICTURES), folder, str(renamed)], capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert state(folder) != before  # mixed, for now
+    safe_writing.Pictures(folder).discard()  # the next run
+    assert state(folder) == before
