@@ -448,7 +448,7 @@ else:
 # each √10 times the last) and watch the loss. A loss that ever rises means the rate is
 # too large (or a bug); of the rest, keep the one whose loss is lowest after the trial.
 # Here the search starts at this run's rate, 10 steps each, going up while the loss
-# falls (or down until it does), at most 12 rates.
+# falls (or down until it does), at most 30 rates (15 factors of 10).
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
@@ -460,10 +460,10 @@ def loss_falls(a, x, z, lr, steps=10):
 # %%
 def rates_by_trying(a, x, z, lr):
     """{rate: whether the loss fell}, √10 apart from lr, up while it falls or down until
-    it does, at most 12 rates."""
+    it does, at most 30 rates."""
     tried = {lr: loss_falls(a, x, z, lr)}
     factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
-    while tried[rate] == (factor > 1) and len(tried) < 12:
+    while tried[rate] == (factor > 1) and len(tried) < 30:
         rate *= factor
         tried[rate] = loss_falls(a, x, z, rate)
     return tried
@@ -744,5 +744,6 @@ explorer.offer(settings.explore, x, z, history, state, train, bound)
 #    `DATA = "offset.csv"`; `python regression_gd.py --data offset.csv`: the notes say
 #    the points lie off the origin (the best loss with one weight is 33) and give the
 #    normal equations' answer a* = 2, b* = 10; after 100 steps gradient descent is far
-#    from it, at a = 3.55, b = 1.70. With `LEARNING_RATE = 0.1`, `STEPS = 300`
-#    (`--data offset.csv --lr 0.1 --steps 300`) it gets there: a = 2, b = 10.
+#    from it, at a = 3.55, b = 1.70. `LEARNING_RATE = 0.1`, `STEPS = 300`;
+#    `python regression_gd.py --data offset.csv --lr 0.1 --steps 300` gets there:
+#    a = 2, b = 10.

@@ -23,25 +23,32 @@ def commands():
 
 
 def weights(stdout):
+    """The a of each progress line."""
     return [float(line.rsplit("a=", 1)[1]) for line in stdout.splitlines()]
+
+
+def start_a(stderr):
+    """The random start, from its note (the log starts after the first step)."""
+    return float(re.search(r"at the random start a = (\S+) ", stderr).group(1))
 
 
 def timid(result, out):
     assert result.returncode == 0 and "still" in result.stderr and "try `" in result.stderr
-    assert weights(result.stdout)[0] == pytest.approx(0.27, abs=5e-3)
+    assert start_a(result.stderr) == pytest.approx(0.27, abs=5e-3)
     assert weights(result.stdout)[-1] == pytest.approx(0.385, abs=5e-4)
     assert title_of(os.path.join(out, "learning_curve.png")).startswith("Barely moving")
 
 
 def overshooting(result, out):
-    a = weights(result.stdout)
-    assert a[1] > A_STAR and a[2] < A_STAR and a[3] > A_STAR
-    assert abs(a[1] - A_STAR) > abs(a[2] - A_STAR) > abs(a[3] - A_STAR)
-    assert a[40] == A_STAR
+    a = weights(result.stdout)  # a[0] is after step 1
+    assert a[0] > A_STAR and a[1] < A_STAR and a[2] > A_STAR
+    assert abs(a[0] - A_STAR) > abs(a[1] - A_STAR) > abs(a[2] - A_STAR)
+    assert a[39] == A_STAR
 
 
 def past_the_threshold(result, out):
-    assert result.returncode == 0 and "warning: lr=0.03 is above the threshold" in result.stderr
+    assert result.returncode == 0 and "warning: lr=0.03 is at or above the threshold" in (
+        result.stderr)
     assert weights(result.stdout)[-1] == pytest.approx(-49, abs=0.5)
     assert float(result.stdout.splitlines()[-1].split("error=")[1].split(",")[0]) > 88_000
     blow_up = run("--lr", "0.05", "--out", out)
@@ -50,26 +57,27 @@ def past_the_threshold(result, out):
 
 
 def one_step(result, out):
-    assert f"{weights(result.stdout)[1]:.8f}".startswith("1.99141200")
+    assert f"{weights(result.stdout)[0]:.8f}".startswith("1.99141200")
 
 
 def another_start(result, out):
-    a = weights(result.stdout)
-    assert a[0] == pytest.approx(0.324, abs=5e-4)
-    assert a[-1] == pytest.approx(A_STAR, rel=0.01)
+    start, end = start_a(result.stderr), weights(result.stdout)[-1]
+    assert start == pytest.approx(0.324, abs=5e-4)
+    assert abs(end - A_STAR) <= 0.01 * abs(start - A_STAR)
 
 
 def stopping(result, out):
     assert ("it would have stopped after 99 steps, at a = 1.98977, 0.00164 from a*"
             in result.stderr)
-    # the other 901 steps move a by less than the distance left at step 99
-    start = float(result.stdout.splitlines()[0].rsplit("a=", 1)[1])
-    at_99 = rg.train(start, rg.POST_X, rg.POST_Z, 1e-3, 99).weights[-1]
-    assert abs(weights(result.stdout)[-1] - at_99) < abs(at_99 - A_STAR)
+    # the other 901 steps close nearly all of the 0.00164 left at step 99
+    at_99 = rg.train(start_a(result.stderr), rg.POST_X, rg.POST_Z, 1e-3, 99).weights[-1]
+    moved, left = abs(weights(result.stdout)[-1] - at_99), abs(at_99 - A_STAR)
+    assert left == pytest.approx(0.00164, abs=5e-6) and 0.999 * left < moved <= left
 
 
 def off_the_origin(result, out):
     assert "forced through (0, 0)" in result.stderr
+    assert "the best loss with one weight is 33.33" in result.stderr
     assert "exact minimum a* = Σxz/Σx² = 5.333333333333333 with loss 33.333333333333336" \
         in result.stderr
     assert "exact a* = 2, b* = 10" in result.stderr
@@ -90,19 +98,42 @@ PROMISES = {
     " --data offset.csv": off_the_origin,
     " --data offset.csv --lr 0.1 --steps 300": off_the_origin_reached,
 }
+OPTIONS = {"LEARNING_RATE": "--lr", "STEPS": "--steps", "SEED": "--seed", "EVERY": "--every",
+           "DATA": "--data"}
 
 
 def test_every_suggested_command_is_checked():
     assert commands() == list(PROMISES)
 
 
+def test_each_exercise_gives_the_knobs_for_its_command():
+    """In a notebook, the knobs named in an exercise do what its command does."""
+    items = re.split(r"\n# \d\. ", re.sub(r"\n#    ", " ", exercise_text()))[1:]
+    assert len(items) == 7
+    for item in items:
+        knobs = re.findall(r"`([A-Z_]+) = ([^`]+)`", item)
+        assert knobs, item[:60]
+        words = " ".join(re.findall(r"`(?:python regression_gd\.py)?( --[^`]*)`", item))
+        for knob, value in knobs:
+            assert f"{OPTIONS[knob]} {value.strip(chr(34))}" in words, (knob, item[:60])
+
+
+def offset_file(folder):
+    """Run the exercise's own line of code that writes offset.csv, in `folder`."""
+    code = re.search(r'`(open\("offset\.csv".*?)`\.', exercise_text()).group(1)
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        exec(code)
+    finally:
+        os.chdir(here)
+
+
 @pytest.mark.parametrize("command", PROMISES)
 def test_the_exercise_shows_what_it_promises(command, tmp_path):
     if "offset.csv" in command:
-        lines = re.search(r"Save the lines (.*?) \(one a line\) as `offset\.csv`",
-                          exercise_text().replace("\n#   ", "")).group(1)
-        (tmp_path / "offset.csv").write_text("".join(
-            row + "\n" for row in re.findall(r"`([^`]*)`", lines)))
+        offset_file(tmp_path)
+        assert (tmp_path / "offset.csv").read_text().splitlines()[:2] == ["x,z", "0,10"]
     out = str(tmp_path / "figures")
     result = run(*command.split(), "--no-gif", "--out", out, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
