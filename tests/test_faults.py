@@ -249,12 +249,14 @@ sys.path.insert(0, {root!r})
 import safe_writing
 replace = os.replace
 def slow_replace(source, target):
-    time.sleep(0.05)
+    time.sleep(float(sys.argv[4]))
     replace(source, target)
 pictures = safe_writing.Pictures(sys.argv[1])
 for name in {names!r}:
     with open(pictures.temporary(name), "wb") as file:
         file.write(sys.argv[2].encode())
+print("ready", flush=True)
+sys.stdin.readline()
 os.replace = slow_replace
 time.sleep(float(sys.argv[3]))
 pictures.save_all()
@@ -262,17 +264,24 @@ pictures.save_all()
 
 
 def test_runs_into_one_folder_at_once_each_land_whole(tmp_path):
+    """A slow run renames from 0 s to 0.8 s, a quick one from 0.25 s to 0.33 s: without
+    turns, the quick one's first pictures and the slow one's last would be left."""
     folder = str(tmp_path)
-    for trial in range(3):
-        runs = [subprocess.Popen([sys.executable, "-c", CONCURRENT.format(
-            root=ROOT, names=PICTURES), folder, f"run {number} of trial {trial}",
-            str(0.02 * number)], stderr=subprocess.PIPE, text=True) for number in range(3)]
-        for each in runs:
-            assert each.wait(timeout=60) == 0, each.stderr.read()
-            each.stderr.close()
-        found = state(folder)
-        assert sorted(found) == sorted(PICTURES)  # no temporary, backup or lock left
-        assert len(set(found.values())) == 1, "a mix of runs' pictures"
+    runs = [subprocess.Popen([sys.executable, "-c", CONCURRENT.format(root=ROOT, names=PICTURES),
+                              folder, tag, delay, pause], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for tag, delay, pause in (("slow", "0", "0.1"), ("quick", "0.25", "0.01"))]
+    for each in runs:
+        assert each.stdout.readline() == "ready\n"
+    for each in runs:
+        each.stdin.write("go\n")
+        each.stdin.flush()
+    for each in runs:
+        _, stderr = each.communicate(timeout=60)
+        assert each.returncode == 0, stderr
+    found = state(folder)
+    assert sorted(found) == sorted(PICTURES)  # no temporary, backup or lock left
+    assert len(set(found.values())) == 1, f"a mix of runs' pictures: {found}"
 
 
 # %% The lesson run as a learner would: the quick cases
