@@ -491,7 +491,7 @@ def draw_distance(ax, distance, last):
         mine = np.sign(distance[shown]) == sign
         if mine.any():
             ax.plot(shown[mine], sizes[mine], marker, color=color, markersize=4,
-                    linestyle="none", label=f"|a − a*| with a {words}")
+                    linestyle="none", clip_on=False, label=f"|a − a*| with a {words}")
     exact = np.flatnonzero(distance[:last + 1] == 0)
     if exact.size:
         ax.plot([], [], " ", label=f"a = a* exactly (not drawn on a log scale) at "
@@ -524,6 +524,13 @@ def shown_rates(rates, own, kept):
     return sorted(chosen)
 
 
+def round_up(step, longest):
+    """A round step at or after `step` for an axis to end on (a tick: 10, 60, 500), at most
+    `longest`."""
+    ticks = MaxNLocator(integer=True, steps=STEP_TICKS).tick_values(0, step)
+    return int(min(longest, ticks[ticks >= step][0] if (ticks >= step).any() else step))
+
+
 def learning_rates(runs, kept, bound, floor):
     """The loss per step for the rates tried: `runs` maps each, in the order tried (this
     run's own first), to (its losses from the start, how it went, whether it blew up);
@@ -536,7 +543,7 @@ def draw_learning_rates(runs, kept, bound, floor):
     own = next(iter(runs))
     rates = shown_rates(list(runs), own, kept)
     longest = max(len(runs[rate][0]) for rate in rates) - 1
-    end = min(longest, int(np.ceil(1.2 * max(settled_at(runs[rate][0]) for rate in rates))))
+    end = round_up(1.2 * max(settled_at(runs[rate][0]) for rate in rates), longest)
     fig = new_picture()
     ax = fig.subplots()
     for order, rate in enumerate(rates):
@@ -545,11 +552,10 @@ def draw_learning_rates(runs, kept, bound, floor):
         ax.plot(shown, curve[shown], linestyle=["-", "--", "-.", ":", "-", "--"][order],
                 linewidth=4.5 if rate == kept else 2, label=f"lr = {rate:.3g}"
                 + (" (this run)" if rate == own else "") + f": {kind}"
-                + (f"; kept: lowest loss after {n_steps(len(curve) - 1)}" if rate == kept
-                   else ""))
+                + ("; kept: lowest loss, never rising" if rate == kept else ""))
         if blown:
             ax.plot(len(curve) - 1, curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
-                    "x", color="red", markersize=12, markeredgewidth=3)
+                    "x", color="red", markersize=12, markeredgewidth=3, clip_on=False)
     if any(runs[rate][2] for rate in rates):
         ax.plot([], [], "x", color="red", markersize=10, markeredgewidth=3, linestyle="none",
                 label="the loss blew up: that run stopped")
@@ -560,7 +566,7 @@ def draw_learning_rates(runs, kept, bound, floor):
                             f"{longest:,})" if end < longest else ""))
     tried = f"{len(runs)} rates tried √10 apart" + (f", {len(rates)} of them drawn"
                                                     if len(rates) < len(runs) else "")
-    ax.set_title(f"{tried}: keep {kept:.3g} (the threshold N/Σx² is {bound:.3g})",
+    ax.set_title(f"{tried}: keep {kept:.3g}\n(the threshold N/Σx² is {bound:.3g})",
                  fontsize="medium")
     legend_below(fig, 1)
     return laid_out(fig)

@@ -231,7 +231,7 @@ def test_many_rates_tried_draw_at_most_six_curves_with_the_cross_in_the_legend()
     curves = [line for line in ax.lines if line.get_label().startswith("lr = ")]
     assert len(curves) <= 6
     assert any(line.get_label().startswith(f"lr = {rates[0]:.3g} (this run)") for line in curves)
-    assert any("kept: lowest loss after 10 steps" in line.get_label() for line in curves)
+    assert any("kept: lowest loss, never rising" in line.get_label() for line in curves)
     labels = [text.get_text() for text in fig.legends[0].get_texts()]
     assert any("blew up" in label for label in labels)
     assert "40 rates tried" in ax.get_title() and "6 of them drawn" in ax.get_title()
