@@ -322,14 +322,17 @@ def test_a_long_steps_value_is_cut():
     assert done.returncode == 2 and len(lines) == 1 and len(lines[0]) < 300, done.stderr
 
 
-def test_isolated_python_is_one_line():
-    """`python -I` leaves the script's folder off the path: the lesson's first line says so
-    (the guard is in the lesson's first cell)."""
-    done = subprocess.run([sys.executable, "-I", SCRIPT, "--help"], capture_output=True,
-                          text=True, cwd=ROOT, timeout=60)
+@pytest.mark.parametrize("how", ["-I", "PYTHONSAFEPATH=1"])
+def test_a_python_that_leaves_the_lessons_folder_off_its_path_is_one_line(how):
+    """`python -I` and PYTHONSAFEPATH=1 leave the script's folder off the path, so the
+    lesson's modules beside it cannot be imported: its first cell says so in one line."""
+    options = ["-I"] if how == "-I" else []
+    env = {**headless_env(), "PYTHONSAFEPATH": "1"} if how != "-I" else headless_env()
+    done = subprocess.run([sys.executable, *options, SCRIPT, "--help"], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=60)
     lines = done.stderr.splitlines()
     assert done.returncode == 1 and len(lines) == 1, done.stderr
-    assert "-I" in lines[0]
+    assert lines[0].startswith("error:") and "Traceback" not in done.stderr
 
 
 # %% The lesson run as a learner would: stopped while stderr is closed
