@@ -251,9 +251,13 @@ def save_pictures(settings):
     if pictures.Kept.keeper is None:
         stop("run the knobs cell first: it sets up the pictures", 1)
     try:
-        pictures.Kept.keeper.save_all()
+        saved = pictures.Kept.keeper.save_all()
     except OSError as error:
         stop(f"could not write the pictures into {settings.out}/: {error}", 1)
+    if in_notebook():
+        print(f"saved in {settings.out}/: {', '.join(saved)}")
+    else:
+        write_note(f"saved in {settings.out}/: {', '.join(saved)}")
     problem = settings.show and not in_notebook() and window_problem()
     if problem:
         warn("--show: {problem}; the pictures are only saved.", problem=problem)

@@ -586,8 +586,9 @@ class Pictures:
 
     def save_all(self):
         """Write the figures drawn here, wait for the workers, then rename every file into
-        place, all at once (in the folder's turn: other runs into it wait), and say so. On
-        failure, OSError with one line; the folder's earlier pictures are then as they were."""
+        place, all at once (in the folder's turn: other runs into it wait); the names saved.
+        On failure, OSError with one line; the folder's earlier pictures are then as they
+        were."""
         try:
             self.write_figures()
             self.wait_for_workers()
@@ -597,7 +598,7 @@ class Pictures:
                 self.rename_all()
                 self.saved = True
                 self.let_go_of_folder()
-                write_err(f"saved in {self.folder}/: {', '.join(self.temporaries)}\n")
+                saved = list(self.temporaries)
         except OSError as error:
             self.discard()
             happened = (f"these were replaced all the same: {', '.join(self.changed)}"
@@ -605,6 +606,7 @@ class Pictures:
             raise OSError(f"{describe(error)}; {happened}") from None
         self.temporaries = {}
         self.discard()  # nothing left to remove: this lets go of the run's lock
+        return saved
 
     def write_figures(self):
         """Write the figures drawn here into their temporary files."""
