@@ -225,8 +225,8 @@ def test_two_weight_gradients_match_central_differences(a, b):
 
 def test_loss_surface_is_the_loss_at_every_a_and_b():
     a, b = np.meshgrid(np.linspace(-1, 4, 5), np.linspace(-3, 3, 4))
-    expected = [[rg.loss(rg.predict_with_offset(p, q, X), Z) for p, q in zip(ra, rb)]
-                for ra, rb in zip(a, b)]
+    expected = [[rg.loss(rg.predict_with_offset(p, q, X), Z) for p, q in zip(ra, rb, strict=True)]
+                for ra, rb in zip(a, b, strict=True)]
     assert rg.loss_surface(a, b, X, Z) == pytest.approx(np.array(expected), rel=1e-10)
 
 
