@@ -2,7 +2,6 @@
 canvas, and what a learner would see asserted."""
 
 import warnings
-from functools import partial
 
 import matplotlib
 
@@ -21,15 +20,13 @@ A0 = rg.random_start(45)
 
 def post_lesson():
     """What the lesson hands the explorer, for the post's points."""
-    return live.Lesson(X, Z, None, A0, rg.best_a(X, Z), rg.stability_bound(X),
-                       partial(rg.state, x=X, z=Z), partial(rg.loss_curve, X, Z),
-                       partial(rg.train, A0, X, Z))
+    return live.Lesson(X, Z, None, rg.stability_bound(X), rg.state, rg.train)
 
 
 @pytest.fixture
 def explorer():
     fig = plt.figure(figsize=live.EXPLORER_SIZE, dpi=100)
-    explorer = live.Explorer(fig, post_lesson(), 1e-3, 100)
+    explorer = live.Explorer(fig, post_lesson(), rg.train(A0, X, Z, 1e-3, 100))
     fig.canvas.draw()
     yield explorer
     plt.close(fig)
@@ -51,9 +48,9 @@ def shows(explorer, a):
     numbers = {label: text.get_text() for label, text in scene.numbers.items()}
     assert numbers["a ="] == f"{a:.4g}"
     assert float(numbers["loss ="]) == pytest.approx(pl, rel=1e-3)
-    assert float(numbers["gradient ="]) == pytest.approx(rg.gradient(a, X, Z), rel=1e-3)
+    assert float(numbers["slope here ="]) == pytest.approx(rg.gradient(a, X, Z), rel=1e-3)
     move = -explorer.lr * rg.gradient(a, X, Z)
-    assert float(numbers["next step −lr·gradient ="]) == pytest.approx(move, rel=1e-2)
+    assert float(numbers["next step −lr·slope ="]) == pytest.approx(move, rel=1e-2)
 
 
 def test_it_opens_at_the_start(explorer):
@@ -69,13 +66,13 @@ def test_dragging_a_moves_everything(explorer):
 
 
 def test_the_step_slider_gives_the_weights_of_train(explorer):
-    weights = rg.train(A0, X, Z, 1e-3, 100).weights
+    weights = rg.train(A0, X, Z, 1e-3, 100).weights  # from the start
     for step in (1, 10, 57, 100):
         explorer.step_slider.set_val(step)
-        assert explorer.a == weights[step - 1]
-        shows(explorer, weights[step - 1])
+        assert explorer.a == weights[step]
+        shows(explorer, weights[step])
         visited = explorer.trail.get_xdata()
-        assert list(visited) == [A0, *weights[:step]]
+        assert list(visited) == list(weights[:step + 1])
 
 
 def test_a_new_learning_rate_retrains(explorer):
@@ -83,8 +80,8 @@ def test_a_new_learning_rate_retrains(explorer):
     explorer.lr_slider.set_val(np.log10(0.02))
     assert explorer.lr == pytest.approx(0.02)
     expected = rg.train(A0, X, Z, explorer.lr, 100).weights
-    assert list(explorer.weights) == [A0, *expected]
-    shows(explorer, expected[29])
+    assert list(explorer.weights) == list(expected)
+    shows(explorer, expected[30])
     assert explorer.scene.numbers["lr ="].get_text() == "0.02"
     assert explorer.scene.numbers["warning"].get_text() == ""
 
@@ -105,8 +102,8 @@ def test_a_diverging_rate_stops_at_the_blow_up_and_keeps_a_in_view(explorer):
     assert explorer.scene.numbers["warning"].get_text() == (
         "diverges: lr above N/Σx² = 0.0295; the loss blew up at step 4")
     history = rg.train(A0, X, Z, explorer.lr, 100)
-    assert len(history.weights) == 4  # the loss blew up at step 4
-    assert list(explorer.weights) == [A0, *history.weights]  # the start, then every step
+    assert len(history.weights) == 5  # the start, and the loss blew up at step 4
+    assert list(explorer.weights) == list(history.weights)  # the start, then every step
     assert explorer.scene.numbers["step"].get_text() == "4 of 100"
     assert explorer.step_slider.val == 4  # the slider shows the step the numbers belong to
     assert np.all(np.isfinite(explorer.weights))
@@ -166,7 +163,7 @@ def test_keys_step_and_reset(explorer):
     press(explorer, "right")
     press(explorer, "right")
     assert explorer.step == 2
-    shows(explorer, weights[1])
+    shows(explorer, weights[2])
     press(explorer, "left")
     assert explorer.step == 1
     press(explorer, "left")
@@ -191,3 +188,15 @@ def test_redrawing_blits_only_what_moves(explorer):
     rows = slice(int(top - legend.y1) + 1, int(top - legend.y0) - 1)
     columns = slice(int(legend.x0) + 1, int(legend.x1) - 1)
     assert np.array_equal(before[rows, columns], after[rows, columns])
+
+
+def test_not_asked_in_jupyter_it_prints_one_line_and_leaves_the_backend_alone(
+        monkeypatch, capsys):
+    monkeypatch.setitem(__import__("sys").modules, "ipykernel", object())
+    backend = matplotlib.get_backend()
+    history = rg.train(A0, X, Z, 1e-3, 10)
+    assert live.offer(False, X, Z, history, rg.state, rg.train, rg.stability_bound(X)) is None
+    out, err = capsys.readouterr()
+    assert err == "" and out.count("\n") == 1
+    assert out.startswith("note: to explore live here,") and "EXPLORE = True" in out
+    assert matplotlib.get_backend() == backend  # ipympl was looked for, not imported

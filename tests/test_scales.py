@@ -4,7 +4,6 @@ Checked: the tangents' places and signs, every marker inside its panel in every 
 nothing at any picture's edge, no GIF frame repeating the one before, the 3-D loss axis."""
 
 import os
-from functools import partial
 
 import numpy as np
 import pytest
@@ -49,10 +48,7 @@ def runs(tmp_path_factory):
 
 def lesson_run(x, z, lr, steps=100):
     """What the lesson hands the animation for this data."""
-    start = rg.random_start(45)
-    weights = np.r_[start, rg.train(start, x, z, lr, steps).weights]
-    return animation.Run(x, z, None, weights, rg.best_a(x, z),
-                         partial(rg.state, x=x, z=z, lr=lr), partial(rg.loss_curve, x, z))
+    return animation.Run(x, z, None, rg.train(rg.random_start(45), x, z, lr, steps), rg.state)
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -67,10 +63,10 @@ def test_the_run_completes_quietly(runs, name):
 def test_tangents_lie_left_of_at_and_right_of_the_minimum(name):
     x, z = SETS[name]
     a_star, start = rg.best_a(x, z), rg.random_start(45)
-    limits = draw.bowl_limits(a_star, start)
+    fig = draw.loss_curve(x, z, [rg.state(a, x, z, 1e-3) for a in sorted(
+        (start, a_star, 2 * a_star - start))], rg.loss_curve)
+    limits = fig.axes[0].get_xlim()
     assert limits[0] < min(a_star, start) and max(a_star, start) < limits[1]
-    fig = draw.plot_loss_curve(partial(rg.loss_curve, x, z),
-                               partial(rg.state, x=x, z=z, lr=1e-3), a_star, limits)
     ax = fig.axes[0]
     tangents = {line.get_label().split(",")[0].split(":")[0]: line for line in ax.lines
                 if line.get_label().startswith("tangent")}
@@ -89,9 +85,9 @@ def test_tangents_lie_left_of_at_and_right_of_the_minimum(name):
 def test_every_marker_lies_inside_its_panel_in_every_frame(runs, name):
     x, z = SETS[name]
     the_run = lesson_run(x, z, runs[name][2])
-    fig, scene = animation.training_figure(the_run)
+    fig, scene, _ = animation.training_figure(the_run)
     fig.canvas.draw()
-    for number in animation.frame_steps(the_run.weights, the_run.a_star, 100):
+    for number in animation.frame_steps(the_run.history.weights, 100):
         animation.show_step(scene, the_run, number)
         for artist, radius in ((scene.point, STAR_RADIUS_PX), (scene.line, 1)):
             box = artist.axes.bbox
@@ -116,10 +112,8 @@ def test_nothing_touches_an_edge_and_no_frame_repeats(runs, name):
 @pytest.mark.parametrize("name", SETS)
 def test_the_3d_loss_axis_is_labelled_in_plain_numbers(name):
     x, z = SETS[name]
-    best = rg.best_line(x, z)
-    path = rg.train_two_weights(rg.random_start(45), 0.0, x, z,
-                                0.9 * rg.two_weight_bound(x), 100)
-    fig = draw.plot_two_weights(partial(rg.loss_surface, x, z), path, best, "title")
+    start, rate = rg.random_start(45), 0.9 * 2 / rg.curvatures(x)[-1]
+    fig = draw.two_weights(x, z, rg.descend(x, z, start, rate, 100), rg.loss_surface)
     solid = fig.axes[1]
     assert solid.get_zlabel() == "loss"
     fig.canvas.draw()
@@ -131,11 +125,12 @@ def test_the_bowl_and_the_surface_from_sums_equal_the_loss_itself():
     for x, z in SETS.values():
         a_values = rg.best_a(x, z) + np.linspace(-3, 3, 7)
         direct = [rg.loss(rg.predict(a, x), z) for a in a_values]
-        assert rg.loss_curve(x, z, a_values) == pytest.approx(direct, rel=1e-9)
+        assert rg.loss_curve(a_values, x, z) == pytest.approx(direct, rel=1e-9)
         a_grid, b_grid = np.meshgrid(a_values, np.linspace(-5, 5, 3))
-        direct = [[rg.loss(rg.predict(a, x, b), z) for a, b in zip(row_a, row_b, strict=True)]
+        direct = [[rg.loss(rg.predict_with_offset(a, b, x), z)
+                   for a, b in zip(row_a, row_b, strict=True)]
                   for row_a, row_b in zip(a_grid, b_grid, strict=True)]
-        assert rg.loss_surface(x, z, a_grid, b_grid) == pytest.approx(np.array(direct),
+        assert rg.loss_surface(a_grid, b_grid, x, z) == pytest.approx(np.array(direct),
                                                                       rel=1e-9)
 
 
