@@ -9,7 +9,6 @@ at each new rate.
 
 import importlib.util
 import math
-import sys
 from typing import NamedTuple
 
 import matplotlib.pyplot as plt
@@ -250,7 +249,7 @@ def offer(asked, x, z, history, state, train, bound):
     In Jupyter the explorer is an ipympl widget; matplotlib stays switched to widgets only
     until the next run's pictures (pictures.start switches back)."""
     plt.close("all")  # the pictures are written (and shown); only the explorer may open now
-    notebook = "ipykernel" in sys.modules
+    notebook = draw.in_jupyter()
     has_widgets = importlib.util.find_spec("ipympl") is not None  # found, not imported
     if asked and notebook and not has_widgets:
         print("note: the explorer in Jupyter needs ipympl: pip install ipympl, restart the "

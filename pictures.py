@@ -28,6 +28,7 @@ ROUNDING = 1e-12  # an excess loss below this share of its start is rounding noi
 MAX_DRAWN = 3000  # pictures draw at most this many points: a seeded sample of more
 MAX_RATES = 6  # the rates picture draws at most this many curves
 BOWL_POINTS = 150  # the bowl is drawn through the loss at this many weights
+WIDGET_BACKENDS = ("widget", "ipympl", "module://ipympl.backend_nbagg")  # the explorer's
 STEP_TICKS = (1, 2, 5, 10)  # step axes are ticked 0, 10, 20 or 0, 50, 100, never 0, 6, 12
 
 
@@ -48,9 +49,14 @@ def start(keeper, frames, gif):
     In Jupyter, a kernel whose explorer switched matplotlib to its widgets (ipympl) is
     switched back to plain images, so that this run's pictures show as pictures."""
     Kept.keeper, Kept.frames, Kept.gif, Kept.names = keeper, frames, gif, None
-    if "ipykernel" in sys.modules and "ipympl" in matplotlib.get_backend().lower():
+    if in_jupyter() and matplotlib.get_backend().lower() in WIDGET_BACKENDS:
         from IPython import get_ipython
         get_ipython().run_line_magic("matplotlib", "inline")
+
+
+def in_jupyter():
+    """Whether the lesson runs in a Jupyter kernel."""
+    return "ipykernel" in sys.modules
 
 
 def use_names(names):
@@ -60,7 +66,8 @@ def use_names(names):
 
 def keep(name, fig, worker=False):
     """Keep a picture, to be written as `name` with the others when the run ends; return
-    the Figure, or None where a worker process draws it.
+    the Figure, or None where a worker process draws it, or in Jupyter, which shows it
+    under the cell by itself (returned, it would show twice).
 
     `fig` is a drawn Figure; or, with `worker`, a tuple (plot, *args) whose plot(*args)
     draws one. A plain script run then draws it in a worker process while the lesson goes
@@ -73,7 +80,7 @@ def keep(name, fig, worker=False):
         fig = plot(*args)
     if Kept.keeper is not None:
         Kept.keeper.add(name, as_drawn, fig)
-    return fig
+    return None if in_jupyter() else fig
 
 
 def as_drawn(fig):
