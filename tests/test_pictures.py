@@ -369,3 +369,35 @@ def test_not_asked_the_explorer_stays_shut_and_says_nothing_outside_jupyter(caps
     history = train(start_a(), POST_X, POST_Z, 1e-3, 10)
     assert explorer.offer(False, POST_X, POST_Z, history, state, train, 0.0295) is None
     assert capsys.readouterr() == ("", "")
+
+
+class Shell:
+    """A stand-in for IPython's shell that records the magics run."""
+
+    def __init__(self):
+        self.magics = []
+
+    def run_line_magic(self, name, line):
+        self.magics.append((name, line))
+
+
+def test_in_jupyter_the_next_run_switches_the_explorers_widgets_back_to_images(monkeypatch):
+    import IPython
+    shell, backend = Shell(), ["widget"]  # the explorer's
+
+    def get_ipython():
+        return shell
+
+    def get_backend():
+        return backend[0]
+
+    monkeypatch.setitem(__import__("sys").modules, "ipykernel", object())
+    monkeypatch.setattr(IPython, "get_ipython", get_ipython)
+    monkeypatch.setattr(matplotlib, "get_backend", get_backend)
+    pictures.start(None, 100, True)
+    assert shell.magics == [("matplotlib", "inline")]
+    backend[0] = "inline"
+    pictures.start(None, 100, True)
+    assert shell.magics == [("matplotlib", "inline")]  # nothing to switch back
+    # Jupyter shows the picture under its cell; returned too, it would show twice
+    assert pictures.measurements(POST_X, POST_Z) is None
