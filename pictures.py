@@ -51,6 +51,7 @@ def start(keeper, frames, gif):
     Kept.keeper, Kept.frames, Kept.gif, Kept.names = keeper, frames, gif, None
     if in_jupyter() and matplotlib.get_backend().lower() in WIDGET_BACKENDS:
         from IPython import get_ipython
+        plt.close("all")  # the explorer's figure: not to be shown again as an image
         get_ipython().run_line_magic("matplotlib", "inline")
 
 
@@ -419,13 +420,18 @@ def step_axis(ax, last):
 
 
 def log_axis(ax, values, label):
-    """A y axis on a log scale, labelled 0.01, 1, 100, spanning the values given."""
+    """A y axis on a log scale, labelled 0.01, 1, 100, spanning the values given; where
+    they span less than a factor of 10, labelled at round values between (1.6, 1.65, 1.7)."""
     values = np.asarray(values)
     values = values[np.isfinite(values) & (values > 0)]
     ax.set_yscale("log")
-    if values.size:  # the axis spans the values, with a little room
-        ax.set_ylim(values.min() / 1.5, values.max() * 1.5)
     ax.yaxis.set_major_locator(LogLocator(numticks=8))
+    if values.size:  # the axis spans the values, with a little room
+        spread = values.max() / values.min()
+        room = min(1.5, max(1.02, spread ** 0.05))
+        ax.set_ylim(values.min() / room, values.max() * room)
+        if spread * room * room < 10:  # no power of 10 inside, or only one
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.yaxis.set_major_formatter(FuncFormatter(log_number))
     ax.yaxis.set_minor_locator(NullLocator())  # no unlabelled ticks: faster to draw
     ax.set_ylabel(label + " (log scale)")

@@ -401,3 +401,18 @@ def test_in_jupyter_the_next_run_switches_the_explorers_widgets_back_to_images(m
     assert shell.magics == [("matplotlib", "inline")]  # nothing to switch back
     # Jupyter shows the picture under its cell; returned too, it would show twice
     assert pictures.measurements(POST_X, POST_Z) is None
+
+
+def test_a_barely_moving_run_has_labelled_ticks_on_its_distance_axis():
+    x, z = POST_X, POST_Z
+    star = a_star(x, z)
+    history = train(start_a(), x, z, 1e-5, 100)
+    excess = history.losses - loss_of(star, x, z)
+    fig = pictures.learning_curve(excess, excess, history.weights - star, "title")
+    side = fig.axes[1]
+    fig.canvas.draw()
+    low, high = side.get_ylim()
+    labels = [label.get_text() for label in side.get_yticklabels()
+              if low <= label.get_position()[1] <= high and label.get_text()]
+    assert len(labels) >= 3
+    assert high / low < 1.2  # the axis spans 1.61 to 1.72, not decades of empty space
