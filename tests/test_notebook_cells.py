@@ -127,3 +127,29 @@ def test_a_diverging_rate_stops_with_the_knob_to_set(kernel):
     assert "end_a, safe = " in notebook.cells[index].source  # stopped after training
     line = one_line_error(found)
     assert "diverged at step 4" in line and "LEARNING_RATE = 0.01" in line
+
+
+def pictures_shown(outputs):
+    """How many outputs are still pictures (PNG), and how many are interactive widgets."""
+    found = [output for cell in outputs.values() for output in cell
+             if output.output_type in ("display_data", "execute_result")]
+    widgets = sum("application/vnd.jupyter.widget-view+json" in output.get("data", {})
+                  for output in found)
+    return sum("image/png" in output.get("data", {}) for output in found), widgets
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("explore", [False, True])
+def test_a_second_run_all_still_shows_pictures(kernel, explore):
+    """With ipympl installed, the explorer's cell (offered, or opened) must not leave the
+    widget backend on: the next Run All in the same kernel shows its pictures as images."""
+    pytest.importorskip("ipympl")
+    client, notebook = kernel
+    if explore:
+        knobs = code_cell(notebook, "EXPLORE = False")
+        notebook.cells[knobs].source = notebook.cells[knobs].source.replace(
+            "EXPLORE = False", "EXPLORE = True")
+    first = pictures_shown(run_all(client, notebook))
+    second = pictures_shown(run_all(client, notebook))
+    assert first[0] >= 7 and second[0] == first[0], (first, second)
+    assert second[1] == first[1] == (1 if explore else 0)
