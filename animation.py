@@ -100,9 +100,10 @@ def frame_steps(weights, frames):
 def unchanged_note(weights, since):
     """The last frame's words, when the frames after step `since` were left out because
     nothing a learner could see changed."""
-    exact = np.all(weights[since:] == weights[-1])
-    return (f"a has {'not' if exact else 'not visibly'} changed\nsince step {since:,}; "
-            "the frames\nbetween are left out")
+    exact = "not" if np.all(weights[since:] == weights[-1]) else "not visibly"
+    if since == 0:
+        return f"a has {exact} changed\nat all in {draw.n_steps(len(weights) - 1)}"
+    return f"a has {exact} changed\nsince step {since:,}; the frames\nbetween are left out"
 
 
 def shared_palette(sample):
