@@ -93,7 +93,9 @@ def whole_number(minimum=0, maximum=math.inf):
 
 
 KNOBS = {"lr": "LEARNING_RATE", "steps": "STEPS", "seed": "SEED", "every": "EVERY",
-         "frames": "FRAMES", "data": "DATA", "out": "OUT", "explore": "EXPLORE"}
+         "frames": "FRAMES", "data": "DATA", "out": "OUT", "explore": "EXPLORE",
+         "lang": "LANGUAGE"}
+LANGUAGES = ("en", "es")  # English, the source; Spanish, from the catalogs in locale/
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -149,6 +151,9 @@ def make_parser(knobs, parser_class=OneLineParser):
     add("--no-gif", action="store_true", help="skip the training animation")
     add("--show", action="store_true",
         help="also open the pictures in windows, where a display exists")
+    add("--lang", choices=LANGUAGES,
+        help="the language of the notes, the help and the pictures: en (English) or es "
+             "(Spanish) (default: from the system's locale, LANG or LANGUAGE)")
     add("--explore", action="store_true",
         help="at the end, open one window to drag a, scrub the training and change the "
              "learning rate (needs a display; close it with q)")

@@ -49,10 +49,12 @@ FRAMES = 100  # at most this many frames in the training animation
 DATA = None  # a CSV file of your own points (columns x,z), or None: the post's 30
 OUT = "figures"  # the folder the pictures are written to
 EXPLORE = False  # open the live explorer at the end (in Jupyter it needs ipympl)
+LANGUAGE = None  # "es": Spanish notes and pictures, "en": English; None: the system's
 
 # %%
 settings = cli.read_settings(lr=LEARNING_RATE, steps=STEPS, seed=SEED, every=EVERY,
-                             frames=FRAMES, data=DATA, out=OUT, explore=EXPLORE)
+                             frames=FRAMES, data=DATA, out=OUT, explore=EXPLORE,
+                             lang=LANGUAGE)
 lr, steps, seed, every = settings.lr, settings.steps, settings.seed, settings.every
 
 # %% [markdown]
@@ -299,8 +301,7 @@ def blew_up(value, start_loss):
 
 # %%
 class History(NamedTuple):
-    """A training run at rate lr: the weight and the loss from the start (index 0) on,
-    after each step, and the gradient each step used."""
+    """A run at rate lr: weights and losses from the start on; each step's gradient."""
     lr: float
     weights: np.ndarray
     losses: np.ndarray
