@@ -268,6 +268,11 @@ def test_the_contours_fill_each_scaling_panel():
         assert ax.bbox.width == pytest.approx(ax.bbox.height, abs=1)  # equal axes, square
 
 
+def points_in(line):
+    """How many points a 3-D line has."""
+    return len(line.get_data_3d()[0])
+
+
 def test_the_surface_has_the_room_and_the_path_lies_on_it():
     a, x, z = start_a(), POST_X, POST_Z
     fig = pictures.two_weights(x, z, descend(x, z, a, 0.03 * 0.9, 100), loss_surface)
@@ -275,7 +280,7 @@ def test_the_surface_has_the_room_and_the_path_lies_on_it():
     flat, solid = fig.axes[0], fig.axes[1]
     assert solid.name == "3d" and not solid.computed_zorder
     assert solid.bbox.width > 1.2 * flat.bbox.width
-    path = max(solid.lines, key=lambda line: len(line.get_data_3d()[0]))
+    path = max(solid.lines, key=points_in)  # the path, lifted onto the surface
     a_values, b_values, heights = path.get_data_3d()
     assert heights == pytest.approx(loss_surface(a_values, b_values, x, z))
 
