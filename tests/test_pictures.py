@@ -421,3 +421,12 @@ def test_a_barely_moving_run_has_labelled_ticks_on_its_distance_axis():
               if low <= label.get_position()[1] <= high and label.get_text()]
     assert len(labels) >= 3
     assert high / low < 1.2  # the axis spans 1.61 to 1.72, not decades of empty space
+
+
+def test_the_default_gif_is_no_larger_than_before(tmp_path):
+    history = train(start_a(), POST_X, POST_Z, 1e-3, 100)
+    path = tmp_path / "training.gif"
+    animation.write_training_gif(str(path), animation.Run(POST_X, POST_Z, None, history,
+                                                          state), 100)
+    assert path.stat().st_size <= 308_814  # docs/training.gif before issue 23: 101 frames
+    assert len(gif_frames(str(path))[0]) == 100
