@@ -27,7 +27,7 @@ GIF_READOUT = ((0.975, (("step", 0.12), ("a =", 0.50), ("loss =", 0.82))),
 def training_gif(x, z, history, state):
     """The training animation, training.gif: the points and the neuron's line on the left,
     the bowl and the tangent on the right, at most Kept.frames frames, the start included.
-    Skipped without --no-gif's opposite (Kept.gif) or where no pictures are kept."""
+    Skipped with --no-gif (Kept.gif is False), and where no pictures are kept."""
     if draw.Kept.gif and draw.Kept.keeper is not None:
         draw.Kept.keeper.add_file("training.gif", write_training_gif, Run(
             x, z, draw.Kept.names, history, state), draw.Kept.frames)
