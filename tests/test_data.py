@@ -48,6 +48,7 @@ def test_spreadsheet_exports_read_as_their_comma_twin(kind, tmp_path):
     assert got.names == expected.names == ("distance (m)", "time (s)")
 
 
+@pytest.mark.slow
 def test_a_semicolon_export_runs_like_its_comma_twin(tmp_path):
     outputs = []
     for name, text in (("comma.csv", COMMA), ("semicolon.csv", TWINS["decimal comma"])):
@@ -58,6 +59,7 @@ def test_a_semicolon_export_runs_like_its_comma_twin(tmp_path):
     assert outputs[0] == outputs[1] and outputs[0].startswith("i=0: error=")
 
 
+@pytest.mark.slow
 def test_run_on_own_data_fits_its_points(tmp_path):
     xs = np.linspace(-5, 5, 11)
     path = write(tmp_path, "x,z\n" + "".join(f"{a},{-3 * a}\n" for a in xs))

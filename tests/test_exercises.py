@@ -129,6 +129,7 @@ def offset_file(folder):
         os.chdir(here)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", PROMISES)
 def test_the_exercise_shows_what_it_promises(command, tmp_path):
     if "offset.csv" in command:

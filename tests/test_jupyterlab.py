@@ -19,6 +19,7 @@ from PIL import Image
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(not os.path.exists(CHROMIUM),
                        reason="needs Chromium: apt-get install -y chromium (.ci/run does)"),
     pytest.mark.skipif(shutil.which("jupyter-lab", path=os.path.dirname(sys.executable)) is None,

@@ -15,6 +15,7 @@ from data import load_measurements
 
 X, Z = rg.POST_X, rg.POST_Z
 A0 = rg.random_start(45)
+pytestmark = pytest.mark.slow  # a matrix of whole runs: left out of the quick run
 
 
 def csv(folder, name, rows, header="x,z"):

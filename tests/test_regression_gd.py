@@ -485,18 +485,21 @@ def test_training_gif_frames_timing_and_loop(default_run):
     assert all(np.abs(a - b).sum() > 0 for a, b in zip(frames[:-1], frames[1:], strict=True))
 
 
+@pytest.mark.slow
 def test_frames_option_caps_long_runs(tmp_path):
     result = run("--steps", "1000", "--frames", "20", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert len(gif_frames(tmp_path / "training.gif")[0]) <= 21  # the start and 20 steps
 
 
+@pytest.mark.slow
 def test_no_gif_skips_the_animation(tmp_path):
     result = run("--no-gif", "--out", str(tmp_path))
     assert result.returncode == 0
     assert sorted(os.listdir(tmp_path)) == sorted(PNGS)
 
 
+@pytest.mark.slow
 def test_show_without_a_display_only_warns(tmp_path):
     result = run("--show", "--no-gif", "--out", str(tmp_path))
     assert result.returncode == 0
@@ -632,6 +635,7 @@ def interrupt_after(marker, arguments, folder, pause=0.0):
     ("training", ["--steps", "1000000", "--lr", "1e-7"], "gradient check", 0.5),
     ("the animation", ["--steps", "300", "--frames", "300", "--lr", "1e-6"], "threshold",
      0.8)])
+@pytest.mark.slow
 def test_ctrl_c_leaves_the_folder_as_it_was(moment, arguments, marker, pause, good_folder):
     before = hashes(good_folder)
     status, stderr = interrupt_after(marker, arguments, good_folder, pause)
@@ -651,6 +655,7 @@ def test_pictures_discards_what_it_did_not_write(tmp_path):
     assert (tmp_path / "training.gif").read_bytes() == b"old"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fork", [True, False])
 def test_a_worker_process_writes_the_same_gif(fork, tmp_path, monkeypatch):
     """By fork, a worker draws the GIF; where there is no fork (spawn would re-run the
@@ -683,6 +688,7 @@ def test_help_explains_every_option():
         assert option in words
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_is_not_an_error(tmp_path):
     command = f'"{sys.executable}" "{SCRIPT}" --no-gif --out "{tmp_path}" | head -1'
     result = subprocess.run(["bash", "-o", "pipefail", "-c", command], env=headless_env(),
@@ -714,6 +720,7 @@ def small_disk(tmp_path):
         subprocess.run(["umount", str(point)], check=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", ["200k", "480k", "540k", "650k", "2m"])
 def test_a_full_disk_is_one_line_and_leaves_nothing(size, small_disk):
     folder = small_disk(size) / "figures"

@@ -51,6 +51,7 @@ def lesson_run(x, z, lr, steps=100):
     return animation.Run(x, z, None, rg.train(rg.random_start(45), x, z, lr, steps), rg.state)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SETS)
 def test_the_run_completes_quietly(runs, name):
     result, out, _ = runs[name]
@@ -81,6 +82,7 @@ def test_tangents_lie_left_of_at_and_right_of_the_minimum(name):
     assert 0.25 < (a_star - limits[0]) / (limits[1] - limits[0]) < 0.75
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SETS)
 def test_every_marker_lies_inside_its_panel_in_every_frame(runs, name):
     x, z = SETS[name]
@@ -96,6 +98,7 @@ def test_every_marker_lies_inside_its_panel_in_every_frame(runs, name):
                 assert box.y0 + radius <= py <= box.y1 - radius, (number, artist)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SETS)
 def test_nothing_touches_an_edge_and_no_frame_repeats(runs, name):
     _, out, _ = runs[name]

@@ -14,6 +14,8 @@ import time
 import pytest
 from conftest import PICTURES, ROOT, SCRIPT, hashes, headless_env
 
+pytestmark = pytest.mark.slow  # signals aimed at real runs: left out of the quick run
+
 TRIALS = 20  # enough that a window hit one time in 20 is hit
 
 

@@ -20,6 +20,7 @@ import regression_gd as rg
 
 TOOLS = ("Xvfb", "xdotool", "import")
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(not all(shutil.which(tool) for tool in TOOLS),
                        reason="needs a virtual screen: apt-get install -y xvfb xdotool "
                               "imagemagick (.ci/run installs them)"),
