@@ -528,6 +528,7 @@ def shown_rates(rates, own, kept):
     rates = sorted(rates)
     if len(rates) <= MAX_RATES:
         return rates
+    kept = own if kept is None else kept
     where = rates.index(kept)
     wanted = [own, kept, rates[max(where - 1, 0)], rates[min(where + 1, len(rates) - 1)],
               rates[0], rates[-1]]
@@ -547,7 +548,8 @@ def round_up(step, longest):
 def learning_rates(runs, kept, bound, floor):
     """The loss per step for the rates tried: `runs` maps each, in the order tried (this
     run's own first), to (its losses from the start, how it went, whether it blew up);
-    `kept` is the rate the lesson keeps; `bound` the threshold N/Σx²; `floor` loss(a*)."""
+    `kept` is the rate the lesson keeps (or None); `bound` the threshold N/Σx²; `floor`
+    loss(a*)."""
     return keep("learning_rates.png", draw_learning_rates(runs, kept, bound, floor))
 
 
@@ -579,7 +581,8 @@ def draw_learning_rates(runs, kept, bound, floor):
                             f"{longest:,})" if end < longest else ""))
     tried = f"{len(runs)} rates tried √10 apart" + (f", {len(rates)} of them drawn"
                                                     if len(rates) < len(runs) else "")
-    ax.set_title(f"{tried}: keep {kept:.3g}\n(the threshold N/Σx² is {bound:.3g})",
+    keeping = f"keep {kept:.3g}" if kept is not None else "none kept (no loss fell throughout)"
+    ax.set_title(f"{tried}: {keeping}\n(the threshold N/Σx² is {bound:.3g})",
                  fontsize="medium")
     legend_below(fig, 1)
     return laid_out(fig)

@@ -430,3 +430,12 @@ def test_the_default_gif_is_no_larger_than_before(tmp_path):
                                                           state), 100)
     assert path.stat().st_size <= 308_814  # docs/training.gif before issue 23: 101 frames
     assert len(gif_frames(str(path))[0]) == 100
+
+
+def test_when_no_rate_is_kept_the_rates_picture_says_so():
+    rates = [0.1 / 10 ** (k / 2) for k in range(8)]  # tried downwards from too large
+    runs, bound = rates_runs(POST_X, POST_Z, rates, steps=10)
+    fig = pictures.learning_rates(runs, None, bound, loss_of(a_star(POST_X, POST_Z), POST_X,
+                                                             POST_Z))
+    assert "none kept" in fig.axes[0].get_title()
+    assert len([line for line in fig.axes[0].lines if line.get_label().startswith("lr")]) <= 6
