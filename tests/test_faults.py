@@ -286,6 +286,7 @@ def test_runs_into_one_folder_at_once_each_land_whole(tmp_path):
 
 # %% The lesson run as a learner would: the quick cases
 
+@pytest.mark.slow
 def test_a_full_stdout_is_one_line(tmp_path):
     folder = tmp_path / "figures"
     with open("/dev/full", "w") as full:
@@ -346,6 +347,7 @@ def start_in_shell(command, folder, **options):
                             start_new_session=True, **options)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_stop_with_stderr_closed_keeps_its_exit_status(stop, code, tmp_path):
     folder = str(tmp_path / "figures")
