@@ -12,9 +12,11 @@ log its loop prints; in a notebook as ordinary output. `stop` ends a run with on
 import os
 import sys
 
+from translation import _, use
+
 if sys.version_info < (3, 10):  # before anything that needs a newer Python
-    sys.exit("error: this lesson needs Python 3.10 or newer, and this is Python "
-             "{}.{}; make its virtual environment with a newer Python (see the README)"
+    sys.exit(_("error: this lesson needs Python 3.10 or newer, and this is Python "
+               "{}.{}; make its virtual environment with a newer Python (see the README)")
              .format(*sys.version_info[:2]))
 
 import safe_writing  # noqa: E402
@@ -41,16 +43,18 @@ try:
     import PIL  # noqa: E402, F401
     import PIL.Image  # noqa: E402, F401  (its compiled part, which may fail to load)
 except ModuleNotFoundError as missing:
-    sys.exit(f"error: the package {missing.name!r} is not installed for this Python; "
-             "activate the lesson's virtual environment or run: pip install -r requirements.txt")
+    sys.exit(_("error: the package {name!r} is not installed for this Python; activate the "
+               "lesson's virtual environment or run: pip install -r requirements.txt")
+             .format(name=missing.name))
 except (ImportError, MemoryError, SystemError) as broken:  # installed, but it cannot be
     # loaded; with too little memory (ulimit -v) any of the three comes, from any line
-    sys.exit(f"error: a package the lesson needs cannot be loaded "
-             f"({str(broken)[:200] or type(broken).__name__}); if memory is limited "
-             "(ulimit -v), allow more, else run: pip install -r requirements.txt")
+    sys.exit(_("error: a package the lesson needs cannot be loaded ({why}); if memory is "
+               "limited (ulimit -v), allow more, else run: pip install -r requirements.txt")
+             .format(why=str(broken)[:200] or type(broken).__name__))
 except ValueError as setting:  # matplotlib refuses a setting, such as MPLBACKEND=nonsense
-    sys.exit(f"error: matplotlib refuses a setting ({str(setting).split('; supported')[0][:200]});"
-             " correct or remove it (check MPLBACKEND and your matplotlibrc)")
+    sys.exit(_("error: matplotlib refuses a setting ({why}); correct or remove it (check "
+               "MPLBACKEND and your matplotlibrc)")
+             .format(why=str(setting).split('; supported')[0][:200]))
 
 import argparse  # noqa: E402
 import importlib.util  # noqa: E402
@@ -68,9 +72,11 @@ def positive_number(text):
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number").format(text=text)) \
+            from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number greater than 0")
+        raise argparse.ArgumentTypeError(_("{text!r} must be a finite number greater than 0")
+                                         .format(text=text))
     return value
 
 
@@ -80,14 +86,18 @@ def whole_number(minimum=0, maximum=math.inf):
         shown = text if len(text) <= 2 * MAX_DIGITS else f"{text[:12]}…"  # a long one, cut
         digits_only = text.strip().lstrip("+-").replace("_", "")  # int() allows 1_000
         if digits_only.isdigit() and len(digits_only) > MAX_DIGITS:
-            raise argparse.ArgumentTypeError(f"{text[:12]}… has over {MAX_DIGITS} digits")
+            raise argparse.ArgumentTypeError(_("{start}… has over {digits} digits")
+                                             .format(start=text[:12], digits=MAX_DIGITS))
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(_("{shown!r} is not a whole number")
+                                             .format(shown=shown)) from None
         if not minimum <= value <= maximum:
-            bound = f"at least {minimum}" if value < minimum else f"at most {maximum:,}"
-            raise argparse.ArgumentTypeError(f"{shown} must be {bound}")
+            bound = (_("{shown} must be at least {minimum}") if value < minimum
+                     else _("{shown} must be at most {maximum:,}"))
+            raise argparse.ArgumentTypeError(bound.format(shown=shown, minimum=minimum,
+                                                          maximum=maximum))
         return value
     return parse
 
@@ -103,7 +113,7 @@ class OneLineParser(argparse.ArgumentParser):
     usage block and then the error."""
 
     def error(self, message):
-        fail(f"{message} (see --help)", 2)
+        fail(_("{message} (see --help)").format(message=message), 2)
 
 
 class KnobError(Exception):
@@ -111,7 +121,7 @@ class KnobError(Exception):
     one line, where it would show a traceback, and a Run All stops there."""
 
     def _render_traceback_(self):  # IPython's hook for how an exception is shown
-        return [f"error: {self}"]
+        return [_("error: {message}").format(message=self)]
 
 
 class KnobParser(OneLineParser):
@@ -119,8 +129,9 @@ class KnobParser(OneLineParser):
     an error names the knob, not the option."""
 
     def error(self, message):
+        argument = _("argument %(argument_name)s: %(message)s").split("%(argument_name)s")[0]
         for option, knob in KNOBS.items():
-            message = message.replace(f"argument --{option.replace('_', '-')}", knob)
+            message = message.replace(f"{argument}--{option.replace('_', '-')}", knob)
         raise KnobError(message)
 
 
@@ -128,35 +139,36 @@ def make_parser(knobs, parser_class=OneLineParser):
     """The command-line options; each defaults to its knob in the lesson."""
     parser = parser_class(
         prog="regression_gd.py",
-        description="One neuron z = a·x learns its weight a by gradient descent. "
-                    "Prints the training log on stdout and saves the pictures.")
+        description=_("One neuron z = a·x learns its weight a by gradient descent. "
+                      "Prints the training log on stdout and saves the pictures."))
     parser.set_defaults(**knobs, knobs=knobs)
     add = parser.add_argument
-    add("--lr", type=positive_number, help="learning rate: each step moves a by "
-        "lr × gradient (default: %(default)g; above N/Σx² training diverges)")
+    add("--lr", type=positive_number, help=_("learning rate: each step moves a by "
+        "lr × gradient (default: %(default)g; above N/Σx² training diverges)"))
     add("--steps", type=whole_number(1, MAX_STEPS),
-        help=f"number of gradient-descent steps, at most {MAX_STEPS:,} (default: %(default)s)")
+        help=_("number of gradient-descent steps, at most {most:,} (default: %(default)s)")
+        .format(most=MAX_STEPS))
     add("--seed", type=whole_number(0),
-        help="seed for the random starting a, 0 or more (default: %(default)s)")
+        help=_("seed for the random starting a, 0 or more (default: %(default)s)"))
     add("--every", type=whole_number(1),
-        help="print a progress line every this many steps (default: %(default)s)")
+        help=_("print a progress line every this many steps (default: %(default)s)"))
     add("--frames", type=whole_number(2, MAX_FRAMES),
-        help=f"at most this many GIF frames, the start included, from 2 to {MAX_FRAMES} "
-             "(default: %(default)s)")
-    add("--data", metavar="FILE",
-        help="your own measurements: a CSV file with two columns x,z (comma, semicolon or "
-             "tab separated; optional header; '#' comments) (default: the post's 30 points)")
-    add("--out", metavar="FOLDER",
-        help="folder for the pictures, created if missing (default: %(default)s)")
-    add("--no-gif", action="store_true", help="skip the training animation")
+        help=_("at most this many GIF frames, the start included, from 2 to {most} "
+               "(default: %(default)s)").format(most=MAX_FRAMES))
+    add("--data", metavar=_("FILE"),
+        help=_("your own measurements: a CSV file with two columns x,z (comma, semicolon or "
+               "tab separated; optional header; '#' comments) (default: the post's 30 points)"))
+    add("--out", metavar=_("FOLDER"),
+        help=_("folder for the pictures, created if missing (default: %(default)s)"))
+    add("--no-gif", action="store_true", help=_("skip the training animation"))
     add("--show", action="store_true",
-        help="also open the pictures in windows, where a display exists")
+        help=_("also open the pictures in windows, where a display exists"))
     add("--lang", choices=LANGUAGES,
-        help="the language of the notes, the help and the pictures: en (English) or es "
-             "(Spanish) (default: from the system's locale, LANG or LANGUAGE)")
+        help=_("the language of the notes, the help and the pictures: en (English) or es "
+               "(Spanish) (default: from the system's locale, LANG or LANGUAGE)"))
     add("--explore", action="store_true",
-        help="at the end, open one window to drag a, scrub the training and change the "
-             "learning rate (needs a display; close it with q)")
+        help=_("at the end, open one window to drag a, scrub the training and change the "
+               "learning rate (needs a display; close it with q)"))
     return parser
 
 
@@ -178,7 +190,7 @@ class TrainingLog(io.TextIOBase):
                 safe_writing.write_to(self.stream, text)
             except OSError as error:
                 self.stream = None
-                fail(f"{error}. No picture was written or changed.", 1)
+                fail(_("{error}. No picture was written or changed.").format(error=error), 1)
         return len(text)
 
 
@@ -194,10 +206,27 @@ def knob_arguments(knobs):
     return words
 
 
+def language_asked(knobs):
+    """The language asked for: in a script, the last --lang on the command line (read
+    before the other options, so that --help and their errors speak it), else the
+    LANGUAGE knob; None: the system's."""
+    asked = knobs.get("lang")
+    words = [] if in_notebook() else sys.argv[1:]
+    for number, word in enumerate(words):
+        if word == "--":
+            break
+        name, equals, value = word.partition("=")
+        if len(name) > 3 and "--lang".startswith(name):  # argparse takes --la, --lan too
+            asked = value if equals else (words[number + 1] if number + 1 < len(words)
+                                          else asked)
+    return asked
+
+
 def read_settings(**knobs):
     """The run's settings, checked: the command line's options, defaulting to the lesson's
     knobs; inside Jupyter, the knobs themselves, checked as the options are. It also sets
     up the run's pictures, kept until `save_pictures` writes them all."""
+    use(language_asked(knobs))
     if in_notebook():
         parser = make_parser(knobs, KnobParser)
         settings = parser.parse_args(knob_arguments(knobs))
@@ -209,7 +238,7 @@ def read_settings(**knobs):
     problem = safe_writing.prepare_folder(settings.out)
     if not problem and settings.explore and not in_notebook():
         problem = window_problem()
-        problem = problem and f"argument --explore: {problem}"
+        problem = problem and _("argument --explore: {problem}").format(problem=problem)
     if problem:
         parser.error(problem)
     import pictures
@@ -236,17 +265,18 @@ def window_problem():
     """Why no window can be opened here, or None if one can."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
                                                  or os.environ.get("WAYLAND_DISPLAY")):
-        return ("there is no display to open a window on; run it on a desktop, or in "
-                "Jupyter with ipympl (%matplotlib widget)")
+        return _("there is no display to open a window on; run it on a desktop, or in "
+                 "Jupyter with ipympl (%matplotlib widget)")
     import matplotlib
     from matplotlib.backends import BackendFilter, backend_registry
     if matplotlib.get_backend().lower() in backend_registry.list_builtin(
             BackendFilter.NON_INTERACTIVE):
         if importlib.util.find_spec("tkinter") is None:
-            return ("matplotlib found no window toolkit; install Tk "
-                    "(on Debian/Ubuntu: sudo apt install python3-tk)")
-        return (f"the display {os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY')!r}"
-                " cannot be reached; check that it is running, or run on a desktop")
+            return _("matplotlib found no window toolkit; install Tk "
+                     "(on Debian/Ubuntu: sudo apt install python3-tk)")
+        return _("the display {display!r} cannot be reached; check that it is running, or "
+                 "run on a desktop").format(display=os.environ.get("DISPLAY")
+                                            or os.environ.get("WAYLAND_DISPLAY"))
     return None
 
 
@@ -254,15 +284,17 @@ def save_pictures(settings):
     """Save every picture of the run together; then, with --show, open them in windows."""
     import pictures
     if pictures.Kept.keeper is None:
-        stop("run the knobs cell first: it sets up the pictures", 1)
+        stop(_("run the knobs cell first: it sets up the pictures"), 1)
     try:
         saved = pictures.Kept.keeper.save_all()
     except OSError as error:
-        stop(f"could not write the pictures into {settings.out}/: {error}", 1)
+        stop(_("could not write the pictures into {out}/: {error}").format(out=settings.out,
+                                                                            error=error), 1)
+    where = _("saved in {out}/: {names}").format(out=settings.out, names=", ".join(saved))
     if in_notebook():
-        print(f"saved in {settings.out}/: {', '.join(saved)}")
+        print(where)
     else:
-        write_note(f"saved in {settings.out}/: {', '.join(saved)}")
+        write_note(where)
     problem = settings.show and not in_notebook() and window_problem()
     if problem:
         warn("--show: {problem}; the pictures are only saved.", problem=problem)
@@ -274,7 +306,9 @@ def save_pictures(settings):
 def fail(message, status):
     """Stop the run with one error line on stderr (lost if stderr is gone) and an exit
     status."""
-    safe_writing.write_err(f"{os.path.basename(sys.argv[0])}: error: {message}\n")
+    safe_writing.write_err(_("{program}: error: {message}")
+                           .format(program=os.path.basename(sys.argv[0]), message=message)
+                           + "\n")
     sys.exit(status)
 
 
@@ -295,7 +329,7 @@ def stop(message, status):
 def show(prefix, template, fields):
     """A note or warning: the template filled in with the fields. In a script on stderr,
     so that stdout stays the bare training log; in a notebook, as ordinary output."""
-    text = template.format(**fields)
+    text = _(template).format(**fields)
     if in_notebook():
         print(text)
     else:
@@ -304,19 +338,19 @@ def show(prefix, template, fields):
 
 def note(template, **fields):
     """A note for the learner: `template` with its {fields} filled in."""
-    show("note", template, fields)
+    show(_("note"), template, fields)
 
 
 def warn(template, **fields):
     """A warning for the learner: `template` with its {fields} filled in."""
-    show("warning", template, fields)
+    show(_("warning"), template, fields)
 
 
 def suggest(settings, **changes):
     """How to repeat this run with some settings changed: in a script, the command; in a
     notebook, the knobs to set."""
     if in_notebook():
-        return " and ".join(f"{KNOBS[option]} = {value!r}" for option, value in changes.items())
+        return _(" and ").join(f"{KNOBS[option]} = {value!r}" for option, value in changes.items())
     words = ["python", "regression_gd.py"] + (["--data", shlex.quote(settings.data)]
                                               if settings.data else [])
     for option in ("lr", "steps", "seed"):
@@ -329,8 +363,8 @@ def suggest(settings, **changes):
 def count(steps, most):
     """'1 step', '453 steps', or 'over 5,000 steps' where `steps` is None."""
     if steps is None:
-        return f"over {most:,} steps"
-    return f"{steps:,} step" + ("" if steps == 1 else "s")
+        return _("over {most:,} steps").format(most=most)
+    return (_("{steps:,} step") if steps == 1 else _("{steps:,} steps")).format(steps=steps)
 
 
 def scale_hint(settings, bound):
@@ -339,17 +373,18 @@ def scale_hint(settings, bound):
     rms = 1 / math.sqrt(bound)  # the root mean square of x, √(Σx²/N)
     if not settings.data or 0.1 <= rms <= 10:
         return ""
-    return (f"; or rescale x: its root mean square is {rms:.3g}, and divided by that, x takes "
-            "any lr below 1 in whatever units (see the scaling section)")
+    return _("; or rescale x: its root mean square is {rms:.3g}, and divided by that, x "
+             "takes any lr below 1 in whatever units (see the scaling section)").format(rms=rms)
 
 
 def stop_diverged(settings, step, last_loss, bound, safe):
     """Stop a run whose loss blew up at `step`, suggesting the `safe` rate."""
-    why = ("overflowed to infinity" if not math.isfinite(last_loss)
-           else "grew past 1000 times its starting value")
-    stop(f"training diverged at step {step}: the loss {why}. lr = {settings.lr:g} is above "
-         f"the threshold N/Σx² = {bound:.4g}; try {suggest(settings, lr=safe)}"
-         f"{scale_hint(settings, bound)}. No pictures were written.", 1)
+    why = (_("overflowed to infinity") if not math.isfinite(last_loss)
+           else _("grew past 1000 times its starting value"))
+    stop(_("training diverged at step {step}: the loss {why}. lr = {lr:g} is above the "
+           "threshold N/Σx² = {bound:.4g}; try {suggestion}{hint}. No pictures were written.")
+         .format(step=step, why=why, lr=settings.lr, bound=bound,
+                 suggestion=suggest(settings, lr=safe), hint=scale_hint(settings, bound)), 1)
 
 
 def one_weight_ideas(settings, safe, counts):
@@ -361,9 +396,9 @@ def one_weight_ideas(settings, safe, counts):
         ideas[0]["steps"] = counts[0]
     if counts[1] is not None and settings.steps < counts[1] <= MAX_STEPS:
         ideas.append({"steps": counts[1]})
-    return (" or ".join(suggest(settings, **idea) for idea in ideas)
-            + f" (lr {safe:g} is safely below N/(2Σx²), the rate that lands on a* in one "
-            "step)")
+    return (_(" or ").join(suggest(settings, **idea) for idea in ideas)
+            + _(" (lr {safe:g} is safely below N/(2Σx²), the rate that lands on a* in one "
+                "step)").format(safe=safe))
 
 
 def two_weight_advice(settings, faster, most):
@@ -371,7 +406,7 @@ def two_weight_advice(settings, faster, most):
     `faster` descent (safe for both weights and for one) and the steps it took, counted
     by training; or, if it took over `most`, that the valley is too narrow."""
     if faster.reached is None:
-        return (f"; even at lr = {faster.lr:g} it takes {count(None, most)}: the valley is "
-                "too narrow (see the scaling section)")
-    return (f"; {suggest(settings, lr=faster.lr, steps=max(faster.reached, settings.steps))}"
-            " gets within 1% of the start's distance")
+        return _("; even at lr = {lr:g} it takes {steps}: the valley is too narrow (see the "
+                 "scaling section)").format(lr=faster.lr, steps=count(None, most))
+    return _("; {suggestion} gets within 1% of the start's distance").format(
+        suggestion=suggest(settings, lr=faster.lr, steps=max(faster.reached, settings.steps)))

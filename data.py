@@ -26,6 +26,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from translation import _
+
 MAX_BYTES = 100_000_000  # about 5 million rows; more would not fit the lesson in 1 GB
 CHUNK = 1 << 20  # read this much at a time; a first line longer than this is no CSV
 WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # text with NULs
@@ -46,13 +48,13 @@ class Measurements(NamedTuple):
 def load_measurements(path):
     """Read a file of x,z rows; return Measurements(x, z, names)."""
     if not str(path).strip():
-        raise DataError("argument --data: the file name is empty; name a CSV file of x,z "
-                        "rows, or leave --data out to use the post's points")
+        raise DataError(_("argument --data: the file name is empty; name a CSV file of x,z "
+                          "rows, or leave --data out to use the post's points"))
     lines = numbered_lines(read_text(path))
     separator = find_separator(path, lines)
     names = header(path, lines, separator)
     rows = lines[1:] if names else lines
-    points = quick_rows([line for _, line in rows], separator)
+    points = quick_rows([line for _number, line in rows], separator)
     x, z = check_points(path, careful_rows(path, rows, separator) if points is None else points)
     return Measurements(x, z, names)
 
@@ -81,15 +83,16 @@ def careful_rows(path, lines, separator):
     """The rows, cell by cell; the first one that is not two finite numbers raises DataError."""
     rows = []
     for number, line in lines:
-        where = f"{path}, line {number}"
+        where = _("{path}, line {number}").format(path=path, number=number)
         cells = split_row(where, line, separator)
         values = [to_number(cell, separator) for cell in cells]
         for cell, value in zip(cells, values, strict=True):
             if value is None:
-                raise DataError(f"{where}: {quoted(cell)} is not a number")
+                raise DataError(_("{where}: {cell} is not a number").format(
+                    where=where, cell=quoted(cell)))
             if not np.isfinite(value):
-                raise DataError(f"{where}: {quoted(cell)} is not a finite number; "
-                                "remove NaN and infinity")
+                raise DataError(_("{where}: {cell} is not a finite number; remove NaN and "
+                                  "infinity").format(where=where, cell=quoted(cell)))
         rows.append(values)
     return np.array(rows, dtype=float).reshape(-1, 2)
 
@@ -98,7 +101,8 @@ def quoted(cell):
     """A cell as a message quotes it: whole, or its start where it is long."""
     if len(cell) <= MAX_SHOWN:
         return repr(cell)
-    return f"{cell[:MAX_SHOWN]!r}… ({len(cell):,} characters)"
+    return _("{start!r}… ({length:,} characters)").format(start=cell[:MAX_SHOWN],
+                                                          length=len(cell))
 
 
 def read_text(path):
@@ -106,13 +110,14 @@ def read_text(path):
     try:
         info = os.stat(path)
         if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
-            raise DataError(f"{path}: the file is {info.st_size / 1e6:,.0f} MB; the lesson "
-                            f"reads at most {MAX_BYTES / 1e6:.0f} MB (about 5 million rows): "
-                            "use a sample of it")
+            raise DataError(_("{path}: the file is {size:,.0f} MB; the lesson reads at most "
+                              "{most:.0f} MB (about 5 million rows): use a sample of it")
+                            .format(path=path, size=info.st_size / 1e6, most=MAX_BYTES / 1e6))
         with open(path, "rb") as file:
             raw = read_bounded(path, file)
     except OSError as error:
-        raise DataError(f"{path}: cannot read the data file ({error.strerror or error})") from None
+        raise DataError(_("{path}: cannot read the data file ({why})").format(
+            path=path, why=error.strerror or error)) from None
     return decode(path, raw)
 
 
@@ -123,15 +128,18 @@ def read_bounded(path, file):
     while chunk := file.read(CHUNK):
         wide = (chunks[0] if chunks else chunk).startswith(WIDE_BOMS)
         if b"\0" in chunk and not wide:
-            raise DataError(f"{path}: this looks like a binary file; expected text with x,z rows")
+            raise DataError(_("{path}: this looks like a binary file; expected text with x,z "
+                              "rows").format(path=path))
         if not chunks and len(chunk) == CHUNK and b"\n" not in chunk and b"\r" not in chunk:
-            raise DataError(f"{path}, line 1: no line break in its first {CHUNK:,} bytes; "
-                            "expected text with one x,z row a line")
+            raise DataError(_("{path}, line 1: no line break in its first {size:,} bytes; "
+                              "expected text with one x,z row a line").format(path=path,
+                                                                             size=CHUNK))
         chunks.append(chunk)
         size += len(chunk)
         if size > MAX_BYTES:
-            raise DataError(f"{path}: more than {MAX_BYTES / 1e6:.0f} MB, the most the lesson "
-                            "reads (about 5 million rows): use a sample of it")
+            raise DataError(_("{path}: more than {most:.0f} MB, the most the lesson reads "
+                              "(about 5 million rows): use a sample of it").format(
+                                  path=path, most=MAX_BYTES / 1e6))
     return b"".join(chunks)
 
 
@@ -152,8 +160,9 @@ def decode(path, raw):
             continue
     text = raw.decode(tried[0], errors="replace")
     line = text[:text.index("\ufffd")].count("\n") + 1
-    raise DataError(f"{path}, line {line}: this is not UTF-8, UTF-16, UTF-32 or Windows-1252 "
-                    "text; save it as UTF-8 CSV (expected x,z rows)")
+    raise DataError(_("{path}, line {line}: this is not UTF-8, UTF-16, UTF-32 or "
+                      "Windows-1252 text; save it as UTF-8 CSV (expected x,z rows)").format(
+                          path=path, line=line))
 
 
 def numbered_lines(text):
@@ -164,11 +173,12 @@ def numbered_lines(text):
 
 def find_separator(path, lines):
     """The file's separator: a tab or a semicolon where the file has them, else a comma."""
-    found = [separator for separator in ("\t", ";") if any(separator in line for _, line in lines)]
+    found = [separator for separator in ("\t", ";")
+             if any(separator in line for _number, line in lines)]
     if len(found) > 1:
         number = next(number for number, line in lines if "\t" in line or ";" in line)
-        raise DataError(f"{path}, line {number}: the file mixes tabs and semicolons; "
-                        "use one separator throughout")
+        raise DataError(_("{path}, line {number}: the file mixes tabs and semicolons; use "
+                          "one separator throughout").format(path=path, number=number))
     return found[0] if found else ","
 
 
@@ -177,14 +187,14 @@ def split_row(where, line, separator):
     try:
         cells = [cell.strip() for cell in next(csv.reader([line], delimiter=separator))]
     except csv.Error as error:  # such as a cell over the csv module's limit of 131,072
-        raise DataError(f"{where}: this row cannot be read ({error}); expected x,z "
-                        "numbers") from None
+        raise DataError(_("{where}: this row cannot be read ({why}); expected x,z numbers")
+                        .format(where=where, why=error)) from None
     while cells and not cells[-1]:
         cells.pop()
     if len(cells) != 2:
-        name = {",": "a comma", ";": "a semicolon", "\t": "a tab"}[separator]
-        raise DataError(f"{where}: found {len(cells)} column(s), expected 2 (x then z) "
-                        f"separated by {name}")
+        name = {",": _("a comma"), ";": _("a semicolon"), "\t": _("a tab")}[separator]
+        raise DataError(_("{where}: found {count} column(s), expected 2 (x then z) separated "
+                          "by {name}").format(where=where, count=len(cells), name=name))
     return cells
 
 
@@ -202,20 +212,22 @@ def check_points(path, rows):
     """The rows (an (n, 2) array) as two arrays x, z, once they are enough points to learn
     a slope from, and their squares neither overflow nor vanish."""
     if len(rows) == 0:
-        raise DataError(f"{path}: no data rows found; expected lines of x,z numbers")
+        raise DataError(_("{path}: no data rows found; expected lines of x,z numbers")
+                        .format(path=path))
     if len(rows) < 2:
-        raise DataError(f"{path}: only one point found; at least two are needed")
+        raise DataError(_("{path}: only one point found; at least two are needed")
+                        .format(path=path))
     x, z = rows.T.copy()
     with np.errstate(over="ignore", under="ignore", divide="ignore"):
         sum_xx, sum_zz = np.sum(x * x), np.sum(z * z)
         threshold = len(x) / sum_xx
     if not np.any(x):
-        raise DataError(f"{path}: every x is zero, so no slope can be learned; the neuron "
-                        "needs some x clearly different from 0")
+        raise DataError(_("{path}: every x is zero, so no slope can be learned; the neuron "
+                          "needs some x clearly different from 0").format(path=path))
     if not np.isfinite(sum_xx) or not np.isfinite(sum_zz):
-        raise DataError(f"{path}: the values are too large to square (beyond about 1e150); "
-                        "rescale them (for example, other units)")
+        raise DataError(_("{path}: the values are too large to square (beyond about 1e150); "
+                          "rescale them (for example, other units)").format(path=path))
     if sum_xx < np.finfo(float).tiny or not np.isfinite(threshold):
-        raise DataError(f"{path}: the x values are too small to square (below about 1e-150); "
-                        "rescale them (for example, other units)")
+        raise DataError(_("{path}: the x values are too small to square (below about "
+                          "1e-150); rescale them (for example, other units)").format(path=path))
     return x, z

@@ -38,6 +38,8 @@ import tempfile
 import threading
 import time
 
+from translation import _
+
 # Every picture the lesson writes: only files named after these are ever removed.
 PICTURE_NAMES = ("measurements.png", "random_start.png", "loss_curve.png",
                  "learning_curve.png", "learning_rates.png", "two_weights.png", "scaling.png",
@@ -121,15 +123,15 @@ def write_to(stream, text):
         silence(stream, 1)
     except OSError as error:
         silence(stream, 1)
-        raise OSError(f"cannot write the training log on stdout ({error.strerror or error}); "
-                      "send it to a file or a disk with room") from None
+        raise OSError(_("cannot write the training log on stdout ({why}); send it to a file "
+                        "or a disk with room").format(why=error.strerror or error)) from None
 
 
 def describe(error):
     """An OSError in a few words: the system's reason ("No space left on device") without
     its number and file name, or the message the lesson gave it."""
     if error.errno in (errno.EMFILE, errno.ENFILE):
-        return f"{error.strerror} (allow more, as with ulimit -n 256)"
+        return _("{why} (allow more, as with ulimit -n 256)").format(why=error.strerror)
     return error.strerror if error.errno else first_line(error)
 
 
@@ -141,7 +143,7 @@ def first_line(text):
 
 def nothing_written():
     """What has happened to the pictures before any is written."""
-    return "no picture was written or changed"
+    return _("no picture was written or changed")
 
 
 def stop_quietly_on_signals(outcome=nothing_written, clean_up=None):
@@ -160,7 +162,9 @@ def stop_quietly_on_signals(outcome=nothing_written, clean_up=None):
         if clean_up is not None:
             clean_up()
         remove_matplotlib_temporary_folders()
-        write_err(f"interrupted: stopped by {name}; {outcome()}.\n")
+        write_err(_("interrupted: stopped by {name}; {outcome}.").format(name=name,
+                                                                        outcome=outcome())
+                  + "\n")
         os._exit(status)
     for number in STOPS:
         signal.signal(number, stop)
@@ -234,8 +238,9 @@ def own_names(token):
 def prepare_folder(folder):
     """Create the output folder if needed and check that it is writable; an error or None."""
     if os.path.lexists(folder) and not os.path.isdir(folder):
-        kind = "a link to nothing" if os.path.islink(folder) else "a file"
-        return f"argument --out: {folder!r} is {kind}, not a folder; name a folder"
+        kind = _("a link to nothing") if os.path.islink(folder) else _("a file")
+        return _("argument --out: {folder!r} is {kind}, not a folder; name a folder").format(
+            folder=folder, kind=kind)
     probe = os.path.join(folder, probe_name(new_token()))
     try:
         os.makedirs(folder, exist_ok=True)
@@ -244,8 +249,8 @@ def prepare_folder(folder):
         with contextlib.suppress(FileNotFoundError):
             os.remove(probe)
     except OSError as error:
-        return (f"argument --out: cannot write pictures into {folder!r} "
-                f"({error.strerror or error}); choose another folder")
+        return _("argument --out: cannot write pictures into {folder!r} ({why}); choose "
+                 "another folder").format(folder=folder, why=error.strerror or error)
     return None
 
 
@@ -422,8 +427,9 @@ def without_missing_latex(matplotlib):
     if matplotlib.rcParams["text.usetex"] and not (shutil.which("latex")
                                                    and shutil.which("dvipng")):
         matplotlib.rcParams["text.usetex"] = False
-        write_err("warning: your matplotlibrc sets text.usetex: True, but LaTeX (latex and "
-                  "dvipng) is not installed; the pictures draw their text without it.\n")
+        write_err(_("warning: your matplotlibrc sets text.usetex: True, but LaTeX (latex and "
+                    "dvipng) is not installed; the pictures draw their text without it.")
+                  + "\n")
 
 
 def save_figure(fig, path):
@@ -475,15 +481,17 @@ def why_worker_failed(name, worker, reading):
     signal that killed it (as the system does when memory runs out)."""
     with contextlib.suppress(EOFError, OSError):
         if reading.poll():
-            return f"writing {name} failed: {reading.recv()}"
+            return _("writing {name} failed: {why}").format(name=name, why=reading.recv())
     if worker.exitcode is not None and worker.exitcode < 0:
         try:
             signame = signal.Signals(-worker.exitcode).name
         except ValueError:
-            signame = f"signal {-worker.exitcode}"
-        return (f"the worker process drawing {name} was killed by {signame} (the system "
-                "does that when memory runs out); run it again")
-    return f"the worker process drawing {name} ended with status {worker.exitcode}"
+            signame = _("signal {number}").format(number=-worker.exitcode)
+        return _("the worker process drawing {name} was killed by {signal} (the system "
+                 "does that when memory runs out); run it again").format(name=name,
+                                                                         signal=signame)
+    return _("the worker process drawing {name} ended with status {status}").format(
+        name=name, status=worker.exitcode)
 
 
 class Pictures:
@@ -514,7 +522,8 @@ class Pictures:
     def outcome(self):
         """What has happened to the pictures so far, for a message."""
         if self.saved:
-            return f"the pictures had already been saved in {self.folder}/"
+            return _("the pictures had already been saved in {folder}/").format(
+                folder=self.folder)
         return nothing_written()
 
     def add(self, name, plot, *args, worker=False):
@@ -570,7 +579,8 @@ class Pictures:
         try:
             self.in_this_process(write, path, *args)
         except OSError as error:
-            self.failures[name] = f"writing {name} failed: {describe(error)}"
+            self.failures[name] = _("writing {name} failed: {why}").format(
+                name=name, why=describe(error))
 
     def in_this_process(self, write, *args):
         """`write(*args)`; if this process has too many files open, once the workers running
@@ -601,8 +611,8 @@ class Pictures:
                 saved = list(self.temporaries)
         except OSError as error:
             self.discard()
-            happened = (f"these were replaced all the same: {', '.join(self.changed)}"
-                        if self.changed else nothing_written())
+            happened = (_("these were replaced all the same: {names}").format(
+                names=", ".join(self.changed)) if self.changed else nothing_written())
             raise OSError(f"{describe(error)}; {happened}") from None
         self.temporaries = {}
         self.discard()  # nothing left to remove: this lets go of the run's lock
@@ -614,7 +624,8 @@ class Pictures:
             try:
                 self.in_this_process(save_figure, fig, self.temporary(name))
             except RuntimeError as error:  # matplotlib's, for text it cannot draw, say
-                raise OSError(f"drawing {name} failed: {first_line(error)}") from None
+                raise OSError(_("drawing {name} failed: {why}").format(
+                    name=name, why=first_line(error))) from None
 
     def let_go_of_folder(self):
         """Let go of the folder's lock, if this run holds it."""
@@ -657,7 +668,8 @@ class Pictures:
         except OSError as error:
             self.put_back(done)
             self.journal([])
-            raise OSError(f"could not put {name} in place ({describe(error)})") from None
+            raise OSError(_("could not put {name} in place ({why})").format(
+                name=name, why=describe(error))) from None
         self.journal([])
         self.remove_backups()
 
@@ -677,8 +689,8 @@ class Pictures:
         """OSError if the file `name` could not be replaced: a folder has that name."""
         path = os.path.join(self.folder, name)
         if os.path.isdir(path) and not os.path.islink(path):
-            raise OSError(f"{path} is a folder, not a picture; move it away or choose another "
-                          "--out")
+            raise OSError(_("{path} is a folder, not a picture; move it away or choose "
+                            "another --out").format(path=path))
 
     def keep_earlier(self, name):
         """Keep the earlier picture `name`, if there is one, under a second name: a hard
@@ -695,8 +707,9 @@ class Pictures:
             else:
                 link_or_copy(path, backup)
         except OSError as error:
-            raise OSError(f"cannot replace {path} ({describe(error)}); check the file's "
-                          "permissions, or choose another --out") from None
+            raise OSError(_("cannot replace {path} ({why}); check the file's permissions, or "
+                            "choose another --out").format(path=path, why=describe(error))) \
+                from None
         self.backups[name] = backup
 
     def put_back(self, done):
@@ -724,7 +737,7 @@ class Pictures:
     def discard(self):
         """Stop the workers, remove the temporary files not renamed into place, and let go
         of the run's lock."""
-        for worker, _ in self.workers.values():
+        for worker, _reading in self.workers.values():
             worker.kill()
             worker.join()
         self.workers = {}
@@ -748,4 +761,4 @@ def show_in_notebook(path):
     with open(path, "rb") as file:
         encoded = base64.b64encode(file.read()).decode("ascii")
     display({"image/gif": encoded, "text/html": f'<img src="data:image/gif;base64,'
-             f'{encoded}" alt="the training, animated">'}, raw=True)
+             f'{encoded}" alt="{_("the training, animated")}">'}, raw=True)
