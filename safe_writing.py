@@ -459,12 +459,22 @@ def write_in_worker(report, write, path, *args):
         signal.signal(number, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_SETMASK, set())  # held while it was started
-    threading.Thread(target=exit_with_parent, args=(os.getppid(), path), daemon=True).start()
     try:
+        threading.Thread(target=exit_with_parent, args=(os.getppid(), path),
+                         daemon=True).start()
         write(path, *args)
-    except Exception as error:
-        report.send(first_line(error) or type(error).__name__)
+    except Exception as error:  # RuntimeError "can't start new thread" included
+        report.send(why_it_failed(error))
         raise SystemExit(1) from None
+
+
+def why_it_failed(error):
+    """A worker's error in one line; running out of memory says what to change."""
+    text = first_line(error) or type(error).__name__
+    if isinstance(error, MemoryError) or "bad_alloc" in text or "can't start new thread" in text:
+        return (f"{text}: out of memory; allow the run more (as with ulimit -v) or close "
+                "other programs")
+    return text
 
 
 def exit_with_parent(parent, path):
