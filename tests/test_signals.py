@@ -148,7 +148,9 @@ def test_a_signal_at_a_random_instant(stop, name, code, tmp_path, new_pictures):
         workers = children(process.pid)
         os.killpg(process.pid, stop) if process.poll() is None else None
         status, stderr = finish(process)
-        if hashes(str(folder)) == old or status == code:
+        if status == -stop and not stderr:  # on a loaded machine, still within that start
+            assert hashes(str(folder)) == old
+        elif hashes(str(folder)) == old or status == code:
             check_outcome(status, stderr, str(folder), old, {**new_pictures}, name, code)
         time.sleep(0.3)
         assert not any(alive(worker) for worker in workers)
