@@ -46,8 +46,9 @@ NOTEBOOK = os.path.join(ROOT, "regression_gd.ipynb")
 PAGE = os.path.join(DOCS, "lesson.html")
 FOLDER = "regression_gd"  # the folder the zip unpacks into
 # Beside the lesson and the modules it imports, the zip holds these (if they exist): what
-# the README's first steps use, and the pages it links to.
-EXTRAS = ["requirements.txt", "README.md", "tests/post_log.txt", "docs/*.md"]
+# the README's first steps use, the pages it links to, and the lesson's translations.
+EXTRAS = ["requirements.txt", "README.md", "tests/post_log.txt", "docs/*.md",
+          "locale/*/LC_MESSAGES/*.mo"]  # the compiled catalogs, for other languages
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: every build the same bytes
 LOG_LINE = re.compile(r"i=\d+: ")  # the training log's lines (the post's format)
 
