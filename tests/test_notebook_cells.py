@@ -11,7 +11,7 @@ import pytest
 from conftest import POST_LOG, ROOT
 
 LESSON_FILES = ["regression_gd.py", "command_line.py", "safe_writing.py", "pictures.py",
-                "animation.py", "explorer.py", "data.py"]
+                "animation.py", "explorer.py", "data.py", "translation.py"]
 
 
 @pytest.fixture
