@@ -16,6 +16,7 @@ import regression_gd as rg  # noqa: E402
 
 X, Z = rg.POST_X, rg.POST_Z
 A0 = rg.random_start(45)
+pytestmark = pytest.mark.slow  # every test draws the whole explorer: not in the quick run
 
 
 def post_lesson():

@@ -189,6 +189,7 @@ def texts(fig):
             and text.get_window_extent().overlaps(fig.bbox)]
 
 
+@pytest.mark.slow
 def test_every_text_is_at_least_8_points_at_the_saved_size():
     for name, fig in every_picture().items():
         small = {(text.get_text()[:30], round(text.get_fontsize(), 2)) for text in texts(fig)
@@ -293,6 +294,7 @@ def test_frames_count_the_start_and_stay_within_the_cap():
     assert list(animation.frame_steps(weights[:6], 100)) == [0, 1, 2, 3, 4, 5]
 
 
+@pytest.mark.slow
 def test_a_gif_holds_at_most_its_frames_and_its_last_frame_says_since_when_a_stood_still(
         tmp_path):
     star = a_star(POST_X, POST_Z)
@@ -323,6 +325,7 @@ def test_the_readout_calls_the_gradient_the_slope_here():
     assert "slope here =" in scene.numbers and "gradient =" not in scene.numbers
 
 
+@pytest.mark.slow
 def test_odd_runs_draw_without_a_warning():
     rng = np.random.default_rng(5)
     x = np.linspace(0, 10, 30)
@@ -340,6 +343,7 @@ def test_odd_runs_draw_without_a_warning():
         plt.close("all")
 
 
+@pytest.mark.slow
 def test_each_picture_is_kept_under_its_name_and_slow_ones_go_to_workers():
     names = ["measurements.png", "random_start.png", "loss_curve.png", "learning_curve.png",
              "learning_rates.png", "two_weights.png", "scaling.png"]
@@ -423,6 +427,7 @@ def test_a_barely_moving_run_has_labelled_ticks_on_its_distance_axis():
     assert high / low < 1.2  # the axis spans 1.61 to 1.72, not decades of empty space
 
 
+@pytest.mark.slow
 def test_the_default_gif_is_no_larger_than_before(tmp_path):
     history = train(start_a(), POST_X, POST_Z, 1e-3, 100)
     path = tmp_path / "training.gif"
