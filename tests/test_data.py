@@ -56,7 +56,7 @@ def test_a_semicolon_export_runs_like_its_comma_twin(tmp_path):
                      "--out", str(tmp_path / name[:-4]))
         assert result.returncode == 0, result.stderr
         outputs.append(result.stdout)
-    assert outputs[0] == outputs[1] and outputs[0].startswith("i=0: error=")
+    assert outputs[0] == outputs[1] and outputs[0].startswith("i=10: error=")
 
 
 @pytest.mark.slow
@@ -67,7 +67,7 @@ def test_run_on_own_data_fits_its_points(tmp_path):
     result = run("--data", path, "--steps", "200", "--lr", "0.01", "--out", str(out))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("i=0: error=") and lines[-1].startswith("i=200: error=")
+    assert lines[0].startswith("i=10: error=") and lines[-1].startswith("i=200: error=")
     assert float(lines[-1].rsplit("a=", 1)[1]) == pytest.approx(-3, abs=1e-6)
     assert sorted(os.listdir(out)) == sorted(PICTURES)
 
