@@ -4,6 +4,7 @@ real headless Chromium at a phone's width (390 px) and a desktop's (1280 px) it 
 learner needs: nothing cut, no code scrolling sideways on a desktop, no command split."""
 
 import base64
+import functools
 import io
 import os
 import re
@@ -50,11 +51,22 @@ def in_a_browser(test):
     return pytest.mark.slow(needs_chromium(test))
 
 
-HEADINGS = [line[3:] for cell in lesson_notebook().cells if cell.cell_type == "markdown"
-            for line in cell.source.splitlines() if line.startswith("## ")]
 WIDTHS = [390, 1280]
 SIDEBAR = 1120  # from this width on, the contents are beside the text (70rem)
 STALE = "docs/lesson.html is not the lesson as it is; rebuild it: python docs/build_page.py"
+
+
+@functools.cache
+def current():
+    """The lesson as it is now: its notebook, the notebook's file, and the page's zip."""
+    text = notebook_text()
+    return lesson_notebook(), text, lesson_zip(notebook=text)
+
+
+def headings():
+    """The lesson's section headings, in order."""
+    return [line[3:] for cell in current()[0].cells if cell.cell_type == "markdown"
+            for line in cell.source.splitlines() if line.startswith("## ")]
 
 
 def embedded(text):
@@ -70,19 +82,21 @@ def test_the_committed_page_is_the_lesson_as_it_is():
     now: a change to the lesson, a module or the README without a rebuild fails here."""
     with open(PAGE, encoding="utf-8") as file:
         text = file.read()
-    for cell in lesson_notebook().cells:
+    notebook, notebook_file, archive = current()
+    for cell in notebook.cells:
         html = (prose(cell, [], TEXTS["en"]) if cell.cell_type == "markdown"
                 else code_block(cell))
         assert html in text, f"{STALE}\n(not on the page: {cell.source[:200]!r})"
     files = embedded(text)
     with open(LESSON, "rb") as file:
         assert files["regression_gd.py"] == file.read(), STALE
-    assert files["regression_gd.ipynb"] == notebook_text().encode("utf-8"), STALE
-    assert files[f"{FOLDER}.zip"] == lesson_zip(), STALE
+    assert files["regression_gd.ipynb"] == notebook_file.encode("utf-8"), STALE
+    assert files[f"{FOLDER}.zip"] == archive, STALE
 
 
 def test_the_zip_holds_the_lesson_its_notebook_and_every_module_it_imports():
-    with zipfile.ZipFile(io.BytesIO(lesson_zip())) as archive:
+    _, notebook_file, first = current()
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
         names = archive.namelist()
         assert {entry.date_time for entry in archive.infolist()} == {build_page.ZIP_TIME}
     expected = ["regression_gd.py", "regression_gd.ipynb", "command_line.py",
@@ -91,7 +105,7 @@ def test_the_zip_holds_the_lesson_its_notebook_and_every_module_it_imports():
     assert all(name.startswith(f"{FOLDER}/") for name in names)
     assert set(expected) <= {name.split("/", 1)[1] for name in names}
     assert names[:2] == [f"{FOLDER}/regression_gd.py", f"{FOLDER}/regression_gd.ipynb"]
-    assert lesson_zip() == lesson_zip()  # the same files give the same bytes
+    assert lesson_zip(notebook=notebook_file) == first  # the same files, the same bytes
 
 
 def test_a_module_the_lesson_imports_later_is_in_the_zip(tmp_path):
@@ -177,9 +191,9 @@ def test_the_log_and_the_story_in_order(built, browser):
     position = 0
     for line in post:
         position = body.index(line, position)
-    headings = tab.evaluate("Array.from(document.querySelectorAll('main h2')).map(h => "
-                            "h.firstChild.textContent.trim())")
-    assert headings == HEADINGS
+    shown = tab.evaluate("Array.from(document.querySelectorAll('main h2')).map(h => "
+                         "h.firstChild.textContent.trim())")
+    assert shown == headings()
     assert tab.title().startswith("One neuron learns a line")
     assert "python docs/build_page.py" in body and "computed by that run" in body
     links = tab.evaluate("Array.from(document.querySelectorAll('a[download]')).map(a => "
@@ -224,7 +238,7 @@ def test_the_contents_link_to_every_heading(built, browser, width):
     toc = "main nav.toc" if width < SIDEBAR else ".page > nav.toc"
     links = tab.evaluate(f"Array.from(document.querySelectorAll('{toc} ol a'))"
                          ".map(a => [a.textContent, a.getAttribute('href')])")
-    assert [text for text, _ in links] == HEADINGS
+    assert [text for text, _ in links] == headings()
     for text, target in links + [("Downloads", "#downloads")]:
         tab.click(f"{toc} a[href='{target}']")
         top = tab.evaluate(f"document.querySelector('{target}').getBoundingClientRect().top")
