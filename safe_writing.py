@@ -159,13 +159,14 @@ def stop_quietly_on_signals(outcome=nothing_written, clean_up=None):
         for number in STOPS:
             signal.signal(number, signal.SIG_IGN)
         name, status = STOPS[signum]
-        if clean_up is not None:
-            clean_up()
-        remove_matplotlib_temporary_folders()
-        write_err(_("interrupted: stopped by {name}; {outcome}.").format(name=name,
-                                                                        outcome=outcome())
-                  + "\n")
-        os._exit(status)
+        try:  # whatever fails here (no file left to open, say), the run ends with its status
+            if clean_up is not None:
+                clean_up()
+            remove_matplotlib_temporary_folders()
+            write_err(_("interrupted: stopped by {name}; {outcome}.").format(
+                name=name, outcome=outcome()) + "\n")
+        finally:
+            os._exit(status)
     for number in STOPS:
         signal.signal(number, stop)
 
@@ -472,8 +473,8 @@ def why_it_failed(error):
     """A worker's error in one line; running out of memory says what to change."""
     text = first_line(error) or type(error).__name__
     if isinstance(error, MemoryError) or "bad_alloc" in text or "can't start new thread" in text:
-        return (f"{text}: out of memory; allow the run more (as with ulimit -v) or close "
-                "other programs")
+        return _("{why}: out of memory; allow the run more (as with ulimit -v) or close "
+                 "other programs").format(why=text)
     return text
 
 
