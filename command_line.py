@@ -360,8 +360,8 @@ def suggest(settings, **changes):
     return "`" + " ".join(words) + "`"
 
 
-def count(steps, most):
-    """'1 step', '453 steps', or 'over 5,000 steps' where `steps` is None."""
+def count(steps, most=None):
+    """'1 step', '453 steps', or 'over 5,000 steps' (`most`) where `steps` is None."""
     if steps is None:
         return _("over {most:,} steps").format(most=most)
     return (_("{steps:,} step") if steps == 1 else _("{steps:,} steps")).format(steps=steps)

@@ -364,9 +364,9 @@ distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # 1% of the start's d
 if abs(end_a - a_star) > close:
     counts = [steps_needed(contraction(safe, x), distance, close),
               steps_needed(c, distance, close)]
-    cli.note("after {steps} steps a = {a:.6g} is still {gap:.3g} from a* = "
-             "{a_star:.6g}; try {ideas}{hint}", steps=len(history.grads), a=end_a,
-             gap=abs(end_a - a_star), a_star=a_star,
+    cli.note("after {steps} a = {a:.6g} is still {gap:.3g} from a* = "
+             "{a_star:.6g}; try {ideas}{hint}", steps=cli.count(len(history.grads)),
+             a=end_a, gap=abs(end_a - a_star), a_star=a_star,
              ideas=cli.one_weight_ideas(settings, safe, counts),
              hint=cli.scale_hint(settings, bound))
 
@@ -433,12 +433,12 @@ def stopping_step(grads, tolerance):
 stop = stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
 if stop is None:
     cli.note("stopping rule (|gradient| below 1/1000 of its start): it would not have "
-             "stopped within {steps} steps", steps=len(history.grads))
+             "stopped within {steps}", steps=cli.count(len(history.grads)))
 else:
     gap = abs(history.weights[stop] - a_star)
     cli.note("stopping rule (|gradient| below 1/1000 of its start): it would have "
-             "stopped after {stop} steps, at a = {a:.6g}, {gap:.3g} from a* "
-             "({share:.2g}% of the start's distance)", stop=stop,
+             "stopped after {stop}, at a = {a:.6g}, {gap:.3g} from a* "
+             "({share:.2g}% of the start's distance)", stop=cli.count(stop),
              a=history.weights[stop], gap=gap, share=100 * gap / distance)
 
 # %% [markdown]
@@ -636,9 +636,9 @@ if two_ok:
         rate = safe_rate(two_bound)
         faster = descend(x, z, a, rate, enough_steps(rate, x))
         advice = cli.two_weight_advice(settings, faster, STUDY_STEPS)
-    cli.note("two weights after {steps} steps at lr = {lr:.4g}: a = {a:.6g}, "
+    cli.note("two weights after {steps} at lr = {lr:.4g}: a = {a:.6g}, "
              "b = {b:.6g}; exact a* = {a_star:.6g}, b* = {b_star:.6g}{advice}",
-             steps=len(descent.path) - 1, lr=descent.lr, a=end[0], b=end[1],
+             steps=cli.count(len(descent.path) - 1), lr=descent.lr, a=end[0], b=end[1],
              a_star=best[0], b_star=best[1], advice=advice)
 
 # %%

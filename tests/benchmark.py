@@ -12,9 +12,9 @@
    PIL.Image` alone. Each side runs as a fresh process, alternating, so that drifts in the
    machine's load hit all sides. Then the two GIFs are compared frame by frame.
 2. A million steps: the training loop alone (timed inside its process) against the whole
-   run with --steps 1000000.
-3. A learner's sensor log: a generated 1,000,000-row CSV (seeded), the whole lesson run on
-   it, with its time and peak memory (the lesson promises at most 60 s and 1 GB here).
+   run with --steps 1000000; what the run costs beyond its loop, against a default run.
+3. A learner's sensor log: generated CSVs (seeded) of 1,000 and 1,000,000 rows, the whole
+   lesson run on each, with its time and peak memory, and the ratio of the two times.
 4. The explorer: how long one control event takes to redraw, on the Agg canvas.
 
 It is not a test: pytest does not collect it, and a slow machine cannot fail CI with it.
@@ -45,8 +45,8 @@ def straightforward_gif(path, run, frames):
 
     import animation
 
-    fig, scene = animation.training_figure(run)
-    chosen = animation.frame_steps(run.weights, run.a_star, frames)
+    fig, scene, _ = animation.training_figure(run)
+    chosen = animation.frame_steps(run.history.weights, frames)
 
     def update(number):
         return animation.show_step(scene, run, number).artists()
@@ -59,7 +59,7 @@ def run_straightforward(argv):
     """Run regression_gd.py as a script, with its GIF step swapped for the straightforward one."""
     sys.path.insert(0, ROOT)
     import animation
-    animation.save_training_gif = straightforward_gif  # the lesson looks it up when it calls
+    animation.write_training_gif = straightforward_gif  # looked up when the GIF is written
     sys.argv = [SCRIPT, *argv]
     runpy.run_path(SCRIPT, run_name="__main__")
 
@@ -136,7 +136,8 @@ def default_runs(work, repeats):
     return verdict == "same pictures"
 
 
-LOOP = ("import sys, time; sys.path.insert(0, {root!r}); import regression_gd as rg; "
+LOOP = ("import sys, time; sys.path.insert(0, {tests!r}); import conftest; "
+        "import regression_gd as rg; "  # the lesson's definitions, without its story
         "start = time.perf_counter(); "
         "rg.train(rg.random_start(45), rg.POST_X, rg.POST_Z, 1e-3, 1_000_000); "
         "print(time.perf_counter() - start)")
@@ -144,7 +145,7 @@ LOOP = ("import sys, time; sys.path.insert(0, {root!r}); import regression_gd as
 
 def long_runs(work, repeats):
     """Section 2: a million steps, the loop alone against the whole run."""
-    loop_command = [sys.executable, "-c", LOOP.format(root=ROOT)]
+    loop_command = [sys.executable, "-c", LOOP.format(tests=HERE)]
     whole_command = [sys.executable, SCRIPT, "--steps", "1000000", "--out",
                      os.path.join(work, "long")]
     loops, wholes = [], []
@@ -155,24 +156,38 @@ def long_runs(work, repeats):
     row("training loop alone", loops)
     row("whole run --steps 1000000", wholes, peak_mib(whole_command))
     extra = statistics.median(wholes) - statistics.median(loops)
-    print(f"whole run minus the loop:            {extra:.2f} s")
+    default = [timed([sys.executable, SCRIPT, "--out", os.path.join(work, "short")])[0]
+               for _ in range(repeats)]
+    row("default run (beside it)", default)
+    print(f"whole run minus the loop:            {extra:.2f} s, "
+          f"{extra / statistics.median(default):.2f}x a default run")
+
+
+def sensor_log(work, rows):
+    """A generated CSV of `rows` seeded rows, as a learner's sensor log; its path."""
+    path = os.path.join(work, f"rows{rows}.csv")
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 10, rows)
+    z = 2 * x + rng.normal(0, 1, x.size)
+    with open(path, "w") as file:
+        lines = zip(x.tolist(), z.tolist(), strict=True)
+        file.write("x,z\n" + "".join(f"{a:.6f},{b:.6f}\n" for a, b in lines))
+    return path
 
 
 def million_rows(work, repeats):
-    """Section 3: the whole lesson on a generated 1,000,000-row CSV."""
-    path = os.path.join(work, "million.csv")
-    rng = np.random.default_rng(1)
-    x = rng.uniform(0, 10, 1_000_000)
-    z = 2 * x + rng.normal(0, 1, x.size)
-    with open(path, "w") as file:
-        rows = zip(x.tolist(), z.tolist(), strict=True)
-        file.write("x,z\n" + "".join(f"{a:.6f},{b:.6f}\n" for a, b in rows))
-    del x, z
-    command = [sys.executable, SCRIPT, "--data", path, "--out", os.path.join(work, "million")]
-    seconds = [timed(command)[0] for _ in range(repeats)]
-    print(f"\n{'1,000,000-row CSV':26}{'median s':>9}{'spread s':>13}{'peak MiB':>10}   runs s"
-          f"   ({os.path.getsize(path) / 1e6:.1f} MB)")
-    row("whole lesson", seconds, peak_mib(command))
+    """Section 3: the whole lesson on a generated 1,000,000-row CSV, beside 1,000 rows."""
+    print(f"\n{'a CSV of':26}{'median s':>9}{'spread s':>13}{'peak MiB':>10}   runs s")
+    medians = []
+    for rows in (1_000, 1_000_000):
+        path = sensor_log(work, rows)
+        command = [sys.executable, SCRIPT, "--data", path, "--out",
+                   os.path.join(work, f"out{rows}")]
+        seconds = [timed(command)[0] for _ in range(repeats)]
+        row(f"{rows:,} rows ({os.path.getsize(path) / 1e6:.1f} MB)", seconds,
+            peak_mib(command))
+        medians.append(statistics.median(seconds))
+    print(f"1,000,000 rows / 1,000 rows:         {medians[1] / medians[0]:.2f}x")
 
 
 def explorer_latency(events):
@@ -180,18 +195,16 @@ def explorer_latency(events):
     import matplotlib
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
-    sys.path.insert(0, ROOT)
-    from functools import partial
+    sys.path.insert(0, HERE)
+    import conftest  # noqa: F401  (the lesson's definitions, without its story)
 
     import explorer as live
     import regression_gd as rg
 
     x, z, start = rg.POST_X, rg.POST_Z, rg.random_start(45)
-    lesson = live.Lesson(x, z, None, start, rg.best_a(x, z), rg.stability_bound(x),
-                         partial(rg.state, x=x, z=z), partial(rg.loss_curve, x, z),
-                         partial(rg.train, start, x, z))
+    lesson = live.Lesson(x, z, None, rg.stability_bound(x), rg.state, rg.train)
     fig = plt.figure(figsize=live.EXPLORER_SIZE, dpi=100)
-    explorer = live.Explorer(fig, lesson, 1e-3, 100)
+    explorer = live.Explorer(fig, lesson, rg.train(start, x, z, 1e-3, 100))
     fig.canvas.draw()
     controls = {
         "a slider": (explorer.a_slider, np.linspace(0.1, 3.9, events)),
@@ -221,7 +234,8 @@ def main():
                         help="events per explorer control (default 200)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
-          f"{platform.release()}, Python {platform.python_version()}")
+          f"{platform.release()}, Python {platform.python_version()}; load average "
+          + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     work = tempfile.mkdtemp(prefix="benchmark-")
     same = default_runs(work, args.repeats)
     if args.long_repeats:
