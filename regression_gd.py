@@ -3,9 +3,11 @@
 #
 # A neural network learns by nudging its weights, over and over, in whichever direction
 # makes its error smaller. Here is that on the smallest network there is: one neuron
-# with one weight `a`, which turns an input `x` into an output `z = a·x`. It gets 30
-# measured points, starts from a random `a`, and improves `a` step by step until its
-# line fits.
+# with one weight `a`, which turns an input `x` into `a·x`, its guess for a measured
+# `z`. It gets 30 measured points, starts from a random `a`, and improves `a` step by
+# step until its line fits, as the post this lesson follows does ("How Neural Networks
+# Work: Linear Regression and Gradient Descent Step by Step"); its log is printed digit
+# for digit.
 #
 # What carries over to large networks: a loss that measures the error, its derivative
 # for each weight (the *gradient*), and the update that moves each weight a little
@@ -91,7 +93,9 @@ pictures.measurements(x, z)
 #
 # The neuron's whole computation is one multiplication, `z = a·x`. Like the weights
 # of any network, `a` starts at a random value; seeding Python's generator makes it the
-# same on every run, so your numbers match the post's.
+# same on every run, so your numbers match the post's. In the picture, the red segments
+# are the errors: for each point, the gap between what the neuron says at that x and
+# what was measured.
 
 # %%
 def predict(a, x):
@@ -103,10 +107,6 @@ def random_start(seed):
     """A starting weight drawn uniformly from [0, 1) by Python's seeded generator."""
     random.seed(seed)
     return random.random()
-
-# %% [markdown]
-# The red segments are the errors: for each point, the gap between what the neuron says
-# at that x and what was measured.
 
 # %%
 a = random_start(seed)
@@ -132,7 +132,9 @@ cli.note("at the random start a = {a} the loss is {loss}", a=a, loss=start_loss)
 # %% [markdown]
 # ## The loss for every a: a bowl, and its slope
 #
-# Multiply out the square and the loss is a parabola in `a`, a bowl:
+# With N points, and Σ for "add up over the points" (Σx² = x₁² + x₂² + … + x_N²),
+# multiply out each square (a·x − z)² = a²x² − 2a·xz + z², and the loss is a parabola
+# in `a`, a bowl:
 #
 #     loss(a) = (a²·Σx² − 2a·Σxz + Σz²) / N
 #
@@ -219,11 +221,8 @@ def state(a, x, z, lr):
     fitted, slope = predict(a, x), gradient(a, x, z)
     return State(a, fitted, loss(fitted, z), slope, -lr * slope)
 
-# %% [markdown]
-# The bowl with three tangents: at the start, at the minimum (flat), and as far right
-# of the minimum as the start is left of it.
-
 # %%
+# the bowl, with tangents at the start, at the minimum (flat) and as far on its right
 tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 
@@ -286,10 +285,11 @@ cli.note("threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {
 # lr = 0.001 diverges on them.
 #
 # Training repeats the step. A run whose loss grows past a thousand times its start has
-# diverged, and stops there. Every `every` steps the loop prints a progress line: the
-# loss after the step, the gradient the step used (`gradiente`, the post's word) and the
-# new `a`. That gradient was taken *before* the step: at i=10 it reads −61.98, while the
-# slope at the printed `a` is −57.78 (the animation shows the slope at the drawn `a`).
+# diverged, and stops there. Every `every` steps the loop prints a progress line in the
+# post's words: the loss after the step (`error`), the gradient the step used
+# (`gradiente`) and the new `a`. That gradient was taken *before* the step: at i=10 it
+# reads −61.98, while the slope at the printed `a` is −57.78 (the animation shows the
+# slope at the drawn `a`).
 
 # %%
 BLOWUP = 1000  # a loss past this many times its start means the run has diverged
@@ -449,7 +449,7 @@ else:
 # each √10 times the last) and watch the loss. A loss that ever rises means the rate is
 # too large (or a bug); of the rest, keep the one whose loss is lowest after the trial.
 # Here the search starts at this run's rate, 10 steps each, going up while the loss
-# falls (or down until it does), at most 30 rates (15 factors of 10).
+# falls (or down until it does), at most 30 rates.
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
@@ -464,7 +464,7 @@ def rates_by_trying(a, x, z, lr):
     it does, at most 30 rates."""
     tried = {lr: loss_falls(a, x, z, lr)}
     factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
-    while tried[rate] == (factor > 1) and len(tried) < 30:
+    while tried[rate] == (factor > 1) and len(tried) < 30:  # up: fell; down: rose
         rate *= factor
         tried[rate] = loss_falls(a, x, z, rate)
     return tried
@@ -495,8 +495,9 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 #
 # The post ends remarking that two weights would need a 3-D graph. Here it is: the
 # line `z = a·x + b` adds an offset `b`, so it need not pass through the origin. The
-# loss is a surface over the plane (a, b), with two partial derivatives, one per
-# weight, each by the chain rule as before (the input of `b` is 1):
+# loss is a surface over the plane (a, b), with two *partial* derivatives (∂): each one
+# the slope along one weight, the other held fixed; by the chain rule as before, with 1
+# as the input that `b` multiplies:
 #
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
@@ -579,10 +580,6 @@ def two_weight_contraction(lr, x):
     """The most of the distance to (a*, b*) a step leaves: the largest |1 − lr·λ|."""
     return np.max(np.abs(1 - lr * curvatures(x)))
 
-# %% [markdown]
-# A run is summed up as a `Descent`: its path, the answer, its rate, how narrow the
-# valley is, and the steps it took to come within 1% of its start's distance.
-
 # %%
 class Descent(NamedTuple):
     """Gradient descent on (a, b) at rate lr towards best = (a*, b*)."""
@@ -620,13 +617,15 @@ if two_ok:
     descent = descend(x, z, a, min(lr, 0.9 * two_bound), study_steps)
     pictures.two_weights(x, z, descent, loss_surface)
     if descent.lr != lr:
-        cli.note("lr = {lr:g} is above the two-weight threshold 2/λmax = {bound:.4g}, "
-                 "so this section trains at 0.9 of it", lr=lr, bound=two_bound)
+        cli.note("lr = {lr:g} is above 0.9 of the two-weight threshold 2/λmax = "
+                 "{bound:.4g}, so this section trains at 0.9 of it", lr=lr,
+                 bound=two_bound)
 
 # %% [markdown]
-# After 100 steps the path is in the valley; after 5,000, 3% of its starting distance
-# is left (1% takes 7,178 steps). The note says where this run ended and, if it is still
-# far, a rate and a step count that get within 1%: counted by training at that rate.
+# After 100 steps the path is in the valley; after 5,000 (`STEPS = 5000`), 3% of its
+# starting distance is left (1% takes 7,178 steps). The note says where this run ended
+# and, if it is still far, a rate and a step count that get within 1%: counted by
+# training at that rate.
 
 # %%
 if two_ok:
@@ -651,7 +650,8 @@ if two_ok and abs(best[1]) > 0.1 * np.max(np.abs(z)):  # far off the origin: b h
 # %% [markdown]
 # ## The cure: scale the inputs
 #
-# The valley is narrow because x is unlike b's input 1: its mean is 5, its spread 2.98.
+# The valley is narrow because x is unlike b's input 1: its mean is 5, its spread (its
+# standard deviation) 2.98.
 # *Centre* x (subtract the mean) and the curvatures differ 8.9×, not 135×; *standardise*
 # it (also divide by the spread) and they are equal: a round bowl, one rate for both.
 
@@ -716,8 +716,7 @@ explorer.offer(settings.explore, x, z, history, state, train, bound)
 # %% [markdown]
 # ## Try it yourself
 #
-# Each exercise gives the knobs to set in a notebook, then the command for a terminal.
-#
+# Each gives the knobs to set in a notebook, then the command for a terminal.
 # 1. **A timid rate.** `LEARNING_RATE = 1e-5`; `python regression_gd.py --lr 1e-5`:
 #    `a` creeps from 0.27 to only 0.385 in 100 steps; a note says how far it is from
 #    a* and suggests a rate computed from the data; the learning curve says "Barely
