@@ -51,6 +51,7 @@ EXTRAS = ["requirements.txt", "README.md", "tests/post_log.txt", "docs/*.md",
           "locale/*/LC_MESSAGES/*.mo"]  # the compiled catalogs, for other languages
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: every build the same bytes
 LOG_LINE = re.compile(r"i=\d+: ")  # the training log's lines (the post's format)
+LONG_WORD = 24  # characters: a longer word of inline code may break (see whole)
 
 TEXTS = {
     "en": {
@@ -298,7 +299,16 @@ def command_words(code):
             groups[-1].append(word)
         else:
             groups.append([word])
-    return " ".join(f'<span class="w">{" ".join(group)}</span>' for group in groups)
+    return " ".join(whole(" ".join(group)) for group in groups)
+
+
+def whole(word):
+    """A word of inline code that never breaks; a long one (a line of code) only after a
+    comma or an opening parenthesis, or before a method's dot, so that it fits a phone."""
+    if len(html.unescape(word)) <= LONG_WORD:
+        return f'<span class="w">{word}</span>'
+    return "<wbr>".join(f'<span class="w">{piece}</span>' for piece in
+                        re.split(r"(?<=[,(])|(?=\.\w+\()", word) if piece)
 
 
 def inline_code(fragment):

@@ -281,7 +281,8 @@ SPLIT = r"""(() => {
   };
   for (const code of document.querySelectorAll('code')) {
     if (!code.closest('pre')) {
-      check(code, /--?[A-Za-z][\w-]*(?: (?!-)\S+)?|python3? \S+|\S+/g);
+      // a longer word is a line of code: it may break after a comma or before a dot
+      check(code, /--?[A-Za-z][\w-]*(?: (?!-)\S+)?|python3? \S+|(?<!\S)\S{1,24}(?!\S)/g);
     }
   }
   for (const note of document.querySelectorAll('.notes p')) {
