@@ -153,7 +153,7 @@ def frozen_background(fig, moving):
     artists that move ("blitting").
     """
     fig.get_layout_engine().execute(fig)
-    fig.set_layout_engine("none")
+    fig.set_layout_engine(None)  # none at all: "none" keeps a placeholder, which draws twice
     for artist in moving:
         artist.set_animated(True)
     fig.canvas.draw()

@@ -133,7 +133,7 @@ def laid_out(fig):
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "constrained_layout not applied")
         fig.get_layout_engine().execute(fig)
-    fig.set_layout_engine("none")
+    fig.set_layout_engine(None)  # none at all: "none" keeps a placeholder, which draws twice
     return fig
 
 

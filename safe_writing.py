@@ -440,9 +440,10 @@ def save_figure(fig, path):
     would draw the figure twice to save it, fitting the layout each time."""
     if fig.get_layout_engine() is not None:
         fig.get_layout_engine().execute(fig)
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)  # none at all: "none" keeps a placeholder, which draws twice
     titles = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
-    fig.savefig(path, format="png", dpi=fig.dpi,
+    # zlib's fastest level: the same pixels, a few per cent more bytes, far less time
+    fig.savefig(path, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1},
                 metadata={"Title": " | ".join(title for title in titles if title)})
 
 

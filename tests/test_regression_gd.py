@@ -753,3 +753,18 @@ def test_out_that_is_a_link_to_nothing(tmp_path):
     lines = result.stderr.splitlines()
     assert result.returncode == 2 and len(lines) == 1
     assert "is a link to nothing, not a folder" in lines[0] and "File exists" not in lines[0]
+
+
+def test_a_quick_ending_still_cleans_up(tmp_path):
+    """A saved run ends at once (os._exit, skipping the slow shutdown), but only after the
+    clean-ups atexit does: matplotlib's temporary configuration folder is removed, the
+    log is whole, and the status is 0."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**headless_env(), "MPLCONFIGDIR": "/proc/unwritable", "TMPDIR": str(temporary)}
+    result = run("--no-gif", "--out", str(tmp_path / "figures"), env=env)
+    assert result.returncode == 0, result.stderr
+    with open(POST_LOG) as file:
+        assert result.stdout == file.read()
+    assert "saved in" in result.stderr.splitlines()[-1]
+    assert os.listdir(temporary) == []  # matplotlib's /tmp/matplotlib-XXXX is gone
