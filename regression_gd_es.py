@@ -3,9 +3,11 @@
 #
 # Una red neuronal aprende ajustando sus pesos una y otra vez, siempre en la dirección
 # que hace más pequeño su error. Aquí lo verás en la red más pequeña que existe: una
-# sola neurona con un solo peso `a`, que convierte una entrada `x` en una salida
-# `z = a·x`. Recibe 30 puntos medidos, empieza con un `a` al azar y lo mejora paso a
-# paso hasta que su recta se ajusta a ellos.
+# sola neurona con un solo peso `a`, que convierte una entrada `x` en `a·x`, su
+# predicción para una `z` medida. Recibe 30 puntos medidos, empieza con un `a` al azar y
+# lo mejora paso a paso hasta que su recta se ajusta a ellos, igual que en el artículo
+# que sigue esta lección («How Neural Networks Work: Linear Regression and Gradient
+# Descent Step by Step»); su registro sale idéntico, cifra a cifra.
 #
 # Lo que vale también para las redes grandes: una pérdida que mide el error, su derivada
 # respecto a cada peso (el *gradiente*) y la actualización que mueve cada peso un poco
@@ -93,7 +95,8 @@ pictures.measurements(x, z)
 # Todo lo que calcula la neurona es una multiplicación, `z = a·x`. Como los pesos de
 # cualquier red, `a` empieza con un valor al azar; al fijar la semilla del generador de
 # Python, ese valor es el mismo en cada ejecución, y así tus números coinciden con los
-# del artículo.
+# del artículo. En la gráfica, los segmentos rojos son los errores: para cada punto, la
+# distancia entre lo que dice la neurona en esa x y lo que se midió.
 
 # %%
 def predict(a, x):
@@ -105,10 +108,6 @@ def random_start(seed):
     """Un peso inicial, uniforme en [0, 1), del generador de Python con su semilla."""
     random.seed(seed)
     return random.random()
-
-# %% [markdown]
-# Los segmentos rojos son los errores: para cada punto, la distancia entre lo que dice
-# la neurona en esa x y lo que se midió.
 
 # %%
 a = random_start(seed)
@@ -135,7 +134,9 @@ cli.note("at the random start a = {a} the loss is {loss}", a=a, loss=start_loss)
 # %% [markdown]
 # ## La pérdida para cada a: un cuenco, y su pendiente
 #
-# Si desarrollas el cuadrado, la pérdida es una parábola en `a`, con forma de cuenco:
+# Con N puntos, y Σ para «sumar sobre todos los puntos» (Σx² = x₁² + x₂² + … + x_N²),
+# desarrolla cada cuadrado, (a·x − z)² = a²x² − 2a·xz + z², y verás que la pérdida es
+# una parábola en `a`, con forma de cuenco:
 #
 #     loss(a) = (a²·Σx² − 2a·Σxz + Σz²) / N
 #
@@ -224,11 +225,8 @@ def state(a, x, z, lr):
     fitted, slope = predict(a, x), gradient(a, x, z)
     return State(a, fitted, loss(fitted, z), slope, -lr * slope)
 
-# %% [markdown]
-# El cuenco con tres tangentes: en el punto de partida, en el mínimo (plana) y tan a la
-# derecha del mínimo como el punto de partida está a su izquierda.
-
 # %%
+# el cuenco, con tangentes al inicio, en el mínimo (plana) y a su derecha
 tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 
@@ -296,10 +294,10 @@ cli.note("threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {
 #
 # El entrenamiento repite el paso. Una ejecución cuya pérdida supera mil veces la
 # inicial ha divergido, y se detiene ahí. Cada `every` pasos, el bucle escribe una línea
-# de progreso: la pérdida después del paso, el gradiente que usó el paso (`gradiente`,
-# la palabra del artículo) y el nuevo `a`. Ese gradiente se calculó *antes* del paso: en
-# i=10 marca −61,98, mientras que la pendiente en el `a` escrito es −57,78 (la animación
-# muestra la pendiente en el `a` dibujado).
+# de progreso con las palabras del artículo: la pérdida después del paso (`error`), el
+# gradiente que usó el paso (`gradiente`) y el nuevo `a`. Ese gradiente se calculó
+# *antes* del paso: en i=10 marca −61,98, mientras que la pendiente en el `a` escrito es
+# −57,78 (la animación muestra la pendiente en el `a` dibujado).
 
 # %%
 BLOWUP = 1000  # una pérdida de más de tantas veces la inicial: la ejecución divergió
@@ -375,9 +373,9 @@ distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # 1 % de la distancia
 if abs(end_a - a_star) > close:
     counts = [steps_needed(contraction(safe, x), distance, close),
               steps_needed(c, distance, close)]
-    cli.note("after {steps} steps a = {a:.6g} is still {gap:.3g} from a* = "
-             "{a_star:.6g}; try {ideas}{hint}", steps=len(history.grads), a=end_a,
-             gap=abs(end_a - a_star), a_star=a_star,
+    cli.note("after {steps} a = {a:.6g} is still {gap:.3g} from a* = "
+             "{a_star:.6g}; try {ideas}{hint}", steps=cli.count(len(history.grads)),
+             a=end_a, gap=abs(end_a - a_star), a_star=a_star,
              ideas=cli.one_weight_ideas(settings, safe, counts),
              hint=cli.scale_hint(settings, bound))
 
@@ -445,12 +443,12 @@ def stopping_step(grads, tolerance):
 stop = stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
 if stop is None:
     cli.note("stopping rule (|gradient| below 1/1000 of its start): it would not have "
-             "stopped within {steps} steps", steps=len(history.grads))
+             "stopped within {steps}", steps=cli.count(len(history.grads)))
 else:
     gap = abs(history.weights[stop] - a_star)
     cli.note("stopping rule (|gradient| below 1/1000 of its start): it would have "
-             "stopped after {stop} steps, at a = {a:.6g}, {gap:.3g} from a* "
-             "({share:.2g}% of the start's distance)", stop=stop,
+             "stopped after {stop}, at a = {a:.6g}, {gap:.3g} from a* "
+             "({share:.2g}% of the start's distance)", stop=cli.count(stop),
              a=history.weights[stop], gap=gap, share=100 * gap / distance)
 
 # %% [markdown]
@@ -462,8 +460,7 @@ else:
 # la pérdida sube alguna vez, la tasa es demasiado grande (o hay un fallo); de las
 # demás, quédate con la que deja la pérdida más baja al final de la prueba. Aquí la
 # búsqueda empieza en la tasa de esta ejecución, con 10 pasos cada una, y sube mientras
-# la pérdida baja (o baja hasta que la pérdida baje), con 30 tasas como mucho (15
-# factores de 10).
+# la pérdida baja (o baja hasta que la pérdida baje), con 30 tasas como mucho.
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
@@ -478,7 +475,7 @@ def rates_by_trying(a, x, z, lr):
     bajando hasta que baje, 30 tasas como mucho."""
     tried = {lr: loss_falls(a, x, z, lr)}
     factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
-    while tried[rate] == (factor > 1) and len(tried) < 30:
+    while tried[rate] == (factor > 1) and len(tried) < 30:  # sube: bajó; baja: subió
         rate *= factor
         tried[rate] = loss_falls(a, x, z, rate)
     return tried
@@ -511,8 +508,9 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 # El artículo termina comentando que con dos pesos haría falta una gráfica en 3D. Aquí
 # la tienes: la recta `z = a·x + b` añade un término independiente `b`, así que ya no
 # tiene que pasar por el origen. La pérdida es una superficie sobre el plano (a, b), con
-# dos derivadas parciales, una por peso, cada una por la regla de la cadena como antes
-# (la entrada de `b` es 1):
+# dos derivadas *parciales* (∂): cada una es la pendiente en la dirección de un peso,
+# con el otro fijo; salen por la regla de la cadena como antes, con 1 como la entrada
+# que multiplica a `b`:
 #
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
@@ -598,11 +596,6 @@ def two_weight_contraction(lr, x):
     """Lo máximo de la distancia a (a*, b*) que deja un paso: el mayor |1 − lr·λ|."""
     return np.max(np.abs(1 - lr * curvatures(x)))
 
-# %% [markdown]
-# Una ejecución se resume como un `Descent` (un descenso): su camino, la solución, su
-# tasa, lo estrecho que es el valle y los pasos que tardó en llegar a menos del 1 % de
-# su distancia inicial.
-
 # %%
 class Descent(NamedTuple):
     """Descenso del gradiente en (a, b) con la tasa lr hacia best = (a*, b*)."""
@@ -640,14 +633,15 @@ if two_ok:
     descent = descend(x, z, a, min(lr, 0.9 * two_bound), study_steps)
     pictures.two_weights(x, z, descent, loss_surface)
     if descent.lr != lr:
-        cli.note("lr = {lr:g} is above the two-weight threshold 2/λmax = {bound:.4g}, "
-                 "so this section trains at 0.9 of it", lr=lr, bound=two_bound)
+        cli.note("lr = {lr:g} is above 0.9 of the two-weight threshold 2/λmax = "
+                 "{bound:.4g}, so this section trains at 0.9 of it", lr=lr,
+                 bound=two_bound)
 
 # %% [markdown]
-# Tras 100 pasos el camino está en el valle; tras 5000, queda el 3 % de su distancia
-# inicial (llegar al 1 % cuesta 7178 pasos). La nota dice dónde terminó esta ejecución
-# y, si aún queda lejos, una tasa y un número de pasos que llegan a menos del 1 %:
-# contados entrenando con esa tasa.
+# Tras 100 pasos el camino está en el valle; tras 5000 (`STEPS = 5000`), queda el 3 %
+# de su distancia inicial (llegar al 1 % cuesta 7178 pasos). La nota dice dónde terminó
+# esta ejecución y, si aún queda lejos, una tasa y un número de pasos que llegan a menos
+# del 1 %: contados entrenando con esa tasa.
 
 # %%
 if two_ok:
@@ -657,9 +651,9 @@ if two_ok:
         rate = safe_rate(two_bound)
         faster = descend(x, z, a, rate, enough_steps(rate, x))
         advice = cli.two_weight_advice(settings, faster, STUDY_STEPS)
-    cli.note("two weights after {steps} steps at lr = {lr:.4g}: a = {a:.6g}, "
+    cli.note("two weights after {steps} at lr = {lr:.4g}: a = {a:.6g}, "
              "b = {b:.6g}; exact a* = {a_star:.6g}, b* = {b_star:.6g}{advice}",
-             steps=len(descent.path) - 1, lr=descent.lr, a=end[0], b=end[1],
+             steps=cli.count(len(descent.path) - 1), lr=descent.lr, a=end[0], b=end[1],
              a_star=best[0], b_star=best[1], advice=advice)
 
 # %%
@@ -673,9 +667,10 @@ if two_ok and abs(best[1]) > 0.1 * np.max(np.abs(z)):  # lejos del origen: b ayu
 # ## El remedio: escalar las entradas
 #
 # El valle es estrecho porque x no se parece a la entrada 1 de b: su media es 5 y su
-# dispersión 2,98. Si *centras* x (le restas la media), las curvaturas se diferencian en
-# un factor 8,9, no 135; si la *estandarizas* (además la divides por la dispersión), son
-# iguales: un cuenco redondo, la misma tasa para los dos.
+# dispersión (su desviación típica), 2,98.
+# Si *centras* x (le restas la media), las curvaturas se diferencian en un factor 8,9,
+# no 135; si la *estandarizas* (además la divides por la dispersión), son iguales: un
+# cuenco redondo, la misma tasa para los dos.
 
 # %%
 def standardised(x):
@@ -730,10 +725,10 @@ cli.save_pictures(settings)
 
 # %% [markdown]
 # `EXPLORE = True` (o `--explore`) abre una ventana para tocar el modelo: arrastra **a**
-# y la recta, sus errores y la tangente la siguen; arrastra **step** para recorrer el
-# entrenamiento, o la **learning rate** (N/Σx² en rojo) para volver a ejecutar `train`;
-# la barra espaciadora reproduce, ← → avanzan o retroceden un paso, `r` reinicia y `q`
-# cierra (en Jupyter: `pip install ipympl`).
+# y la recta, sus errores y la tangente la siguen; arrastra **paso** para recorrer el
+# entrenamiento, o la **tasa de aprendizaje** (N/Σx² en rojo) para volver a ejecutar
+# `train`; la barra espaciadora reproduce, ← → avanzan o retroceden un paso, `r`
+# reinicia y `q` cierra (en Jupyter: `pip install ipympl`).
 
 # %%
 explorer.offer(settings.explore, x, z, history, state, train, bound)
@@ -741,9 +736,8 @@ explorer.offer(settings.explore, x, z, history, state, train, bound)
 # %% [markdown]
 # ## Pruébalo tú
 #
-# Cada ejercicio indica los ajustes que debes cambiar en un cuaderno y luego la orden
-# para un terminal.
-#
+# Cada uno indica los ajustes que debes cambiar en un cuaderno y luego la orden para
+# un terminal.
 # 1. **Una tasa tímida.** `LEARNING_RATE = 1e-5`;
 #    `python regression_gd_es.py --lr 1e-5`: `a` avanza a paso de tortuga, de 0,27 a
 #    solo 0,385 en 100 pasos; una nota dice lo lejos que queda de a* y propone una tasa

@@ -10,14 +10,16 @@ catalogs to .mo files (committed, so that a fresh clone speaks Spanish without a
 and writes regression_gd_es.py: the same percent-format script, the same code, with the
 Spanish prose, comments and docstrings and LANGUAGE = "es"; then regression_gd_es.ipynb
 from it, without outputs, as docs/build_page.py writes the English notebook. With
---update-catalogs it first adds the English texts new to the catalogs (untranslated) and
-drops the ones that are gone. Two builds give the same bytes. It needs Babel and the test
+--update-catalogs it first adds the English texts new to the catalogs and drops the ones
+that are gone; a changed text gets the Spanish of the text it replaced, marked fuzzy, to
+be checked (as msgmerge does). Two builds give the same bytes. It needs Babel and the test
 tools: pip install -r tests/requirements.txt
 """
 
 import argparse
 import ast
 import datetime
+import difflib
 import io
 import os
 import sys
@@ -182,12 +184,16 @@ def update_catalog(path, domain, english):
     """Rewrite the .po at `path` with the message ids `english`, in order: the Spanish of
     those it has kept, the new ones empty; the ones gone dropped."""
     known = read_catalog(path)
+    gone = [text for text in known if text not in english and known[text][0]]
     catalog = Catalog(locale="es", domain=domain, project="regression_gd", version="1",
                       header_comment=catalog_header(path), fuzzy=False,
                       creation_date=FIXED_DATE, revision_date=FIXED_DATE,
                       last_translator="the lesson's authors", language_team="Spanish")
     for text in english:
         string, fuzzy = known.get(text, ("", False))
+        if text not in known:  # a changed text: the Spanish of the closest one gone, fuzzy
+            close = difflib.get_close_matches(text, gone, n=1, cutoff=0.6)
+            string, fuzzy = (known[close[0]][0], True) if close else ("", False)
         catalog.add(text, string, flags=("fuzzy",) if fuzzy else ())
     buffer = io.BytesIO()
     pofile.write_po(buffer, catalog, width=88, no_location=True, omit_header=False)
