@@ -48,6 +48,8 @@ def start(keeper, frames, gif):
 
     In Jupyter, a kernel whose explorer switched matplotlib to its widgets (ipympl) is
     switched back to plain images, so that this run's pictures show as pictures."""
+    if Kept.keeper is not None and Kept.keeper is not keeper:
+        Kept.keeper.discard()  # a notebook's earlier run: its lock and leftovers go
     Kept.keeper, Kept.frames, Kept.gif, Kept.names = keeper, frames, gif, None
     if in_jupyter() and matplotlib.get_backend().lower() in WIDGET_BACKENDS:
         from IPython import get_ipython
