@@ -60,6 +60,9 @@ ARGPARSE = ["usage: ", "options", "positional arguments", "show this help messag
             "the following arguments are required: %s", "not allowed with argument %s",
             "%(prog)s: error: %(message)s\n"]
 FIXED_DATE = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)  # no build date
+# the readouts' labels (pictures.py, animation.py, explorer.py), which add_readout translates
+# as `_(label)`, keyed by the English
+READOUT = ["step", "a =", "loss =", "lr =", "slope here =", "next step −lr·slope ="]
 KNOB = "LANGUAGE"  # the lesson's language knob: None in English, "es" in Spanish
 CELL = "# %%"
 
@@ -119,17 +122,25 @@ def lesson_texts(source):
 
 
 def called_texts(tree, names):
-    """The string constants that are the first argument of calls to `names` (a plain name
-    or an attribute, as `_("...")` or `cli.note("...")`)."""
+    """The strings that calls to `names` (a plain name or an attribute, as `_("...")` or
+    `cli.note("...")`) get as their first argument: a string, the strings of an expression
+    that chooses one (`_({...}[kind])`), or a module's constant string (`_(KEYS)`)."""
+    constants = {target.id: node.value.value for node in tree.body
+                 if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                 and isinstance(node.value.value, str) for target in node.targets
+                 if isinstance(target, ast.Name)}
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args:
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            first = node.args[0]
-            if (name in names and isinstance(first, ast.Constant)
-                    and isinstance(first.value, str)):
-                found.append((node.lineno, first.value))
-    return [text for _line, text in sorted(found)]
+            if name not in names:
+                continue
+            for part in ast.walk(node.args[0]):
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    found.append((part.lineno, part.col_offset, part.value))
+                elif isinstance(part, ast.Name) and part.id in constants:
+                    found.append((part.lineno, part.col_offset, constants[part.id]))
+    return [text for *_where, text in sorted(found)]
 
 
 def returned_words(tree, functions):
@@ -156,7 +167,7 @@ def program_messages(lesson=LESSON):
         if os.path.exists(path):
             with open(path, encoding="utf-8") as file:
                 found += called_texts(ast.parse(file.read()), ("_",))
-    return list(dict.fromkeys(found + ARGPARSE))
+    return list(dict.fromkeys(found + READOUT + ARGPARSE))
 
 
 # The catalogs
