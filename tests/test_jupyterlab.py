@@ -1,9 +1,11 @@
 """The explorer inside a real JupyterLab, driven by Chromium as a learner would: open the
-shipped notebook with EXPLORE = True, run all cells from the menu, wait for the ipympl
-figure, drag the a slider and press →, and see the figure change, with no cell failing."""
+lesson's notebook with EXPLORE = True, in the folder the page's zip unpacks into, run all
+cells from the menu, wait for the ipympl figure, drag the a slider and press →, and see the
+figure change, with no cell failing."""
 
 import io
 import os
+import pathlib
 import shutil
 import socket
 import subprocess
@@ -16,6 +18,9 @@ import numpy as np
 import pytest
 from conftest import ROOT, headless_env
 from PIL import Image
+
+sys.path.insert(0, os.path.join(ROOT, "docs"))
+from build_page import lesson_zip, notebook_text, unpack  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -38,13 +43,14 @@ def free_port():
 def lab(tmp_path_factory):
     """A JupyterLab on a local port, serving a folder that holds the lesson's notebook with
     EXPLORE = True; every file Jupyter writes goes into temporary folders."""
-    folder = tmp_path_factory.mktemp("lab")
-    notebook = nbformat.read(os.path.join(ROOT, "regression_gd.ipynb"), as_version=4)
+    # the lesson's folder as the page's zip gives it, with the notebook as the lesson is now
+    folder = pathlib.Path(unpack(lesson_zip(), tmp_path_factory.mktemp("lab")))
+    notebook = nbformat.reads(notebook_text(), as_version=4)
     knobs = next(cell for cell in notebook.cells if "EXPLORE = False" in cell.source)
     knobs.source = knobs.source.replace("EXPLORE = False", "EXPLORE = True")
     nbformat.write(notebook, folder / "lesson.ipynb")
     home = tmp_path_factory.mktemp("jupyter-home")
-    env = {**headless_env(), "PYTHONPATH": ROOT, "HOME": str(home),
+    env = {**headless_env(), "PYTHONPATH": "", "HOME": str(home),
            "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
@@ -95,8 +101,12 @@ def test_the_explorer_works_in_jupyterlab(lab, browser, tmp_path):
     time.sleep(2)  # the notebook settles after the kernel's start
     tab.click(".lm-MenuBar-itemLabel:text-is('Run')")  # the menu bar's Run menu
     tab.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-    tab.wait_for_selector(".jupyter-matplotlib-canvas-div canvas", state="attached",
-                          timeout=300_000)
+    try:
+        tab.wait_for_selector(".jupyter-matplotlib-canvas-div canvas", state="attached",
+                              timeout=300_000)
+    except Exception:
+        tab.screenshot(path=str(tmp_path / "0-no-explorer.png"))
+        raise AssertionError(f"no explorer appeared; cells said: {cell_errors(tab)}") from None
     canvas = tab.locator(".jupyter-matplotlib-canvas-div canvas").first
     canvas.scroll_into_view_if_needed()
     time.sleep(3)  # the figure draws itself in full once
@@ -122,7 +132,11 @@ def test_the_explorer_works_in_jupyterlab(lab, browser, tmp_path):
     tab.screenshot(path=str(tmp_path / "3-stepped.png"))
     assert np.abs(stepped - dragged).sum() > 0, "→ changed nothing"
 
-    errors = tab.evaluate("Array.from(document.querySelectorAll("
-                          "'.jp-OutputArea-output')).map(o => o.textContent)"
-                          ".filter(t => t.includes('Traceback') || t.includes('Error'))")
-    assert errors == []
+    assert cell_errors(tab) == []
+
+
+def cell_errors(tab):
+    """The outputs of the notebook's cells that show an error."""
+    return tab.evaluate("Array.from(document.querySelectorAll("
+                        "'.jp-OutputArea-output')).map(o => o.textContent)"
+                        ".filter(t => t.includes('Traceback') || t.includes('Error'))")
