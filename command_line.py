@@ -158,10 +158,17 @@ class KnobParser(OneLineParser):
         raise KnobError(message)
 
 
+def script_name():
+    """The lesson's file as the learner runs it: regression_gd.py, or regression_gd_es.py
+    (the Spanish lesson, written from it), so that a suggested command runs the same one."""
+    name = os.path.basename(sys.argv[0])
+    return name if running_a_script_here() and name.endswith(".py") else "regression_gd.py"
+
+
 def make_parser(knobs, parser_class=OneLineParser):
     """The command-line options; each defaults to its knob in the lesson."""
     parser = parser_class(
-        prog="regression_gd.py",
+        prog=script_name(),
         description=_("One neuron z = a·x learns its weight a by gradient descent. "
                       "Prints the training log on stdout and saves the pictures."))
     parser.set_defaults(**knobs, knobs=knobs)
@@ -375,7 +382,7 @@ def suggest(settings, **changes):
     notebook, the knobs to set."""
     if in_notebook():
         return _(" and ").join(f"{KNOBS[option]} = {value!r}" for option, value in changes.items())
-    words = ["python", "regression_gd.py"] + (["--data", shlex.quote(settings.data)]
+    words = ["python", script_name()] + (["--data", shlex.quote(settings.data)]
                                               if settings.data else [])
     for option in ("lr", "steps", "seed"):
         value = changes.get(option, getattr(settings, option))
