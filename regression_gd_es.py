@@ -17,7 +17,9 @@
 # Ejecuta `python regression_gd_es.py` (`--help` muestra sus opciones) o ábrelo como
 # cuaderno y ejecuta las celdas en orden; cada sección muestra su resultado debajo. Los
 # módulos que acompañan a este archivo solo leen las opciones, dibujan las gráficas y
-# las guardan sin riesgos.
+# las guardan sin riesgos. El código es el mismo que el de la lección en inglés, así que
+# las plantillas de las notas (`cli.note("...")`) están escritas en inglés: el programa
+# las muestra en español, con las traducciones de la carpeta `locale/es`.
 
 # %%
 try:  # primero: comprueba esta versión de Python y sus paquetes
