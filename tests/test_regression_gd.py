@@ -261,7 +261,7 @@ def test_standardised_x_has_mean_0_and_spread_1():
 # %% How the file is written
 
 MODULES = ["regression_gd.py", "command_line.py", "safe_writing.py", "pictures.py",
-           "animation.py", "explorer.py", "data.py"]
+           "animation.py", "explorer.py", "data.py", "translation.py"]
 
 
 def tree_of(name):
