@@ -428,15 +428,19 @@ def page(notebook, files, language="en"):
     contents = (f'<nav class="toc" aria-label="{words["contents"]}">'
                 f'<strong>{words["contents"]}</strong><ol>'
                 + "".join(f'<li><a href="#{name}">{text}</a></li>' for name, text in toc)
-                + f'</ol><p><a href="#downloads">{words["download_link"]}</a></p></nav>')
+                + "</ol><!--link--></nav>")
     download = f'<p class="downloads" id="downloads">{words["downloads"].format(**links)}</p>'
-    main = inline_code("".join(body).replace("<!--toc-->", contents + download, 1)
+    beside = contents.replace(
+        "<!--link-->", f'<p><a href="#downloads">{words["download_link"]}</a></p>')
+    # on a phone the contents come just before the downloads, so they need no link to them
+    main = inline_code("".join(body).replace("<!--toc-->", contents.replace("<!--link-->", "")
+                       + download, 1)
                        + f'<footer><p class="built">{words["note"]}</p></footer>')
     return (f'<!DOCTYPE html>\n<html lang="{language}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{html.escape(words["title"])}</title>'
             f"<style>{STYLE}{code_style}</style></head>"
-            f'<body><div class="page">{contents}<main>{main}</main></div></body></html>\n')
+            f'<body><div class="page">{beside}<main>{main}</main></div></body></html>\n')
 
 
 def write_atomically(path, text):
