@@ -21,11 +21,7 @@ if sys.version_info < (3, 10):  # before anything that needs a newer Python
              .format(*sys.version_info[:2]))
 
 import safe_writing  # noqa: E402
-
-
-def in_notebook():
-    """Whether the lesson is running inside a Jupyter kernel."""
-    return "ipykernel" in sys.modules
+from safe_writing import in_notebook  # noqa: E402
 
 
 def running_a_script_here():

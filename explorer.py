@@ -249,7 +249,7 @@ def offer(asked, x, z, history, state, train, bound):
     In Jupyter the explorer is an ipympl widget; matplotlib stays switched to widgets only
     until the next run's pictures (pictures.start switches back)."""
     plt.close("all")  # the pictures are written (and shown); only the explorer may open now
-    notebook = draw.in_jupyter()
+    notebook = draw.in_notebook()
     has_widgets = importlib.util.find_spec("ipympl") is not None  # found, not imported
     if asked and notebook and not has_widgets:
         print("note: the explorer in Jupyter needs ipympl: pip install ipympl, restart the "

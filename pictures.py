@@ -10,7 +10,6 @@ legends and titles.
 """
 
 import functools
-import sys
 import warnings
 from typing import NamedTuple
 
@@ -21,6 +20,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+
+from safe_writing import in_notebook
 
 SIZE, WIDE, DPI = (6.4, 4.8), (9.6, 4.8), 100  # still pictures: 640x480 (960x480) pixels
 TANGENT_SHARE = 0.15  # a tangent reaches this share of the bowl's width to each side
@@ -51,15 +52,10 @@ def start(keeper, frames, gif):
     if Kept.keeper is not None and Kept.keeper is not keeper:
         Kept.keeper.discard()  # a notebook's earlier run: its lock and leftovers go
     Kept.keeper, Kept.frames, Kept.gif, Kept.names = keeper, frames, gif, None
-    if in_jupyter() and matplotlib.get_backend().lower() in WIDGET_BACKENDS:
+    if in_notebook() and matplotlib.get_backend().lower() in WIDGET_BACKENDS:
         from IPython import get_ipython
         plt.close("all")  # the explorer's figure: not to be shown again as an image
         get_ipython().run_line_magic("matplotlib", "inline")
-
-
-def in_jupyter():
-    """Whether the lesson runs in a Jupyter kernel."""
-    return "ipykernel" in sys.modules
 
 
 def use_names(names):
@@ -83,7 +79,7 @@ def keep(name, fig, worker=False):
         fig = plot(*args)
     if Kept.keeper is not None:
         Kept.keeper.add(name, as_drawn, fig)
-    return None if in_jupyter() else fig
+    return None if in_notebook() else fig
 
 
 def as_drawn(fig):

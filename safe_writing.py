@@ -764,10 +764,19 @@ class Pictures:
             self.run_lock = None
 
 
+def in_notebook():
+    """Whether this runs in a Jupyter kernel: there, IPython's shell has a kernel (a test
+    runner that only imported ipykernel, as Jupyter's tools do, has none)."""
+    if "ipykernel" not in sys.modules:
+        return False
+    from IPython import get_ipython
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
 def show_in_notebook(path):
     """In Jupyter, show an animation inline: as a GIF, and as an HTML image for viewers that
     do not show GIF outputs (a notebook exported as a web page)."""
-    if "ipykernel" not in sys.modules:
+    if not in_notebook():
         return
     from IPython.display import display
     with open(path, "rb") as file:

@@ -193,7 +193,12 @@ def test_redrawing_blits_only_what_moves(explorer):
 
 def test_not_asked_in_jupyter_it_prints_one_line_and_leaves_the_backend_alone(
         monkeypatch, capsys):
+    import IPython
+
+    class Kernel:
+        kernel = object()  # what a shell in a Jupyter kernel has
     monkeypatch.setitem(__import__("sys").modules, "ipykernel", object())
+    monkeypatch.setattr(IPython, "get_ipython", Kernel)
     backend = matplotlib.get_backend()
     history = rg.train(A0, X, Z, 1e-3, 10)
     assert live.offer(False, X, Z, history, rg.state, rg.train, rg.stability_bound(X)) is None

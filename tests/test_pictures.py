@@ -129,6 +129,10 @@ class Keeper:
     def add_file(self, name, write, *args):
         self.files[name] = (write, args)
 
+    def discard(self):
+        """What a run's pictures do when the next run starts: let go of their files."""
+        self.discarded = True
+
 
 @pytest.fixture(autouse=True)
 def fresh_pictures():
@@ -382,6 +386,8 @@ def test_not_asked_the_explorer_stays_shut_and_says_nothing_outside_jupyter(caps
 
 class Shell:
     """A stand-in for IPython's shell that records the magics run."""
+
+    kernel = object()  # what a shell in a Jupyter kernel has
 
     def __init__(self):
         self.magics = []
