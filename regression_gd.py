@@ -711,7 +711,7 @@ cli.save_pictures(settings)
 # resets, `q` closes (in Jupyter: `pip install ipympl`).
 
 # %%
-explorer.offer(settings.explore, x, z, history, state, train, bound)
+explorer_window = explorer.offer(settings.explore, x, z, history, state, train, bound)
 
 # %% [markdown]
 # ## Try it yourself
