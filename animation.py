@@ -17,6 +17,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from PIL import Image
 
 import pictures as draw
+from translation import _
 
 GIF_SIZE, GIF_DPI = (6.4, 4.8), 80  # the animation: 512x384 pixels
 FRAME_MS, HOLD_LAST_MS = 200, 2000  # each frame's time on screen; the last frame's
@@ -71,7 +72,8 @@ def training_figure(run):
 def show_step(scene, run, number):
     """Show the state after step `number` of the run."""
     draw.show_state(scene, run.x, run.z, run.at(run.history.weights[number]))
-    scene.numbers["step"].set_text(f"{number:,} of {len(run.history.weights) - 1:,}")
+    scene.numbers["step"].set_text(_("{step:,} of {steps:,}").format(
+        step=number, steps=len(run.history.weights) - 1))
     return scene
 
 
@@ -100,10 +102,14 @@ def frame_steps(weights, frames):
 def unchanged_note(weights, since):
     """The last frame's words, when the frames after step `since` were left out because
     nothing a learner could see changed."""
-    exact = "not" if np.all(weights[since:] == weights[-1]) else "not visibly"
+    exact = np.all(weights[since:] == weights[-1])
     if since == 0:
-        return f"a has {exact} changed\nat all in {draw.n_steps(len(weights) - 1)}"
-    return f"a has {exact} changed\nsince step {since:,}; the frames\nbetween are left out"
+        return (_("a has not changed\nat all in {steps}") if exact
+                else _("a has not visibly changed\nat all in {steps}")).format(
+                    steps=draw.n_steps(len(weights) - 1))
+    return (_("a has not changed\nsince step {since:,}; the frames\nbetween are left out")
+            if exact else _("a has not visibly changed\nsince step {since:,}; the "
+                            "frames\nbetween are left out")).format(since=since)
 
 
 def shared_palette(sample):
@@ -115,7 +121,7 @@ def shared_palette(sample):
     a rare edge shade maps to a neighbour a few levels away.
     """
     chosen, cells = [], set()
-    for _, (r, g, b) in sorted(sample.getcolors(sample.width * sample.height), reverse=True):
+    for _count, (r, g, b) in sorted(sample.getcolors(sample.width * sample.height), reverse=True):
         if (r >> 3, g >> 3, b >> 3) not in cells:
             cells.add((r >> 3, g >> 3, b >> 3))
             chosen.extend((r, g, b))

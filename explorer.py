@@ -17,6 +17,7 @@ from matplotlib.backend_bases import key_press_handler
 from matplotlib.widgets import Button, Slider
 
 import pictures as draw
+from translation import _
 
 EXPLORER_STEPS = 1000  # the explorer retrains at every rate change, so it keeps runs short
 EXPLORER_SIZE = (10, 6.4)  # inches, at 100 dpi: a 1000x640-pixel window
@@ -52,18 +53,18 @@ class Explorer:
         self.a_limits, lr = draw.run_view(history.weights), history.lr
         self.scene = self.draw_panels()
         self.trail, = self.scene.point.axes.plot([], [], ".", color="C1",
-                                                 label="weights visited")
+                                                 label=_("weights visited"))
         fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.335), ncols=5, fontsize="small")
         self.a_slider = self.slider(0.22, "a", *self.a_limits, self.start_a, "%.4g")
-        self.step_slider = self.slider(0.15, "step", 0, self.steps, 0, "%d", valstep=1)
-        self.lr_slider = self.slider(0.08, "learning rate", math.log10(min(1e-5, lr)),
+        self.step_slider = self.slider(0.15, _("step"), 0, self.steps, 0, "%d", valstep=1)
+        self.lr_slider = self.slider(0.08, _("learning rate"), math.log10(min(1e-5, lr)),
                                      math.log10(max(2 * lesson.bound, lr)), math.log10(lr),
                                      "%.3g")  # shows log10(lr) until retrain writes lr itself
         self.lr_slider.ax.axvline(math.log10(lesson.bound), color="red", linewidth=3)
         self.lr_slider.ax.text(math.log10(lesson.bound), 1.4, "N/Σx²", color="red",
                                ha="center", transform=self.lr_slider.ax.get_xaxis_transform())
-        fig.text(0.5, 0.015, KEYS, ha="center", color="gray")
-        self.button = Button(fig.add_axes((0.83, 0.08, 0.1, 0.17)), "play")
+        fig.text(0.5, 0.015, _(KEYS), ha="center", color="gray")
+        self.button = Button(fig.add_axes((0.83, 0.08, 0.1, 0.17)), _("play"))
         self.connect()
         self.retrain(lr)
 
@@ -135,9 +136,10 @@ class Explorer:
         self.lr_slider.valtext.set_text(f"{lr:.3g}")
         self.scene.numbers["lr ="].set_text(f"{lr:.3g}")
         self.scene.numbers["warning"].set_text(
-            (f"diverges: lr above N/Σx² = {self.lesson.bound:.3g}" if lr > self.lesson.bound
-             else "") + (f"; the loss blew up at step {len(self.weights) - 1}" if blew_up
-                         else ""))
+            (_("diverges: lr above N/Σx² = {bound:.3g}").format(bound=self.lesson.bound)
+             if lr > self.lesson.bound else "")
+            + (_("; the loss blew up at step {step}").format(step=len(self.weights) - 1)
+               if blew_up else ""))
         self.go_to_step(self.step_slider.val)
 
     def go_to_step(self, value):
@@ -155,13 +157,14 @@ class Explorer:
                                             self.a_slider.valmax)))
         self.a_slider.valtext.set_text(f"{self.a:.4g}")  # the true a, also beyond the track
         self.a_slider.eventson = True
-        self.scene.numbers["step"].set_text(f"{self.step} of {self.steps}")
+        self.scene.numbers["step"].set_text(_("{step} of {steps}").format(
+            step=self.step, steps=self.steps))
         self.redraw()
 
     def drag_a(self, value):
         """Show the weight the a slider was dragged to."""
         self.a = value
-        self.scene.numbers["step"].set_text("(a set by hand)")
+        self.scene.numbers["step"].set_text(_("(a set by hand)"))
         self.redraw()
 
     def follow(self):
@@ -206,7 +209,7 @@ class Explorer:
     def play_or_pause(self):
         """Start or stop stepping through the run."""
         self.playing = not self.playing
-        self.button.label.set_text("pause" if self.playing else "play")
+        self.button.label.set_text(_("pause") if self.playing else _("play"))
         (self.timer.start if self.playing else self.timer.stop)()
         self.redraw()
 
@@ -236,7 +239,7 @@ def open_explorer(lesson, history):
     fig = plt.figure(figsize=EXPLORER_SIZE, dpi=draw.DPI)
     explorer = Explorer(fig, lesson, history)
     if fig.canvas.manager is not None:
-        fig.canvas.manager.set_window_title("One neuron, live: drag a, step, learning rate")
+        fig.canvas.manager.set_window_title(_("One neuron, live: drag a, step, learning rate"))
     plt.show()
     return explorer
 
@@ -252,8 +255,8 @@ def offer(asked, x, z, history, state, train, bound):
     notebook = draw.in_notebook()
     has_widgets = importlib.util.find_spec("ipympl") is not None  # found, not imported
     if asked and notebook and not has_widgets:
-        print("note: the explorer in Jupyter needs ipympl: pip install ipympl, restart the "
-              "kernel, and run all cells again")
+        print(_("note: the explorer in Jupyter needs ipympl: pip install ipympl, restart the "
+                "kernel, and run all cells again"))
     elif asked:
         if notebook:
             from IPython import get_ipython
@@ -261,6 +264,6 @@ def offer(asked, x, z, history, state, train, bound):
         return open_explorer(Lesson(x, z, draw.Kept.names, bound, state, train), history)
     elif notebook:
         install = "" if has_widgets else "pip install ipympl, "
-        print(f"note: to explore live here, {install}set EXPLORE = True in the knobs and "
-              "run all cells again")
+        print(_("note: to explore live here, {install}set EXPLORE = True in the knobs and "
+                "run all cells again").format(install=install))
     return None

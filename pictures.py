@@ -22,6 +22,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from safe_writing import in_notebook
+from translation import _
 
 SIZE, WIDE, DPI = (6.4, 4.8), (9.6, 4.8), 100  # still pictures: 640x480 (960x480) pixels
 TANGENT_SHARE = 0.15  # a tangent reaches this share of the bowl's width to each side
@@ -95,7 +96,7 @@ def digits(value):
 
 def n_steps(count):
     """'1 step', '100 steps', '1,000,000 steps'."""
-    return f"{count:,} step" + ("" if count == 1 else "s")
+    return (_("{steps:,} step") if count == 1 else _("{steps:,} steps")).format(steps=count)
 
 
 # The pieces every picture is made of.
@@ -115,7 +116,7 @@ def printable(text):
 
 def axis_names(names):
     """The axis labels: the file's column names, or the lesson's own."""
-    return tuple(map(printable, names)) if names else ("x (input)", "z (measured output)")
+    return tuple(map(printable, names)) if names else (_("x (input)"), _("z (measured output)"))
 
 
 def new_picture(size=SIZE):
@@ -145,8 +146,8 @@ def drawn(count):
 def points_label(count):
     """The legend's name for the points, saying when only a sample of them is drawn."""
     if count <= MAX_DRAWN:
-        return "measurements"
-    return f"{MAX_DRAWN:,} of the {count:,} points (random)"
+        return _("measurements")
+    return _("{drawn:,} of the {count:,} points (random)").format(drawn=MAX_DRAWN, count=count)
 
 
 def scatter(ax, x, z, size, **options):
@@ -172,7 +173,7 @@ def error_segments(x, z, fitted):
 def add_errors(ax, x, z, fitted):
     """Draw every point's error as one collection of red segments; return it."""
     return ax.add_collection(LineCollection(error_segments(x, z, fitted), colors="C3",
-                                            linewidths=1, label="errors"))
+                                            linewidths=1, label=_("errors")))
 
 
 def tangent_segment(state, half_width):
@@ -226,9 +227,10 @@ def draw_measurements(x, z, names):
     fig = new_picture()
     ax = fig.subplots()
     scatter(ax, x, z, 16, zorder=3)  # above the origin's +, which would hide a point at (0, 0)
-    ax.plot(0, 0, "k+", markersize=14, markeredgewidth=2, label="the origin (0, 0)")
+    ax.plot(0, 0, "k+", markersize=14, markeredgewidth=2, label=_("the origin (0, 0)"))
     ax.set(xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
-    ax.set_title(f"The {len(x)} measurements (x, z), and the origin", fontsize="medium")
+    ax.set_title(_("The {count} measurements (x, z), and the origin").format(count=len(x)),
+                 fontsize="medium")
     legend_below(fig, 2)
     return laid_out(fig)
 
@@ -244,11 +246,11 @@ def draw_random_start(x, z, a, fitted, names):
     fig = new_picture()
     ax = fig.subplots()
     scatter(ax, x, z, 16, zorder=3)
-    ax.plot(*line_ends(x, fitted), "k", label=f"neuron's line z = {a:.4g}·x")
+    ax.plot(*line_ends(x, fitted), "k", label=_("neuron's line z = {a:.4g}·x").format(a=a))
     add_errors(ax, x, z, fitted)
     ax.set(xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
-    ax.set_title(f"Random start a = {a:.4g}: each red segment is one point's error",
-                 fontsize="medium")
+    ax.set_title(_("Random start a = {a:.4g}: each red segment is one point's error")
+                 .format(a=a), fontsize="medium")
     legend_below(fig, 3)
     return laid_out(fig)
 
@@ -268,19 +270,23 @@ def draw_loss_curve(x, z, tangents, curve_of):
     curve = curve_of(a_values, x, z)
     fig = new_picture()
     ax = fig.subplots()
-    ax.plot(a_values, curve, linewidth=3, label="loss(a)")
+    ax.plot(a_values, curve, linewidth=3, label=_("loss(a)"))
     for state, color in zip(tangents, ("C2", "C1", "C3"), strict=True):
         if state is middle:
-            words, slope = f"at the minimum a* = {state.a:.4g}", "flat, slope 0"
+            words, slope = (_("at the minimum a* = {a:.4g}").format(a=state.a),
+                            _("flat, slope 0"))
         else:
-            side = "left" if state.a < middle.a else "right"
-            words, slope = f"{side} of a*, at a = {state.a:.3g}", f"slope {state.gradient:+.4g}"
+            side = (_("left of a*, at a = {a:.3g}") if state.a < middle.a
+                    else _("right of a*, at a = {a:.3g}"))
+            words, slope = (side.format(a=state.a),
+                            _("slope {slope:+.4g}").format(slope=state.gradient))
         ax.plot(*tangent_segment(state, TANGENT_SHARE * (a_limits[1] - a_limits[0])),
-                color=color, label=f"tangent {words}: {slope}")
+                color=color, label=_("tangent {where}: {slope}").format(where=words,
+                                                                          slope=slope))
         ax.plot(state.a, state.loss, "o", color=color)
-    ax.set(xlim=a_limits, ylim=loss_limits(curve), xlabel="a (the neuron's weight)",
-           ylabel="loss (mean squared error)")
-    ax.set_title("The loss is a bowl; its slope points away from the minimum",
+    ax.set(xlim=a_limits, ylim=loss_limits(curve), xlabel=_("a (the neuron's weight)"),
+           ylabel=_("loss (mean squared error)"))
+    ax.set_title(_("The loss is a bowl; its slope points away from the minimum"),
                  fontsize="medium")
     legend_below(fig, 2)
     return laid_out(fig)
@@ -313,7 +319,7 @@ def draw_fit_panel(ax, x, z, names, shown, lowest, highest):
     """The points and the line of the state `shown`, with room for the lines of the states
     `lowest` and `highest`; returns the neuron's line and its errors, to be moved."""
     scatter(ax, x, z, 12, zorder=3)
-    line, = ax.plot(*line_ends(x, shown.fitted), "k", linewidth=2, label="neuron's line")
+    line, = ax.plot(*line_ends(x, shown.fitted), "k", linewidth=2, label=_("neuron's line"))
     ax.set(ylim=fit_limits(z, [shown.fitted, lowest.fitted, highest.fitted]),
            xlabel=axis_names(names)[0], ylabel=axis_names(names)[1])
     ax.xaxis.set_major_locator(MaxNLocator(4))  # room for long tick labels such as 0.0025
@@ -322,10 +328,10 @@ def draw_fit_panel(ax, x, z, names, shown, lowest, highest):
 
 def draw_bowl_panel(ax, a_values, curve, a_limits):
     """The loss curve; returns the tangent and the current point, to be moved."""
-    ax.plot(a_values, curve, linewidth=3, label="loss(a)")
-    tangent, = ax.plot([], [], "C2", linewidth=2, label="tangent: its slope at a")
-    point, = ax.plot([], [], "r*", markersize=12, label="current a")
-    ax.set(xlim=a_limits, ylim=loss_limits(curve), xlabel="a", ylabel="loss")
+    ax.plot(a_values, curve, linewidth=3, label=_("loss(a)"))
+    tangent, = ax.plot([], [], "C2", linewidth=2, label=_("tangent: its slope at a"))
+    point, = ax.plot([], [], "r*", markersize=12, label=_("current a"))
+    ax.set(xlim=a_limits, ylim=loss_limits(curve), xlabel="a", ylabel=_("loss"))
     return tangent, point
 
 
@@ -359,7 +365,7 @@ def add_readout(fig, rows):
     numbers = {}
     for y, fields in rows:
         for label, x in fields:
-            fig.text(x, y, label + " ", ha="right", va="top")
+            fig.text(x, y, _(label) + " ", ha="right", va="top")  # keyed by the English
             numbers[label] = fig.text(x, y, "", ha="left", va="top", family=NUMBER_FONT)
     return numbers
 
@@ -432,7 +438,7 @@ def log_axis(ax, values, label):
             ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.yaxis.set_major_formatter(FuncFormatter(log_number))
     ax.yaxis.set_minor_locator(NullLocator())  # no unlabelled ticks: faster to draw
-    ax.set_ylabel(label + " (log scale)")
+    ax.set_ylabel(_("{label} (log scale)").format(label=label))
 
 
 def loss_axis(ax, values, label):
@@ -450,15 +456,14 @@ def loss_axis(ax, values, label):
 def curve_title(kind, c, closed, steps):
     """The learning curve's title, saying what this run did: its `kind`, its c, the share
     `closed` of the way to a* it covered, in `steps` steps."""
-    return {
-        "diverging": f"Diverging: a swings further each step; excess loss ×{digits(c * c)} a step",
+    return _({
+        "diverging": "Diverging: a swings further each step; excess loss ×{factor} a step",
         "bouncing": "Bouncing: a swings between two values; the excess loss stays",
-        "barely moving": f"Barely moving: {100 * closed:.2g}% of the way to a* in "
-                         f"{n_steps(steps)}",
-        "overshooting but converging": f"Overshooting but converging: excess loss "
-                                       f"×{digits(c * c)} a step",
-        "converging": f"Converging: every step multiplies the excess loss by c² = {digits(c * c)}",
-    }[kind]
+        "barely moving": "Barely moving: {share:.2g}% of the way to a* in {steps}",
+        "overshooting but converging": "Overshooting but converging: excess loss ×{factor} "
+                                       "a step",
+        "converging": "Converging: every step multiplies the excess loss by c² = {factor}",
+    }[kind]).format(factor=digits(c * c), share=100 * closed, steps=n_steps(steps))
 
 
 def learning_curve(excess, predicted, distance, title):
@@ -476,15 +481,16 @@ def draw_learning_curve(excess, predicted, distance, title):
     fig = new_picture(WIDE)
     ax, side = fig.subplots(1, 2, width_ratios=(3, 2))
     ax.plot(shown, np.where(visible[shown], excess[shown], np.nan), linewidth=4, alpha=0.6,
-            label="this run: loss − loss(a*)")
-    ax.plot(shown, predicted[shown], "k--", label="predicted: (loss₀ − loss(a*))·c^(2·step)")
+            label=_("this run: loss − loss(a*)"))
+    ax.plot(shown, predicted[shown], "k--",
+            label=_("predicted: (loss₀ − loss(a*))·c^(2·step)"))
     if last < len(excess) - 1:
-        ax.plot([], [], " ", label=f"after step {last:,}: a = a* to rounding, up to step "
-                                   f"{len(excess) - 1:,}")
+        ax.plot([], [], " ", label=_("after step {last:,}: a = a* to rounding, up to step "
+                                     "{end:,}").format(last=last, end=len(excess) - 1))
     loss_axis(ax, np.r_[excess[shown][visible[shown]], predicted[shown]],
-              "excess loss: loss − loss(a*)")
+              _("excess loss: loss − loss(a*)"))
     step_axis(ax, max(int(shown[-1]), 1))
-    ax.set_xlabel("step")
+    ax.set_xlabel(_("step"))
     draw_distance(side, distance, max(int(shown[-1]), 1))
     fig.suptitle(title, fontsize="medium")
     legend_below(fig, 2)
@@ -497,19 +503,20 @@ def draw_distance(ax, distance, last):
     shown = thinned(last + 1)
     sizes = np.abs(distance[shown])
     ax.plot(shown, np.where(sizes > 0, sizes, np.nan), color="gray", linewidth=1, zorder=1)
-    for sign, marker, color, words in ((1, "^", "C1", "above a* (a > a*)"),
-                                       (-1, "v", "C0", "below a* (a < a*)")):
+    for sign, marker, color, words in ((1, "^", "C1", _("|a − a*| with a above a* (a > a*)")),
+                                       (-1, "v", "C0", _("|a − a*| with a below a* (a < a*)"))):
         mine = np.sign(distance[shown]) == sign
         if mine.any():
             ax.plot(shown[mine], sizes[mine], marker, color=color, markersize=4,
-                    linestyle="none", clip_on=False, label=f"|a − a*| with a {words}")
+                    linestyle="none", clip_on=False, label=words)
     exact = np.flatnonzero(distance[:last + 1] == 0)
     if exact.size:
-        ax.plot([], [], " ", label=f"a = a* exactly (not drawn on a log scale) at "
-                                   f"{n_steps(exact.size)} from step {exact[0]:,}")
+        ax.plot([], [], " ", label=_("a = a* exactly (not drawn on a log scale) at {steps} "
+                                     "from step {first:,}").format(steps=n_steps(exact.size),
+                                                                   first=exact[0]))
     log_axis(ax, sizes, "|a − a*|")
     step_axis(ax, last)
-    ax.set_xlabel("step")
+    ax.set_xlabel(_("step"))
 
 
 def settled_at(curve):
@@ -564,24 +571,26 @@ def draw_learning_rates(runs, kept, bound, floor):
         shown = thinned(min(len(curve), end + 1))
         ax.plot(shown, curve[shown], linestyle=["-", "--", "-.", ":", "-", "--"][order],
                 linewidth=4.5 if rate == kept else 2, label=f"lr = {rate:.3g}"
-                + (" (this run)" if rate == own else "") + f": {kind}"
-                + ("; kept: lowest loss, never rising" if rate == kept else ""))
+                + (_(" (this run)") if rate == own else "") + f": {_(kind)}"
+                + (_("; kept: lowest loss, never rising") if rate == kept else ""))
         if blown:
             ax.plot(len(curve) - 1, curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
                     "x", color="red", markersize=12, markeredgewidth=3, clip_on=False)
     if any(runs[rate][2] for rate in rates):
         ax.plot([], [], "x", color="red", markersize=10, markeredgewidth=3, linestyle="none",
-                label="the loss blew up: that run stopped")
-    ax.axhline(floor, color="gray", linestyle=":", label="lowest possible loss, loss(a*)")
-    loss_axis(ax, np.concatenate([*(runs[rate][0] for rate in rates), [floor]]), "loss")
+                label=_("the loss blew up: that run stopped"))
+    ax.axhline(floor, color="gray", linestyle=":", label=_("lowest possible loss, loss(a*)"))
+    loss_axis(ax, np.concatenate([*(runs[rate][0] for rate in rates), [floor]]), _("loss"))
     step_axis(ax, max(end, 1))
-    ax.set_xlabel("step" + (f" (no curve changes visibly after this; the runs go on to step "
-                            f"{longest:,})" if end < longest else ""))
-    tried = f"{len(runs)} rates tried √10 apart" + (f", {len(rates)} of them drawn"
-                                                    if len(rates) < len(runs) else "")
-    keeping = f"keep {kept:.3g}" if kept is not None else "none kept (no loss fell throughout)"
-    ax.set_title(f"{tried}: {keeping}\n(the threshold N/Σx² is {bound:.3g})",
-                 fontsize="medium")
+    ax.set_xlabel(_("step") + (_(" (no curve changes visibly after this; the runs go on to "
+                                 "step {longest:,})").format(longest=longest)
+                               if end < longest else ""))
+    tried = _("{count} rates tried √10 apart").format(count=len(runs)) + (
+        _(", {count} of them drawn").format(count=len(rates)) if len(rates) < len(runs) else "")
+    keeping = (_("keep {kept:.3g}").format(kept=kept) if kept is not None
+               else _("none kept (no loss fell throughout)"))
+    ax.set_title(_("{tried}: {keeping}\n(the threshold N/Σx² is {bound:.3g})").format(
+        tried=tried, keeping=keeping, bound=bound), fontsize="medium")
     legend_below(fig, 1)
     return laid_out(fig)
 
@@ -591,9 +600,11 @@ def draw_learning_rates(runs, kept, bound, floor):
 def two_weight_title(ratio, rate):
     """The picture's title: how narrow the valley is (`ratio`, its curvatures' ratio: its
     contours are √ratio times longer than wide), and the rate used."""
-    shape = (f"a valley {plain_number(np.sqrt(ratio))}× longer than wide (curvatures "
-             f"{plain_number(ratio)}× apart)" if ratio >= 3 else "a nearly round bowl")
-    return f"Two weights: loss(a, b) is {shape}; lr = {rate:.4g}"
+    shape = (_("a valley {long}× longer than wide (curvatures {ratio}× apart)").format(
+        long=plain_number(np.sqrt(ratio)), ratio=plain_number(ratio)) if ratio >= 3
+             else _("a nearly round bowl"))
+    return _("Two weights: loss(a, b) is {shape}; lr = {rate:.4g}").format(shape=shape,
+                                                                           rate=rate)
 
 
 def surface_grid(path, best, count=200, square=False):
@@ -642,10 +653,11 @@ def draw_two_weights(x, z, descent, surface_of):
     ax = flat.subplots()
     shown = draw_descent(ax, grid, surface_of(*grid, x, z), surface_of(*descent.best, x, z),
                          descent, [
-        "descent path", "start (a₀, 0)", f"after {n_steps(len(descent.path) - 1)}",
-        f"minimum a* = {descent.best[0]:.4g}, b* = {descent.best[1]:.4g}"])
-    ax.set(xlabel="a (slope)", ylabel="b (offset)")
-    ax.set_title("seen from above: its contours", fontsize="medium")
+        _("descent path"), _("start (a₀, 0)"),
+        _("after {steps}").format(steps=n_steps(len(descent.path) - 1)),
+        _("minimum a* = {a:.4g}, b* = {b:.4g}").format(a=descent.best[0], b=descent.best[1])])
+    ax.set(xlabel=_("a (slope)"), ylabel=_("b (offset)"))
+    ax.set_title(_("seen from above: its contours"), fontsize="medium")
     legend_below(flat, 1)
     draw_surface(solid.add_subplot(projection="3d"), x, z, descent, surface_of, shown)
     fig.suptitle(two_weight_title(descent.ratio, descent.lr), fontsize="medium")
@@ -676,8 +688,8 @@ def draw_surface(solid, x, z, descent, surface_of, shown):
         axis.set_major_formatter(FuncFormatter(short_number))
     solid.zaxis.set_tick_params(pad=6)  # the numbers clear of the axis line
     solid.set(xlabel="a", ylabel="b")
-    solid.set_zlabel("loss", labelpad=14)  # clear of the tick labels
-    solid.set_title("as a surface; below it, its contours and the path's shadow",
+    solid.set_zlabel(_("loss"), labelpad=14)  # clear of the tick labels
+    solid.set_title(_("as a surface; below it, its contours and the path's shadow"),
                     fontsize="medium")
     solid.set_box_aspect(None, zoom=1.0)
 
@@ -701,20 +713,22 @@ def scaling(xs, z, descents, loss_surface):
 def draw_scaling(xs, z, descents, surface_of):
     """Two square panels of contours, each filled by its grid: a round bowl draws round."""
     fig = new_picture(WIDE)
-    names = ("x as measured", "standardised x")
+    names = (_("x as measured"), _("standardised x"))
     for ax, x, descent, name in zip(fig.subplots(1, 2), xs, descents, names, strict=True):
         grid = surface_grid(descent.path, descent.best, square=True)
         draw_descent(ax, grid, surface_of(*grid, x, z), surface_of(*descent.best, x, z), descent, [
-            "descent path", "start (a₀, 0)", f"after {n_steps(len(descent.path) - 1)}",
-            "minimum (a*, b*)"] if name == names[0] else [None] * 4)
+            _("descent path"), _("start (a₀, 0)"),
+            _("after {steps}").format(steps=n_steps(len(descent.path) - 1)),
+            _("minimum (a*, b*)")] if name == names[0] else [None] * 4)
         ax.set_aspect("equal", adjustable="box")  # the panel, not the grid, is made square
         reach = (n_steps(descent.reached) if descent.reached is not None
-                 else f"over {len(descent.path) - 1:,} steps")
-        ax.set_title(f"{name}: curvatures {descent.ratio:.3g}× apart;\n{reach} to within 1% "
-                     "of the minimum", fontsize="medium")
-        ax.set(xlabel="a (slope)" if name == names[0] else "a' (slope on standardised x)",
-               ylabel="b (offset)")
-    fig.suptitle("Scaling x: the same points, each at the rate 1/λmax that crosses the "
-                 "valley in one step", fontsize="medium")
+                 else _("over {most:,} steps").format(most=len(descent.path) - 1))
+        ax.set_title(_("{name}: curvatures {ratio:.3g}× apart;\n{reach} to within 1% of the "
+                       "minimum").format(name=name, ratio=descent.ratio, reach=reach),
+                     fontsize="medium")
+        ax.set(xlabel=_("a (slope)") if name == names[0] else _("a' (slope on standardised x)"),
+               ylabel=_("b (offset)"))
+    fig.suptitle(_("Scaling x: the same points, each at the rate 1/λmax that crosses the "
+                   "valley in one step"), fontsize="medium")
     legend_below(fig, 4)
     return laid_out(fig)

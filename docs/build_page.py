@@ -47,7 +47,7 @@ PAGE = os.path.join(DOCS, "lesson.html")
 FOLDER = "regression_gd"  # the folder the zip unpacks into
 # Beside the lesson and the modules it imports, the zip holds these (if they exist): what
 # the README's first steps use, the pages it links to, and the lesson's translations.
-EXTRAS = ["requirements.txt", "README.md", "tests/post_log.txt", "docs/*.md",
+EXTRAS = ["requirements.txt", "README.md", "README.es.md", "tests/post_log.txt", "docs/*.md",
           "locale/*/LC_MESSAGES/*.mo"]  # the compiled catalogs, for other languages
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: every build the same bytes
 LOG_LINE = re.compile(r"i=\d+: ")  # the training log's lines (the post's format)
@@ -64,12 +64,35 @@ TEXTS = {
         "downloads": "Download the lesson: {zip} (unzip it, then run "
                      "<code>python regression_gd.py</code> in the folder, or open the "
                      "notebook in it), or only {py} (the script) or {ipynb} (the notebook), "
-                     "which need the modules that the folder holds beside them.",
+                     "which need the modules that the folder holds beside them. "
+                     '<a href="leccion.html" hreflang="es" lang="es">Esta lección en '
+                     "español</a>.",
         "zip": "the whole folder as a zip",
         "anchor": "link to this section",
         "log": "training log",
         "gif": "The training, animated: the neuron's line and its errors (left), the loss "
                "bowl with the tangent at the current a (right), step by step",
+    },
+    "es": {
+        "title": "Una neurona aprende una recta: el descenso del gradiente, paso a paso",
+        "note": "Esta página la ha creado <code>python docs/build_page.py</code>, que ejecutó "
+                "la lección (<code>regression_gd_es.py</code>, escrita por "
+                "<code>docs/spanish.py</code> a partir de <code>regression_gd.py</code>) en "
+                "un núcleo de Python nuevo: cada número, cada línea del registro y cada "
+                "gráfica salen de esa ejecución.",
+        "contents": "Contenido",
+        "download_link": "Descargas",
+        "downloads": "Descarga la lección: {zip} (descomprímela y ejecuta "
+                     "<code>python regression_gd_es.py</code> en la carpeta, o abre el "
+                     "cuaderno que contiene), o solo {py} (el script) o {ipynb} (el "
+                     "cuaderno), que necesitan los módulos que la carpeta tiene al lado. "
+                     '<a href="lesson.html" hreflang="en" lang="en">This lesson in '
+                     "English</a>.",
+        "zip": "la carpeta entera en un zip",
+        "anchor": "enlace a esta sección",
+        "log": "registro del entrenamiento",
+        "gif": "El entrenamiento, animado: la recta de la neurona y sus errores (izquierda), "
+               "el cuenco de la pérdida con la tangente en el a actual (derecha), paso a paso",
     },
 }
 STYLE = """
@@ -473,6 +496,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     size = build(LESSON, args.out, "en", args.notebook)
     print(f"wrote {args.notebook} and {args.out} ({size / 1e6:.2f} MB)", file=sys.stderr)
+    import spanish  # the Spanish lesson, its notebook and catalogs (docs/spanish.py), its page
+    spanish.build()
+    size = build(spanish.SPANISH_LESSON, spanish.SPANISH_PAGE, "es", spanish.SPANISH_NOTEBOOK)
+    print(f"wrote {spanish.SPANISH_NOTEBOOK} and {spanish.SPANISH_PAGE} ({size / 1e6:.2f} MB)",
+          file=sys.stderr)
     return 0
 
 

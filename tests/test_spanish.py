@@ -4,15 +4,18 @@ docstrings, the generated files are up to date, and a Spanish run prints the sam
 Spanish notes, help, errors and pictures."""
 
 import ast
+import base64
 import gettext
+import importlib.util
 import os
+import pathlib
 import re
 import shutil
 import string
 import sys
 
 import pytest
-from conftest import POST_LOG, ROOT, headless_env, run
+from conftest import PNGS, POST_LOG, ROOT, headless_env, run, title_of
 
 sys.path.insert(0, os.path.join(ROOT, "docs"))
 import spanish  # noqa: E402
@@ -370,6 +373,150 @@ def test_the_spanish_notebook_runs_with_each_output_under_its_heading(tmp_path):
     assert "guardadas en figures/" in printed("Guardar, y explorar en directo")
     assert not any(output.output_type == "error" for outputs in found.values()
                    for output in outputs)
-    everything = "".join(printed(section) for section in found
-                         if section != "Guardar, y explorar en directo")
+    everything = "".join(printed(section) for section in found)
     assert english_words(everything.replace("gradiente=", "")) == []
+
+
+# %% The pictures of a Spanish run: Spanish titles, labels, legends and readouts
+
+PICTURE_ENGLISH = re.compile(
+    r"\b(loss|steps?|measurements?|measured|tangent|slope|errors|origin|minimum|start|"
+    r"rates?|curvatures|above|below|after|weights?|neuron's|input|output|offset|valley|bowl|"
+    r"descent|path|kept|keep|tried|surface|contours|seen|scaling|converging|diverging|"
+    r"bouncing|exactly|current|predicted|run|of|the|here|next|play|pause|keys)\b")
+
+
+@pytest.mark.slow
+def test_a_spanish_runs_saved_pictures_carry_no_english_title(spanish_run, default_run):
+    _, folder = spanish_run
+    _, english_folder = default_run
+    for name in PNGS:
+        title, english = (title_of(os.path.join(place, name))
+                          for place in (folder, english_folder))
+        assert title and title != english, name
+        assert PICTURE_ENGLISH.findall(title) == [], (name, title)
+
+
+def test_every_text_of_every_picture_is_spanish(monkeypatch):
+    """Each picture drawn as the lesson draws it, in Spanish: no title, axis label, legend
+    entry or readout of any of them has an English word (the readout's labels included)."""
+    import matplotlib
+    matplotlib.use("agg")
+    from test_pictures import every_picture, texts
+    monkeypatch.setattr(translation.Speaking, "translation", None)
+    monkeypatch.setenv("LANGUAGE", "")
+    translation.use("es")
+    try:
+        found = {name: [text.get_text() for text in texts(fig)]
+                 for name, fig in every_picture().items()}
+    finally:
+        translation.use("en")
+    for name, words in found.items():
+        english = [word for word in words if PICTURE_ENGLISH.findall(word)
+                   and word != "Converging"]  # the title the test hands the curve
+        assert english == [], name
+    assert "pendiente aquí = " in found["training.gif"]  # the readout's label
+
+
+# %% The Spanish page: up to date, and every browser check of the English page
+
+def test_the_committed_spanish_page_is_the_spanish_lesson_as_it_is():
+    build_page = spanish.build_page
+    with open(spanish.SPANISH_PAGE, encoding="utf-8") as file:
+        text = file.read()
+    assert '<html lang="es">' in text and 'href="lesson.html"' in text
+    words = build_page.TEXTS["es"]
+    for cell in build_page.lesson_notebook(spanish.SPANISH_LESSON).cells:
+        html = (build_page.prose(cell, [], words) if cell.cell_type == "markdown"
+                else build_page.code_block(cell))
+        assert html in text, f"rebuild: python docs/build_page.py ({cell.source[:80]!r})"
+    files = {name: base64.b64decode(data) for data, name in re.findall(
+        r'href="data:[^"]*?;base64,([^"]*)" download="([^"]+)"', text)}
+    with open(spanish.SPANISH_LESSON, "rb") as file:
+        assert files["regression_gd_es.py"] == file.read()
+    assert files["regression_gd_es.ipynb"] == build_page.notebook_text(
+        spanish.SPANISH_LESSON).encode("utf-8")
+    assert files[f"{build_page.FOLDER}.zip"] == build_page.lesson_zip(spanish.SPANISH_LESSON)
+    assert 'href="leccion.html"' in build_page.TEXTS["en"]["downloads"]  # and back
+
+
+def test_the_spanish_zip_holds_the_catalogs():
+    names = [name for name, _path in spanish.build_page.lesson_files(spanish.SPANISH_LESSON)]
+    assert names[0] == "regression_gd_es.py"
+    assert {"translation.py", "locale/es/LC_MESSAGES/regression_gd.mo",
+            "locale/es/LC_MESSAGES/lesson.mo"} <= set(names)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = os.environ.get("AXE_CORE_JS", "/tmp/axe/node_modules/axe-core/axe.min.js")
+
+
+def in_a_browser(test):
+    needs = pytest.mark.skipif(not os.path.exists(CHROMIUM) or importlib.util.find_spec(
+        "playwright") is None, reason="needs Chromium and playwright (see test_page.py)")
+    return pytest.mark.slow(needs(test))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, width):
+    tab = browser.new_page(viewport={"width": width, "height": 900})
+    requests, messages = [], []
+    tab.on("request", lambda request: requests.append(request.url))
+    tab.on("console", lambda message: messages.append(message.type))
+    page = pathlib.Path(spanish.SPANISH_PAGE)
+    tab.goto(page.as_uri())
+    tab.wait_for_load_state("load")
+    return tab, requests, messages, page.as_uri()
+
+
+def spanish_headings():
+    return [line[3:] for cell in spanish.build_page.lesson_notebook(spanish.SPANISH_LESSON)
+            .cells if cell.cell_type == "markdown" for line in cell.source.splitlines()
+            if line.startswith("## ")]
+
+
+@in_a_browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_spanish_page_in_a_browser(browser, width):
+    tab, requests, messages, uri = open_page(browser, width)
+    assert requests == [uri] and "error" not in messages  # offline, no errors
+    assert tab.evaluate("document.documentElement.lang") == "es"
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width
+    assert tab.evaluate("Array.from(document.images).every(i => i.complete && "
+                        "i.naturalWidth > 0)")
+    alts = tab.evaluate("Array.from(document.images).map(i => i.alt)")
+    assert alts[0] == "Las 30 medidas (x, z), y el origen" and all(alts)
+    assert not ENGLISH.findall(" ".join(alts))
+    logs = tab.evaluate("Array.from(document.querySelectorAll('pre.log')).map(p => "
+                        "p.textContent)")
+    with open(POST_LOG) as file:
+        assert "\n".join(logs).splitlines() == file.read().splitlines()
+    toc = "main nav.toc" if width < 1120 else ".page > nav.toc"
+    links = tab.evaluate(f"Array.from(document.querySelectorAll('{toc} ol a'))"
+                         ".map(a => [a.textContent, a.getAttribute('href')])")
+    assert [text for text, _ in links] == spanish_headings()
+    for _text, target in links:
+        assert tab.evaluate(f"document.querySelector('{target}').tagName") == "H2"
+    assert tab.evaluate("document.querySelectorAll('[class*=Prompt], pre.error, "
+                        ".notes p.error').length") == 0
+    notes = tab.evaluate("Array.from(document.querySelectorAll('.notes p'))"
+                         ".map(p => p.textContent)")
+    assert len(notes) >= 5 and not ENGLISH.findall(" ".join(notes).replace("--steps", ""))
+    if width == 1280:  # the code column holds the lesson's 88 characters
+        assert tab.evaluate("Array.from(document.querySelectorAll('pre.highlight'))"
+                            ".filter(p => p.scrollWidth > p.clientWidth).length") == 0
+    if os.path.exists(AXE):
+        tab.add_script_tag(path=AXE)
+        result = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        assert [violation["id"] for violation in result["violations"]
+                if violation["impact"] in ("serious", "critical")] == []
