@@ -733,7 +733,7 @@ cli.save_pictures(settings)
 # reinicia y `q` cierra (en Jupyter: `pip install ipympl`).
 
 # %%
-explorer.offer(settings.explore, x, z, history, state, train, bound)
+explorer_window = explorer.offer(settings.explore, x, z, history, state, train, bound)
 
 # %% [markdown]
 # ## Pruébalo tú
