@@ -768,3 +768,15 @@ def test_a_quick_ending_still_cleans_up(tmp_path):
         assert result.stdout == file.read()
     assert "saved in" in result.stderr.splitlines()[-1]
     assert os.listdir(temporary) == []  # matplotlib's /tmp/matplotlib-XXXX is gone
+
+
+@pytest.mark.parametrize("rows", ["1e-9,2e-9\n2e-9,4.1e-9\n3e-9,6e-9\n", "1,0\n2,0\n"])
+def test_x_far_from_1_or_every_z_zero_runs_to_the_end(rows, tmp_path):
+    """Issue 24's reproductions 5 and 6: tiny x (the valley too narrow to cross), and
+    every z zero (the answer at the origin): the notes say so, no traceback."""
+    (tmp_path / "points.csv").write_text("x,z\n" + rows)
+    result = run("--data", "points.csv", "--no-gif", "--out", str(tmp_path / "figures"),
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+    assert "two weights after 100 steps" in result.stderr
