@@ -30,10 +30,17 @@ pytestmark = [
 ]
 
 
+USED_DISPLAYS = set()  # never the number of a server this run just ended: it may linger
+
+
 def free_display():
-    """A display number no X server holds (no lock file in /tmp), as ":N"."""
-    return next(f":{number}" for number in range(97, 200)
-                if not os.path.exists(f"/tmp/.X{number}-lock"))
+    """A display number no X server holds (no lock file, no socket in /tmp) and that no
+    earlier test used, as ":N"."""
+    number = next(number for number in range(97, 400) if number not in USED_DISPLAYS
+                  and not os.path.exists(f"/tmp/.X{number}-lock")
+                  and not os.path.exists(f"/tmp/.X11-unix/X{number}"))
+    USED_DISPLAYS.add(number)
+    return f":{number}"
 FIT = live.FIT_PANEL  # the fit panel's rectangle in the explorer's figure
 A_SLIDER_Y = 0.235  # the a slider's middle, from the figure's bottom
 
