@@ -22,14 +22,9 @@ from matplotlib.text import Text  # noqa: E402
 import animation  # noqa: E402
 import explorer  # noqa: E402
 import pictures  # noqa: E402
+import regression_gd as rg  # noqa: E402  (its definitions: conftest's loader)
 
-POST_X = np.linspace(0, 10, 30)
-POST_Z = np.array([-0.16281253, 1.88707606, 0.39649312, 0.03857752, 4.0148778,
-                   0.58866234, 3.35711859, 1.94314906, 6.96106424, 5.89792585,
-                   8.47226615, 3.67698542, 12.05958678, 9.85234481, 9.82181679,
-                   6.07652248, 14.17536744, 12.67825433, 12.97499286, 11.76098542,
-                   12.7843083, 16.42241036, 13.67913705, 15.55066478, 17.45979602,
-                   16.41982806, 17.01977617, 20.28151197, 19.38148414, 19.41029831])
+POST_X, POST_Z = rg.POST_X, rg.POST_Z  # the post's points, from the lesson
 MIN_POINTS = 8  # the smallest type allowed in any picture
 
 
