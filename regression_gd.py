@@ -22,10 +22,14 @@
 try:  # first: it checks this Python and its packages
     import command_line as cli
 except ModuleNotFoundError:  # a notebook on its own, without the modules beside it
-    raise SystemExit("error: this lesson needs the modules beside it (command_line.py, "
-                     "pictures.py, ...): download the lesson folder as a zip from the "
-                     "lesson's page (docs/lesson.html), or clone the repository this "
-                     "notebook came from, and open it there") from None
+    import sys
+    NEEDED = ("this lesson needs the modules beside it (command_line.py, ...): "
+              "download its folder as a zip from the lesson's page (docs/lesson.html), "
+              "or clone the repository this notebook came from")
+    if "IPython" not in sys.modules:  # run as a script: this line, and exit status 1
+        raise SystemExit("error: " + NEEDED) from None
+    from IPython.core.error import UsageError  # Jupyter shows one line, then stops
+    raise UsageError(NEEDED) from None
 import random
 from typing import NamedTuple
 
@@ -203,8 +207,7 @@ def loss_curve(a_values, x, z):
     return (a_values ** 2 * sums[0] - 2 * a_values * sums[1] + sums[2]) / len(z)
 
 # %% [markdown]
-# What each picture shows of a weight `a` is its `state`: the neuron's line at every
-# x, the loss, the gradient, and the move the next step makes (next section).
+# A picture shows a weight `a` as its `state`: its line, loss, gradient and next move.
 
 # %%
 class State(NamedTuple):
@@ -280,9 +283,8 @@ cli.note("threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {
          "step multiplies a − a* by c)", bound=bound, c=c)
 
 # %% [markdown]
-# N/Σx² depends on the scale of x, as the square of it: the same points stretched from
-# 0–10 to 0–200, 20 times wider, have a threshold 400 times smaller (7.4e-5), and
-# lr = 0.001 diverges on them.
+# N/Σx² falls as the square of x's scale: the same points stretched from 0–10 to
+# 0–200, 20× wider, have a threshold 400× smaller (7.4e-5), where lr = 0.001 diverges.
 #
 # Training repeats the step. A run whose loss grows past a thousand times its start has
 # diverged, and stops there. Every `every` steps the loop prints a progress line in the
@@ -559,15 +561,14 @@ def loss_surface(a, b, x, z):
     return loss(predict_with_offset(a_star, b_star, x), z) + quadratic / n
 
 # %% [markdown]
-# Training is slower here, and the one-weight story says why. The loss's second
-# derivatives form H = (2/N)·[[Σx², Σx], [Σx, N]]. Its two *eigen-directions* are the
-# directions in the (a, b) plane along which a step points straight at (a*, b*); its
-# eigenvalues λ are the bowl's curvatures along them. Along each, a step multiplies the
-# distance by 1 − lr·λ, like c, so lr < 2/λmax: the first half's rule, where N/Σx² is 2
-# divided by the curvature 2Σx²/N. The curvatures differ 135×: b's input is always 1
-# while x averages 5, so a and b pull on the same errors along a narrow valley, and a
-# rate safe across it crawls along it. (A rate too large for two weights is replaced by
-# 0.9 of their bound.)
+# Training is slower here, and the one-weight story says why. With two weights the
+# bowl curves more in some directions than in others. Its second derivatives form
+# H = (2/N)·[[Σx², Σx], [Σx, N]], whose two eigenvalues λ are its curvatures along its
+# most and least curved directions (the *eigen-directions*). Along each, a step
+# multiplies the distance by 1 − lr·λ, like c, so lr < 2/λmax (one weight has the one
+# curvature 2Σx²/N, hence the first half's N/Σx²). Here the curvatures differ 135×, as
+# b's input is always 1 while x averages 5: a rate safe across the narrow valley crawls
+# along it. (A rate too large for two weights is replaced by 0.9 of their bound.)
 
 # %%
 def curvatures(x):

@@ -25,10 +25,14 @@
 try:  # primero: comprueba esta versión de Python y sus paquetes
     import command_line as cli
 except ModuleNotFoundError:  # un cuaderno suelto, sin los módulos que lo acompañan
-    raise SystemExit("error: this lesson needs the modules beside it (command_line.py, "
-                     "pictures.py, ...): download the lesson folder as a zip from the "
-                     "lesson's page (docs/lesson.html), or clone the repository this "
-                     "notebook came from, and open it there") from None
+    import sys
+    NEEDED = ("this lesson needs the modules beside it (command_line.py, ...): "
+              "download its folder as a zip from the lesson's page (docs/lesson.html), "
+              "or clone the repository this notebook came from")
+    if "IPython" not in sys.modules:  # como script: esta línea, y estado de salida 1
+        raise SystemExit("error: " + NEEDED) from None
+    from IPython.core.error import UsageError  # Jupyter muestra una línea y se detiene
+    raise UsageError(NEEDED) from None
 import random
 from typing import NamedTuple
 
@@ -208,9 +212,8 @@ def loss_curve(a_values, x, z):
     return (a_values ** 2 * sums[0] - 2 * a_values * sums[1] + sums[2]) / len(z)
 
 # %% [markdown]
-# Lo que cada gráfica muestra de un peso `a` es su `state` (su estado): la recta de la
-# neurona en cada x, la pérdida, el gradiente y lo que moverá `a` el siguiente paso
-# (próxima sección).
+# Una gráfica muestra un peso `a` mediante su `state` (su estado): su recta, su pérdida,
+# su gradiente y el cambio que hará el siguiente paso.
 
 # %%
 class State(NamedTuple):
@@ -575,17 +578,16 @@ def loss_surface(a, b, x, z):
     return loss(predict_with_offset(a_star, b_star, x), z) + quadratic / n
 
 # %% [markdown]
-# Aquí el entrenamiento es más lento, y la historia de un solo peso explica por qué. Las
-# segundas derivadas de la pérdida forman H = (2/N)·[[Σx², Σx], [Σx, N]]. Sus dos
-# *direcciones propias* son las direcciones del plano (a, b) en las que un paso apunta
-# directamente a (a*, b*); sus valores propios λ son las curvaturas del cuenco en esas
-# direcciones. En cada una, un paso multiplica la distancia por 1 − lr·λ, como c, así
-# que lr < 2/λmax: la regla de la primera parte, donde N/Σx² es 2 dividido por la
-# curvatura 2Σx²/N. Las curvaturas se diferencian en un factor 135: la entrada de b
-# siempre es 1, mientras que x vale 5 de media, así que a y b tiran de los mismos
-# errores a lo largo de un valle estrecho, y una tasa segura para cruzarlo avanza muy
-# despacio a lo largo de él. (Si una tasa es demasiado grande para dos pesos, se
-# sustituye por el 90 % de su umbral.)
+# Aquí el entrenamiento es más lento, y la historia de un solo peso explica por qué. Con
+# dos pesos, el cuenco se curva más en unas direcciones que en otras. Sus segundas
+# derivadas forman H = (2/N)·[[Σx², Σx], [Σx, N]], cuyos dos valores propios λ son las
+# curvaturas a lo largo de sus direcciones más y menos curvadas (las *direcciones
+# propias*). En cada una, un paso multiplica la distancia por 1 − lr·λ, como c, así que
+# lr < 2/λmax (con un solo peso hay una sola curvatura, 2Σx²/N, y de ahí el N/Σx² de la
+# primera parte). Aquí las curvaturas se diferencian en un factor 135, porque la entrada
+# de b siempre es 1 mientras que x vale 5 de media: una tasa segura para cruzar el valle
+# estrecho avanza muy despacio a lo largo de él. (Si una tasa es demasiado grande para
+# dos pesos, se sustituye por el 90 % de su umbral.)
 
 # %%
 def curvatures(x):

@@ -132,3 +132,26 @@ def test_the_shipped_notebook_is_the_lesson_as_it_is():
         shipped = file.read()
     assert shipped == notebook_text(), ("regression_gd.ipynb is not the lesson as it is; "
                                         "rebuild it: python docs/build_page.py")
+
+
+@pytest.mark.parametrize("name", ["regression_gd.ipynb", "regression_gd_es.ipynb"])
+def test_a_notebook_alone_says_in_one_line_what_it_needs_and_stops(name, tmp_path):
+    """Downloaded alone (as from a blog, or opened in Colab), the notebook's first code cell
+    prints one line of ordinary output saying what it needs and where to get it, with no
+    traceback, and Run All stops there: no NameError in the cells after it."""
+    import nbclient
+    import nbformat
+    notebook = nbformat.read(os.path.join(ROOT, name), as_version=4)
+    client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    with pytest.raises(nbclient.exceptions.CellExecutionError):
+        client.execute(env=env)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert [cell.get("execution_count") is not None for cell in code[:2]] == [True, False]
+    assert not any(cell.get("outputs") for cell in code[1:])
+    (output,) = code[0].outputs
+    assert output.output_type == "stream" and output.text.count("\n") == 1, output
+    assert "Traceback" not in output.text and "SystemExit" not in output.text
+    assert "zip" in output.text and "clone the repository" in output.text
+    assert os.listdir(tmp_path) == []  # nothing written beside it
