@@ -56,27 +56,35 @@ if running_a_script_here() and not in_notebook():
     safe_writing.stop_quietly_on_signals()
     atexit.register(end_at_once)  # first: it runs after every later one
 
-try:
-    import matplotlib  # noqa: E402, F401
+import importlib.util  # noqa: E402
+
+
+def package_problem(error):
+    """The one line for a package that is missing, or installed but cannot be loaded."""
+    if isinstance(error, ModuleNotFoundError):
+        return (_("error: the package {name!r} is not installed for this Python; activate "
+                  "the lesson's virtual environment or run: pip install -r requirements.txt")
+                .format(name=error.name))
+    if isinstance(error, ValueError):  # matplotlib refuses a setting, as MPLBACKEND=nonsense
+        return (_("error: matplotlib refuses a setting ({why}); correct or remove it (check "
+                  "MPLBACKEND and your matplotlibrc)")
+                .format(why=str(error).split('; supported')[0][:200]))
+    # with too little memory (ulimit -v) any of ImportError, MemoryError, SystemError comes
+    return (_("error: a package the lesson needs cannot be loaded ({why}); if memory is "
+              "limited (ulimit -v), allow more, else run: pip install -r requirements.txt")
+            .format(why=str(error)[:200] or type(error).__name__))
+
+
+try:  # matplotlib is only looked for here: it loads once the settings are checked
     import numpy  # noqa: E402, F401
     import PIL  # noqa: E402, F401
     import PIL.Image  # noqa: E402, F401  (its compiled part, which may fail to load)
-except ModuleNotFoundError as missing:
-    sys.exit(_("error: the package {name!r} is not installed for this Python; activate the "
-               "lesson's virtual environment or run: pip install -r requirements.txt")
-             .format(name=missing.name))
-except (ImportError, MemoryError, SystemError) as broken:  # installed, but it cannot be
-    # loaded; with too little memory (ulimit -v) any of the three comes, from any line
-    sys.exit(_("error: a package the lesson needs cannot be loaded ({why}); if memory is "
-               "limited (ulimit -v), allow more, else run: pip install -r requirements.txt")
-             .format(why=str(broken)[:200] or type(broken).__name__))
-except ValueError as setting:  # matplotlib refuses a setting, such as MPLBACKEND=nonsense
-    sys.exit(_("error: matplotlib refuses a setting ({why}); correct or remove it (check "
-               "MPLBACKEND and your matplotlibrc)")
-             .format(why=str(setting).split('; supported')[0][:200]))
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ModuleNotFoundError(name="matplotlib")
+except (ImportError, MemoryError, SystemError) as broken:
+    sys.exit(package_problem(broken))
 
 import argparse  # noqa: E402
-import importlib.util  # noqa: E402
 import io  # noqa: E402
 import math  # noqa: E402
 import shlex  # noqa: E402
@@ -267,24 +275,51 @@ def read_settings(**knobs):
         problem = problem and _("argument --explore: {problem}").format(problem=problem)
     if problem:
         parser.error(problem)
-    import pictures
+    if settings.data is not None:  # a file it cannot use is refused before the drawing loads
+        Loaded.points = settings.data, load_points(settings.data)
+    pictures = import_the_drawing()
     pictures.start(safe_writing.pictures_for(settings.out, in_notebook(),
                                              windows=settings.show or settings.explore),
                    settings.frames, not settings.no_gif)
     return settings
 
 
-def read_points(path):
-    """The points (x, z) of a data file; a file it cannot use stops the run with one line
+class Loaded:
+    """The data file read_settings has read, (path, its Measurements), until read_points
+    takes it: a file is read once per run of the settings (a pipe can only be read once)."""
+    points = None
+
+
+def load_points(path):
+    """The Measurements of a data file; a file it cannot use stops the run with one line
     saying why (exit status 2)."""
-    import pictures
     from data import DataError, load_measurements
     try:
-        points = load_measurements(path)
+        return load_measurements(path)
     except DataError as error:
         stop(str(error), 2)
+
+
+def read_points(path):
+    """The points (x, z) of a data file: the ones read_settings read, the first time."""
+    import pictures
+    kept, Loaded.points = Loaded.points, None
+    points = kept[1] if kept and kept[0] == path else load_points(path)
     pictures.use_names(points.names)
     return points.x, points.z
+
+
+def import_the_drawing():
+    """Import the modules that draw (and matplotlib with them) once the settings are
+    checked, so that a wrong option is refused at once; a package that cannot be loaded,
+    or a setting that matplotlib refuses, is one line. The pictures module."""
+    try:
+        import animation  # noqa: F401
+        import explorer  # noqa: F401
+        import pictures
+    except (ImportError, MemoryError, SystemError, ValueError) as broken:
+        sys.exit(package_problem(broken))
+    return pictures
 
 
 def window_problem():

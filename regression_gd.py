@@ -35,10 +35,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-import animation
-import explorer
-import pictures
-
 # %% [markdown]
 # ## The knobs
 #
@@ -62,6 +58,9 @@ settings = cli.read_settings(lr=LEARNING_RATE, steps=STEPS, seed=SEED, every=EVE
                              frames=FRAMES, data=DATA, out=OUT, explore=EXPLORE,
                              lang=LANGUAGE)
 lr, steps, seed, every = settings.lr, settings.steps, settings.seed, settings.every
+import animation  # the drawing modules: matplotlib loads once the settings are checked
+import explorer
+import pictures
 
 # %% [markdown]
 # ## The measurements

@@ -38,10 +38,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-import animation
-import explorer
-import pictures
-
 # %% [markdown]
 # ## Los ajustes
 #
@@ -65,6 +61,9 @@ settings = cli.read_settings(lr=LEARNING_RATE, steps=STEPS, seed=SEED, every=EVE
                              frames=FRAMES, data=DATA, out=OUT, explore=EXPLORE,
                              lang=LANGUAGE)
 lr, steps, seed, every = settings.lr, settings.steps, settings.seed, settings.every
+import animation  # los módulos de dibujo: matplotlib se carga tras revisar los ajustes
+import explorer
+import pictures
 
 # %% [markdown]
 # ## Las medidas
