@@ -105,10 +105,7 @@ def test_a_bad_knob_is_one_line_naming_it(kernel, knob, value, named):
     run_cell(client, notebook, 1)  # the imports
     knobs = code_cell(notebook, knob)
     run_cell(client, notebook, knobs, notebook.cells[knobs].source.replace(knob, value))
-    found = run_cell(client, notebook, knobs + 1)
-    if named == "no such file.csv":  # the file is read in the measurements section
-        assert errors(found) == []
-        found = run_cell(client, notebook, code_cell(notebook, "cli.read_points("))
+    found = run_cell(client, notebook, knobs + 1)  # the settings: DATA's file is read there
     line = one_line_error(found)
     assert named in line and "ipykernel" not in line and "python regression_gd.py" not in line
 
