@@ -126,7 +126,7 @@ a
 # %%
 def loss(z_pred, z):
     """Mean squared error between predictions z_pred and measurements z."""
-    return np.sum((z_pred - z) ** 2) / len(z)
+    return float(np.sum((z_pred - z) ** 2) / len(z))  # a plain number: quick to print
 
 # %%
 start_loss = loss(predict(a, x), z)
@@ -155,7 +155,7 @@ cli.note("at the random start a = {a} the loss is {loss}", a=a, loss=start_loss)
 # %%
 def gradient(a, x, z):
     """The derivative of the loss with respect to a, at a."""
-    return 2 * np.sum((predict(a, x) - z) * x) / len(z)
+    return float(2 * np.sum((predict(a, x) - z) * x) / len(z))
 
 # %% [markdown]
 # A formula for a derivative is easy to get wrong, so check it by measuring the slope:

@@ -130,7 +130,7 @@ a
 # %%
 def loss(z_pred, z):
     """Error cuadrático medio entre las predicciones z_pred y las medidas z."""
-    return np.sum((z_pred - z) ** 2) / len(z)
+    return float(np.sum((z_pred - z) ** 2) / len(z))  # número simple: se imprime rápido
 
 # %%
 start_loss = loss(predict(a, x), z)
@@ -159,7 +159,7 @@ cli.note("at the random start a = {a} the loss is {loss}", a=a, loss=start_loss)
 # %%
 def gradient(a, x, z):
     """La derivada de la pérdida respecto a a, en a."""
-    return 2 * np.sum((predict(a, x) - z) * x) / len(z)
+    return float(2 * np.sum((predict(a, x) - z) * x) / len(z))
 
 # %% [markdown]
 # Es fácil equivocarse en la fórmula de una derivada, así que compruébala midiendo la
