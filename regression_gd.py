@@ -126,7 +126,7 @@ a
 # %%
 def loss(z_pred, z):
     """Mean squared error between predictions z_pred and measurements z."""
-    return float(np.sum((z_pred - z) ** 2) / len(z))  # a plain number: quick to print
+    return float(np.sum((z_pred - z) ** 2) / len(z))  # a Python float: quick to print
 
 # %%
 start_loss = loss(predict(a, x), z)
@@ -224,7 +224,7 @@ def state(a, x, z, lr):
     return State(a, fitted, loss(fitted, z), slope, -lr * slope)
 
 # %%
-# the bowl, with tangents at the start, at the minimum (flat) and as far on its right
+# the bowl, with tangents at the start, at the minimum (flat) and the start mirrored
 tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 
@@ -565,9 +565,9 @@ def loss_surface(a, b, x, z):
 # H = (2/N)·[[Σx², Σx], [Σx, N]], whose two eigenvalues λ are its curvatures along its
 # most and least curved directions (the *eigen-directions*). Along each, a step
 # multiplies the distance by 1 − lr·λ, like c, so lr < 2/λmax (one weight has the one
-# curvature 2Σx²/N, hence the first half's N/Σx²). Here the curvatures differ 135×, as
-# b's input is always 1 while x averages 5: a rate safe across the narrow valley crawls
-# along it. (A rate too large for two weights is replaced by 0.9 of their bound.)
+# curvature 2Σx²/N, hence the first half's N/Σx²). Here the curvatures differ 135×,
+# mostly as b's input is always 1 while x averages 5: a rate safe across the narrow
+# valley crawls along it. (A rate above 0.9 of the two weights' bound is cut to that.)
 
 # %%
 def curvatures(x):

@@ -29,7 +29,7 @@ except ModuleNotFoundError:  # un cuaderno suelto, sin los módulos que lo acomp
     NEEDED = ("this lesson needs the modules beside it (command_line.py, ...): "
               "download its folder as a zip from the lesson's page (docs/lesson.html), "
               "or clone the repository this notebook came from")
-    if "IPython" not in sys.modules:  # como script: esta línea, y estado de salida 1
+    if "IPython" not in sys.modules:  # como script: esta línea y estado de salida 1
         raise SystemExit("error: " + NEEDED) from None
     from IPython.core.error import UsageError  # Jupyter muestra una línea y se detiene
     raise UsageError(NEEDED) from None
@@ -130,7 +130,7 @@ a
 # %%
 def loss(z_pred, z):
     """Error cuadrático medio entre las predicciones z_pred y las medidas z."""
-    return float(np.sum((z_pred - z) ** 2) / len(z))  # número simple: se imprime rápido
+    return float(np.sum((z_pred - z) ** 2) / len(z))  # float de Python: imprime rápido
 
 # %%
 start_loss = loss(predict(a, x), z)
@@ -230,7 +230,7 @@ def state(a, x, z, lr):
     return State(a, fitted, loss(fitted, z), slope, -lr * slope)
 
 # %%
-# el cuenco, con tangentes al inicio, en el mínimo (plana) y a su derecha
+# el cuenco, con tangentes al inicio, en el mínimo (plana) y en su reflejo
 tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 
@@ -583,10 +583,10 @@ def loss_surface(a, b, x, z):
 # curvaturas a lo largo de sus direcciones más y menos curvadas (las *direcciones
 # propias*). En cada una, un paso multiplica la distancia por 1 − lr·λ, como c, así que
 # lr < 2/λmax (con un solo peso hay una sola curvatura, 2Σx²/N, y de ahí el N/Σx² de la
-# primera parte). Aquí las curvaturas se diferencian en un factor 135, porque la entrada
-# de b siempre es 1 mientras que x vale 5 de media: una tasa segura para cruzar el valle
-# estrecho avanza muy despacio a lo largo de él. (Si una tasa es demasiado grande para
-# dos pesos, se sustituye por el 90 % de su umbral.)
+# primera parte). Aquí las curvaturas difieren en un factor de 135, sobre todo porque la
+# entrada de b siempre es 1 mientras que x vale 5 de media: una tasa segura para cruzar
+# el valle estrecho avanza muy despacio a lo largo de él. (Una tasa por encima de 0,9
+# veces el límite de los dos pesos se reduce a ese valor.)
 
 # %%
 def curvatures(x):
