@@ -275,7 +275,8 @@ def read_settings(**knobs):
         problem = problem and _("argument --explore: {problem}").format(problem=problem)
     if problem:
         parser.error(problem)
-    if settings.data is not None:  # a file it cannot use is refused before the drawing loads
+    Loaded.points = None  # a data file it cannot use is refused before the drawing loads
+    if settings.data is not None:
         Loaded.points = settings.data, load_points(settings.data)
     pictures = import_the_drawing()
     pictures.start(safe_writing.pictures_for(settings.out, in_notebook(),

@@ -224,7 +224,7 @@ def state(a, x, z, lr):
     return State(a, fitted, loss(fitted, z), slope, -lr * slope)
 
 # %%
-# the bowl, with tangents at the start, at the minimum (flat) and the start mirrored
+# the bowl, with tangents at the start, at the minimum (flat) and mirrored across it
 tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 

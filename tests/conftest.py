@@ -51,6 +51,18 @@ WIDE = ["learning_curve.png", "two_weights.png", "scaling.png"]  # 960 pixels wi
 PICTURES = PNGS + ["training.gif"]
 
 
+def outputs_by_section(notebook):
+    """{section heading: [outputs of the code cells under it]} of a run notebook."""
+    found, heading = {}, "top"
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            heading = next((line[3:] for line in cell.source.splitlines()
+                            if line.startswith("## ")), heading)
+        else:
+            found.setdefault(heading, []).extend(cell.get("outputs", []))
+    return found
+
+
 def headless_env():
     """The environment without a display or a chosen backend, as on a server."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}

@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 import pytest
-from conftest import PICTURES, POST_LOG, ROOT
+from conftest import PICTURES, POST_LOG, ROOT, outputs_by_section
 from PIL import Image
 
 sys.path.insert(0, os.path.join(ROOT, "docs"))
@@ -34,14 +34,7 @@ def executed_once():
 def sections():
     """{section heading: [outputs of the code cells under it]}, and the kernel's folder."""
     notebook, folder = executed_once()
-    found, heading = {}, "top"
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            heading = next((line[3:] for line in cell.source.splitlines()
-                            if line.startswith("## ")), heading)
-        else:
-            found.setdefault(heading, []).extend(cell.get("outputs", []))
-    return found, folder
+    return outputs_by_section(notebook), folder
 
 
 def text(outputs, stream):

@@ -15,7 +15,7 @@ import string
 import sys
 
 import pytest
-from conftest import PNGS, POST_LOG, ROOT, headless_env, run, title_of
+from conftest import PNGS, POST_LOG, ROOT, headless_env, outputs_by_section, run, title_of
 
 sys.path.insert(0, os.path.join(ROOT, "docs"))
 import spanish  # noqa: E402
@@ -340,13 +340,7 @@ def test_the_spanish_notebook_runs_with_each_output_under_its_heading(tmp_path):
     client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute(env=env)
-    found, heading = {}, "top"
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            heading = next((line[3:] for line in cell.source.splitlines()
-                            if line.startswith("## ")), heading)
-        else:
-            found.setdefault(heading, []).extend(cell.get("outputs", []))
+    found = outputs_by_section(notebook)
 
     def printed(section):
         return "".join(output.get("text", "") for output in found[section]
