@@ -10,7 +10,6 @@ legends and titles.
 """
 
 import functools
-import warnings
 from typing import NamedTuple
 
 import matplotlib
@@ -21,7 +20,7 @@ from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from safe_writing import in_notebook
+from safe_writing import fit_layout, in_notebook
 from translation import _
 
 SIZE, WIDE, DPI = (6.4, 4.8), (9.6, 4.8), 100  # still pictures: 640x480 (960x480) pixels
@@ -72,12 +71,15 @@ def keep(name, fig, worker=False):
     `fig` is a drawn Figure; or, with `worker`, a tuple (plot, *args) whose plot(*args)
     draws one. A plain script run then draws it in a worker process while the lesson goes
     on; everywhere else (a notebook, a window) it is drawn here, to be shown."""
+    background = Kept.keeper is not None and Kept.keeper.background
     if worker:
         plot, *args = fig
-        if Kept.keeper is not None and Kept.keeper.background:
+        if background:
             Kept.keeper.add(name, plot, *args, worker=True)
             return None
         fig = plot(*args)
+    if not background:  # in a plain script run, laid out when it is saved, beside the workers
+        fit_layout(fig)
     if Kept.keeper is not None:
         Kept.keeper.add(name, as_drawn, fig)
     return None if in_notebook() else fig
@@ -122,18 +124,6 @@ def axis_names(names):
 def new_picture(size=SIZE):
     """An empty picture with a layout engine that keeps every label inside its border."""
     return plt.figure(figsize=size, dpi=DPI, layout="constrained")
-
-
-def laid_out(fig):
-    """Fit the figure's layout once and keep it (saving then draws the figure only once).
-
-    A picture whose decorations leave its axes no room (tick labels of 300 digits) keeps
-    matplotlib's plain layout rather than warning: it still shows its curves."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "constrained_layout not applied")
-        fig.get_layout_engine().execute(fig)
-    fig.set_layout_engine(None)  # none at all: "none" keeps a placeholder, which draws twice
-    return fig
 
 
 def drawn(count):
@@ -232,7 +222,7 @@ def draw_measurements(x, z, names):
     ax.set_title(_("The {count} measurements (x, z), and the origin").format(count=len(x)),
                  fontsize="medium")
     legend_below(fig, 2)
-    return laid_out(fig)
+    return fig
 
 
 def random_start(x, z, a, fitted):
@@ -252,7 +242,7 @@ def draw_random_start(x, z, a, fitted, names):
     ax.set_title(_("Random start a = {a:.4g}: each red segment is one point's error")
                  .format(a=a), fontsize="medium")
     legend_below(fig, 3)
-    return laid_out(fig)
+    return fig
 
 
 def loss_curve(x, z, tangents, loss_curve):
@@ -289,7 +279,7 @@ def draw_loss_curve(x, z, tangents, curve_of):
     ax.set_title(_("The loss is a bowl; its slope points away from the minimum"),
                  fontsize="medium")
     legend_below(fig, 2)
-    return laid_out(fig)
+    return fig
 
 
 # The panels of the animation and the explorer: the fit on the left, the bowl on the right.
@@ -494,7 +484,7 @@ def draw_learning_curve(excess, predicted, distance, title):
     draw_distance(side, distance, max(int(shown[-1]), 1))
     fig.suptitle(title, fontsize="medium")
     legend_below(fig, 2)
-    return laid_out(fig)
+    return fig
 
 
 def draw_distance(ax, distance, last):
@@ -592,7 +582,7 @@ def draw_learning_rates(runs, kept, bound, floor):
     ax.set_title(_("{tried}: {keeping}\n(the threshold N/Σx² is {bound:.3g})").format(
         tried=tried, keeping=keeping, bound=bound), fontsize="medium")
     legend_below(fig, 1)
-    return laid_out(fig)
+    return fig
 
 
 # Two weights.
@@ -661,7 +651,7 @@ def draw_two_weights(x, z, descent, surface_of):
     legend_below(flat, 1)
     draw_surface(solid.add_subplot(projection="3d"), x, z, descent, surface_of, shown)
     fig.suptitle(two_weight_title(descent.ratio, descent.lr), fontsize="medium")
-    return laid_out(fig)
+    return fig
 
 
 def draw_surface(solid, x, z, descent, surface_of, shown):
@@ -731,4 +721,4 @@ def draw_scaling(xs, z, descents, surface_of):
     fig.suptitle(_("Scaling x: the same points, each at the rate 1/λmax that crosses the "
                    "valley in one step"), fontsize="medium")
     legend_below(fig, 4)
-    return laid_out(fig)
+    return fig

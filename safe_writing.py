@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 
 from translation import _
 
@@ -433,14 +434,24 @@ def without_missing_latex(matplotlib):
                   + "\n")
 
 
-def save_figure(fig, path):
-    """Write a figure as PNG at its own dpi, with its titles as metadata, for programs.
+def fit_layout(fig):
+    """Fit the figure's layout once and keep it: with a layout engine still set, matplotlib
+    would draw the figure twice to save it, fitting the layout each time.
 
-    Its layout is fitted once and then kept: with a layout engine still set, matplotlib
-    would draw the figure twice to save it, fitting the layout each time."""
-    if fig.get_layout_engine() is not None:
-        fig.get_layout_engine().execute(fig)
+    A picture whose decorations leave its axes no room (tick labels of 300 digits) keeps
+    matplotlib's plain layout rather than warning: it still shows its curves."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "constrained_layout not applied")
+            engine.execute(fig)
         fig.set_layout_engine(None)  # none at all: "none" keeps a placeholder, which draws twice
+
+
+def save_figure(fig, path):
+    """Write a figure as PNG at its own dpi, with its titles as metadata, for programs; its
+    layout is fitted first, if it has not been."""
+    fit_layout(fig)
     titles = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
     # zlib's fastest level: the same pixels, a few per cent more bytes, far less time
     fig.savefig(path, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1},
