@@ -3,8 +3,9 @@ frame redraws only what moves (blitting), pastes the numbers from characters dra
 and maps onto one shared palette before matplotlib's PillowWriter writes the GIF.
 
 It draws what regression_gd.py hands it: the points, the run's History (its rate, and its
-weights and losses from the start), and the lesson's `state(a, x, z, lr)`, the state at
-any weight a (its line, its errors, the loss, the gradient, the next step's move).
+weights and losses from the start), the lesson's `state(a, x, z, lr)`, the state at any
+weight a (its line, its errors, the loss, the gradient, the next step's move), and its
+`loss_curve(a_values, x, z)`, the bowl.
 """
 
 from typing import NamedTuple
@@ -26,23 +27,24 @@ GIF_READOUT = ((0.975, (("step", 0.12), ("a =", 0.50), ("loss =", 0.82))),
                (0.925, ((draw.SLOPE, 0.26), (draw.MOVE, 0.82))))
 
 
-def training_gif(x, z, history, state):
+def training_gif(x, z, history, state, loss_curve):
     """The training animation, training.gif: the points and the neuron's line on the left,
     the bowl and the tangent on the right, at most Kept.frames frames, the start included.
     Skipped with --no-gif (Kept.gif is False), and where no pictures are kept."""
     if draw.Kept.gif and draw.Kept.keeper is not None:
         draw.Kept.keeper.add_file("training.gif", write_training_gif, Run(
-            x, z, draw.Kept.names, history, state), draw.Kept.frames)
+            x, z, draw.Kept.names, history, state, loss_curve), draw.Kept.frames)
 
 
 class Run(NamedTuple):
-    """What the animation shows: the points, their axes' names, the run's History and the
-    lesson's state(a, x, z, lr)."""
+    """What the animation shows: the points, their axes' names, the run's History, and the
+    lesson's state(a, x, z, lr) and loss_curve(a_values, x, z) (the bowl)."""
     x: np.ndarray
     z: np.ndarray
     names: tuple | None
     history: tuple
     state: object
+    loss_curve: object
 
     def at(self, a):
         """The lesson's State at the weight a, at this run's rate."""
@@ -60,7 +62,7 @@ def training_figure(run):
     a_limits = draw.run_view(weights)
     fit = draw.draw_fit_panel(ax_fit, run.x, run.z, run.names, run.at(weights[0]),
                               run.at(weights.min()), run.at(weights.max()))
-    bowl = draw.bowl_curve(run.x, run.z, run.state, run.history.lr, a_limits)
+    bowl = draw.bowl_curve(run.x, run.z, run.loss_curve, a_limits)
     scene = draw.Scene(*fit, *draw.draw_bowl_panel(ax_bowl, *bowl, a_limits),
                        draw.add_readout(fig, GIF_READOUT))
     scene.errors.set(antialiased=False, linewidth=0.9)  # 1 pixel wide: a smaller GIF

@@ -50,13 +50,35 @@ def load_measurements(path):
     if not str(path).strip():
         raise DataError(_("argument --data: the file name is empty; name a CSV file of x,z "
                           "rows, or leave --data out to use the post's points"))
-    lines = numbered_lines(read_text(path))
+    text = read_text(path)
+    plain = plain_file(path, text)
+    if plain is not None:
+        return plain
+    lines = numbered_lines(text)
     separator = find_separator(path, lines)
     names = header(path, lines, separator)
     rows = lines[1:] if names else lines
     points = quick_rows([line for _number, line in rows], separator)
     x, z = check_points(path, careful_rows(path, rows, separator) if points is None else points)
     return Measurements(x, z, names)
+
+
+def plain_file(path, text):
+    """The Measurements of a plain file, read at once: rows of two numbers split by one
+    comma, maybe under a header of two names, and nothing else (no blank line, comment,
+    quote, tab or semicolon). None for any other file: it is read row by row, which also
+    says what is wrong, and where."""
+    if any(mark in text for mark in '#";\t'):
+        return None
+    lines = text.splitlines()
+    if not lines or not all(line.count(",") == 1 for line in lines):
+        return None  # a blank line, or a row without exactly one comma
+    try:
+        names = header(path, [(1, lines[0])], ",")
+    except DataError:  # a header with an empty name: said row by row
+        return None
+    points = quick_rows(lines[1:] if names else lines, ",")
+    return None if points is None else Measurements(*check_points(path, points), names)
 
 
 def header(path, lines, separator):

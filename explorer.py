@@ -3,8 +3,8 @@ the weight a, scrubs through training, and changes the learning rate.
 
 It draws what regression_gd.py hands it: the points, the run's History, and the lesson's
 own functions: `state(a, x, z, lr)`, the state at any weight (its line, the loss, the
-gradient, the next step), and `train(a, x, z, lr, steps)`, run again from the same start
-at each new rate.
+gradient, the next step), `loss_curve(a_values, x, z)` for the bowl, and
+`train(a, x, z, lr, steps)`, run again from the same start at each new rate.
 """
 
 import importlib.util
@@ -30,12 +30,14 @@ KEYS = "keys: ← and → one step, space play or pause, r back to the start, q 
 
 class Lesson(NamedTuple):
     """What the explorer shows, from the lesson: the points and their axes' names, the
-    threshold N/Σx², and the lesson's own state(a, x, z, lr) and train(a, x, z, lr, steps)."""
+    threshold N/Σx², and the lesson's own state(a, x, z, lr), loss_curve(a_values, x, z)
+    (the bowl) and train(a, x, z, lr, steps)."""
     x: np.ndarray
     z: np.ndarray
     names: tuple | None
     bound: float
     state: object
+    loss_curve: object
     train: object
 
     def at(self, a, lr):
@@ -78,7 +80,7 @@ class Explorer:
         low, high = (lesson.at(a, 0.0) for a in self.a_limits)
         fit = draw.draw_fit_panel(ax_fit, lesson.x, lesson.z, lesson.names,
                                   lesson.at(self.start_a, 0.0), low, high)
-        bowl = draw.bowl_curve(lesson.x, lesson.z, lesson.state, 0.0, self.a_limits)
+        bowl = draw.bowl_curve(lesson.x, lesson.z, lesson.loss_curve, self.a_limits)
         return draw.Scene(*fit, *draw.draw_bowl_panel(ax_bowl, *bowl, self.a_limits), numbers)
 
     def slider(self, y, label, low, high, start, value_format, **options):
@@ -174,8 +176,8 @@ class Explorer:
         if low <= self.a <= high:
             return False
         self.a_limits = draw.bowl_limits(sum(self.a_limits) / 2, low, high, self.a)
-        a_values, curve = draw.bowl_curve(self.lesson.x, self.lesson.z, self.lesson.state,
-                                          self.lr, self.a_limits)
+        a_values, curve = draw.bowl_curve(self.lesson.x, self.lesson.z,
+                                          self.lesson.loss_curve, self.a_limits)
         bowl_ax, fit_ax = self.scene.point.axes, self.scene.line.axes
         bowl_ax.lines[0].set_data(a_values, curve)
         bowl_ax.set(xlim=self.a_limits, ylim=draw.loss_limits(curve))
@@ -244,10 +246,11 @@ def open_explorer(lesson, history):
     return explorer
 
 
-def offer(asked, x, z, history, state, train, bound):
-    """The live explorer of this run (its History), driven by the lesson's `state` and
-    `train`, with the threshold `bound` = N/Σx² marked: opened if `asked`; otherwise, in
-    Jupyter, one line saying how to ask for it; returns the Explorer, or None.
+def offer(asked, x, z, history, state, loss_curve, train, bound):
+    """The live explorer of this run (its History), driven by the lesson's `state`,
+    `loss_curve` and `train`, with the threshold `bound` = N/Σx² marked: opened if
+    `asked`; otherwise, in Jupyter, one line saying how to ask for it; returns the
+    Explorer, or None.
 
     In Jupyter the explorer is an ipympl widget; matplotlib stays switched to widgets only
     until the next run's pictures (pictures.start switches back)."""
@@ -261,7 +264,8 @@ def offer(asked, x, z, history, state, train, bound):
         if notebook:
             from IPython import get_ipython
             get_ipython().run_line_magic("matplotlib", "widget")
-        return open_explorer(Lesson(x, z, draw.Kept.names, bound, state, train), history)
+        lesson = Lesson(x, z, draw.Kept.names, bound, state, loss_curve, train)
+        return open_explorer(lesson, history)
     elif notebook:
         install = "" if has_widgets else "pip install ipympl, "
         print(_("note: to explore live here, {install}set EXPLORE = True in the knobs and "

@@ -292,10 +292,10 @@ def run_view(weights):
                        finite.min(), finite.max())
 
 
-def bowl_curve(x, z, state, lr, a_limits):
-    """The bowl through the losses of the lesson's states at BOWL_POINTS weights: (a, loss)."""
+def bowl_curve(x, z, loss_curve, a_limits):
+    """The bowl through the lesson's loss_curve at BOWL_POINTS weights: (a, loss)."""
     a_values = np.linspace(*a_limits, BOWL_POINTS)
-    return a_values, np.array([state(a, x, z, lr).loss for a in a_values])
+    return a_values, loss_curve(a_values, x, z)
 
 
 def fit_limits(z, lines):

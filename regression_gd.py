@@ -381,7 +381,7 @@ if abs(end_a - a_star) > close:
 # the one at the drawn point.
 
 # %%
-animation.training_gif(x, z, history, state)
+animation.training_gif(x, z, history, state, loss_curve)
 
 # %% [markdown]
 # ## The learning curve, predicted
@@ -503,7 +503,14 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
 #
-# One step updates both with one rate, starting from (a₀, 0).
+# Multiplied out, each sum splits into means of the data, which no step changes:
+#
+#     ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z))
+#     ∂loss/∂b = 2·(a·mean(x) + b − mean(z))
+#
+# The studies below take up to thousands of steps, so they work out the four means
+# once: a step then costs as little for a million points as for 30. One step updates
+# both weights with one rate, starting from (a₀, 0).
 
 # %%
 def predict_with_offset(a, b, x):
@@ -511,18 +518,23 @@ def predict_with_offset(a, b, x):
     return a * x + b
 
 # %%
-def gradients(a, b, x, z):
+def four_means(x, z):
+    """What the two derivatives need of the data: mean(x²), mean(x), mean(x·z), mean(z)."""
+    return np.mean(x * x), np.mean(x), np.mean(x * z), np.mean(z)
+
+# %%
+def gradients(a, b, means):
     """The derivatives of the loss with respect to a and to b, at (a, b)."""
-    errors = predict_with_offset(a, b, x) - z
-    return 2 * np.sum(errors * x) / len(z), 2 * np.sum(errors) / len(z)
+    mean_xx, mean_x, mean_xz, mean_z = means
+    return 2 * (a * mean_xx + b * mean_x - mean_xz), 2 * (a * mean_x + b - mean_z)
 
 # %%
 def train_two_weights(a, b, x, z, lr, steps):
     """Gradient descent on a and b together; the path, one (a, b) row per step."""
-    path = np.empty((steps + 1, 2))
+    path, means = np.empty((steps + 1, 2)), four_means(x, z)
     path[0] = a, b
     for i in range(1, steps + 1):
-        slope_a, slope_b = gradients(a, b, x, z)
+        slope_a, slope_b = gradients(a, b, means)
         a, b = step(a, slope_a, lr), step(b, slope_b, lr)
         path[i] = a, b
     return path
@@ -711,7 +723,8 @@ cli.save_pictures(settings)
 # resets, `q` closes (in Jupyter: `pip install ipympl`).
 
 # %%
-explorer_window = explorer.offer(settings.explore, x, z, history, state, train, bound)
+explorer_window = explorer.offer(settings.explore, x, z, history, state, loss_curve, train,
+                                 bound)
 
 # %% [markdown]
 # ## Try it yourself

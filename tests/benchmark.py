@@ -203,7 +203,7 @@ def explorer_latency(events):
     import regression_gd as rg
 
     x, z, start = rg.POST_X, rg.POST_Z, rg.random_start(45)
-    lesson = live.Lesson(x, z, None, rg.stability_bound(x), rg.state, rg.train)
+    lesson = live.Lesson(x, z, None, rg.stability_bound(x), rg.state, rg.loss_curve, rg.train)
     fig = plt.figure(figsize=live.EXPLORER_SIZE, dpi=100)
     explorer = live.Explorer(fig, lesson, rg.train(start, x, z, 1e-3, 100))
     fig.canvas.draw()

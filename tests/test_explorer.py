@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow  # every test draws the whole explorer: not in the
 
 def post_lesson():
     """What the lesson hands the explorer, for the post's points."""
-    return live.Lesson(X, Z, None, rg.stability_bound(X), rg.state, rg.train)
+    return live.Lesson(X, Z, None, rg.stability_bound(X), rg.state, rg.loss_curve, rg.train)
 
 
 @pytest.fixture
@@ -201,7 +201,8 @@ def test_not_asked_in_jupyter_it_prints_one_line_and_leaves_the_backend_alone(
     monkeypatch.setattr(IPython, "get_ipython", Kernel)
     backend = matplotlib.get_backend()
     history = rg.train(A0, X, Z, 1e-3, 10)
-    assert live.offer(False, X, Z, history, rg.state, rg.train, rg.stability_bound(X)) is None
+    assert live.offer(False, X, Z, history, rg.state, rg.loss_curve, rg.train,
+                      rg.stability_bound(X)) is None
     out, err = capsys.readouterr()
     assert err == "" and out.count("\n") == 1
     assert out.startswith("note: to explore live here,") and "EXPLORE = True" in out

@@ -177,7 +177,7 @@ def every_picture(x=POST_X, z=POST_Z, lr=1e-3, steps=100):
                                     loss_surface),
     }
     figures["training.gif"] = animation.training_figure(animation.Run(
-        x, z, None, history, state))[0]
+        x, z, None, history, state, loss_curve))[0]
     return figures
 
 
@@ -304,7 +304,7 @@ def test_a_gif_holds_at_most_its_frames_and_its_last_frame_says_since_when_a_sto
         history = History(0.02, weights, (weights - star) ** 2 + 3.46, np.zeros(100))
         path = str(tmp_path / f"{frames}.gif")
         animation.write_training_gif(path, animation.Run(POST_X, POST_Z, None, history,
-                                                         state), frames)
+                                                         state, loss_curve), frames)
         shown = gif_frames(path)[0]
         assert len(shown) <= frames
     assert animation.first_of_the_same(settling, 40) == 36
@@ -320,7 +320,7 @@ def test_a_gif_holds_at_most_its_frames_and_its_last_frame_says_since_when_a_sto
 def test_the_readout_calls_the_gradient_the_slope_here():
     history = train(start_a(), POST_X, POST_Z, 1e-3, 10)
     _, scene, _ = animation.training_figure(animation.Run(POST_X, POST_Z, None, history,
-                                                          state))
+                                                          state, loss_curve))
     assert "slope here =" in scene.numbers and "gradient =" not in scene.numbers
 
 
@@ -355,13 +355,13 @@ def test_each_picture_is_kept_under_its_name_and_slow_ones_go_to_workers():
         assert slow == ({"two_weights.png", "scaling.png"} if background else set())
         assert (figures["two_weights"] is None) == background
         history = train(start_a(), POST_X, POST_Z, 1e-3, 10)
-        animation.training_gif(POST_X, POST_Z, history, state)
+        animation.training_gif(POST_X, POST_Z, history, state, loss_curve)
         write, (run, frames) = keeper.files["training.gif"]
         assert write is animation.write_training_gif and frames == 100
         assert run.history is history
     keeper = Keeper(False)
     pictures.start(keeper, 100, False)
-    animation.training_gif(POST_X, POST_Z, history, state)
+    animation.training_gif(POST_X, POST_Z, history, state, loss_curve)
     assert keeper.files == {}
 
 
@@ -375,7 +375,8 @@ def test_start_forgets_the_last_runs_names():
 
 def test_not_asked_the_explorer_stays_shut_and_says_nothing_outside_jupyter(capsys):
     history = train(start_a(), POST_X, POST_Z, 1e-3, 10)
-    assert explorer.offer(False, POST_X, POST_Z, history, state, train, 0.0295) is None
+    assert explorer.offer(False, POST_X, POST_Z, history, state, loss_curve, train,
+                          0.0295) is None
     assert capsys.readouterr() == ("", "")
 
 
@@ -433,7 +434,7 @@ def test_the_default_gif_is_no_larger_than_before(tmp_path):
     history = train(start_a(), POST_X, POST_Z, 1e-3, 100)
     path = tmp_path / "training.gif"
     animation.write_training_gif(str(path), animation.Run(POST_X, POST_Z, None, history,
-                                                          state), 100)
+                                                          state, loss_curve), 100)
     assert path.stat().st_size <= 308_814  # docs/training.gif before issue 23: 101 frames
     assert len(gif_frames(str(path))[0]) == 100
 

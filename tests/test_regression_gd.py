@@ -661,7 +661,8 @@ def test_pictures_discards_what_it_did_not_write(tmp_path):
 def test_a_worker_process_writes_the_same_gif(fork, tmp_path, monkeypatch):
     """By fork, a worker draws the GIF; where there is no fork (spawn would re-run the
     lesson in a fresh interpreter), it is drawn in the main process, the same bytes."""
-    arguments = (animation.Run(X, Z, None, rg.train(A0, X, Z, 1e-3, 20), rg.state), 20)
+    arguments = (animation.Run(X, Z, None, rg.train(A0, X, Z, 1e-3, 20), rg.state,
+                                 rg.loss_curve), 20)
     animation.write_training_gif(str(tmp_path / "here.gif"), *arguments)
     if not fork:
         monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])

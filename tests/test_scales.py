@@ -48,7 +48,8 @@ def runs(tmp_path_factory):
 
 def lesson_run(x, z, lr, steps=100):
     """What the lesson hands the animation for this data."""
-    return animation.Run(x, z, None, rg.train(rg.random_start(45), x, z, lr, steps), rg.state)
+    return animation.Run(x, z, None, rg.train(rg.random_start(45), x, z, lr, steps),
+                         rg.state, rg.loss_curve)
 
 
 @pytest.mark.slow
