@@ -360,11 +360,28 @@ def add_readout(fig, rows):
     return numbers
 
 
+def move_errors(errors, segments):
+    """Move the errors' LineCollection to `segments` (one pair of points each).
+
+    matplotlib keeps each segment as a view into the array it was given, so writing the new
+    points into that array moves them all at once; setting them anew builds an object per
+    segment, most of a frame's time with thousands of points. Where that array is not
+    found (a matplotlib that copies it), they are set anew."""
+    paths = errors.get_paths()
+    held = paths[0].vertices.base if paths else None
+    if (isinstance(held, np.ndarray) and held.shape == segments.shape
+            and paths[-1].vertices.base is held):
+        held[...] = segments
+        errors.stale = True
+    else:
+        errors.set_segments(segments)
+
+
 def show_state(scene, x, z, state):
     """Move the line, the errors, the point and the tangent to the state's a; show its
     numbers: a, the loss, the slope of the bowl there and the next step's move."""
     scene.line.set_ydata(line_ends(x, state.fitted)[1])
-    scene.errors.set_segments(error_segments(x, z, state.fitted))
+    move_errors(scene.errors, error_segments(x, z, state.fitted))
     a_limits = scene.tangent.axes.get_xlim()
     scene.tangent.set_data(*tangent_segment(state, TANGENT_SHARE * (a_limits[1] - a_limits[0])))
     scene.point.set_data([state.a], [state.loss])

@@ -285,12 +285,10 @@ cli.note("threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {
 # N/Σx² falls as the square of x's scale: the same points stretched from 0–10 to
 # 0–200, 20× wider, have a threshold 400× smaller (7.4e-5), where lr = 0.001 diverges.
 #
-# Training repeats the step. A run whose loss grows past a thousand times its start has
-# diverged, and stops there. Every `every` steps the loop prints a progress line in the
-# post's words: the loss after the step (`error`), the gradient the step used
-# (`gradiente`) and the new `a`. That gradient was taken *before* the step: at i=10 it
-# reads −61.98, while the slope at the printed `a` is −57.78 (the animation shows the
-# slope at the drawn `a`).
+# Training repeats the step, and stops once the loss passes a thousand times its start
+# (it has diverged). Every `every` steps it prints the post's line: the loss after the
+# step (`error`), the gradient the step used (`gradiente`), taken *before* it (at i=10,
+# −61.98, while the slope at the printed `a` is −57.78), and the new `a`.
 
 # %%
 BLOWUP = 1000  # a loss past this many times its start means the run has diverged
@@ -374,11 +372,9 @@ if abs(end_a - a_star) > close:
 # %% [markdown]
 # ## The training, animated
 #
-# Left: the points, the line and its errors. Right: the bowl, `a` on it and the tangent,
-# whose slope ("slope here") is the gradient at the drawn `a`; the log prints the
-# gradient the step *used*, taken at the `a` before it. The post draws each new `a` with
-# the previous step's gradient, so its line cuts the curve; here the tangent is always
-# the one at the drawn point.
+# Left: the points, the line and its errors. Right: the bowl, `a` on it and its tangent,
+# whose slope ("slope here") is the gradient at the drawn `a`. The post draws each new
+# `a` with the gradient of the step before, so its line cuts the curve.
 
 # %%
 animation.training_gif(x, z, history, state, loss_curve)
@@ -446,11 +442,10 @@ else:
 # ## Choosing a rate by trying
 #
 # N/Σx² has a formula only because this loss is a parabola. For a real network you find
-# a rate by trying: train briefly at rates about 3 apart (0.001, 0.00316, 0.01, ...:
-# each √10 times the last) and watch the loss. A loss that ever rises means the rate is
-# too large (or a bug); of the rest, keep the one whose loss is lowest after the trial.
-# Here the search starts at this run's rate, 10 steps each, going up while the loss
-# falls (or down until it does), at most 30 rates.
+# a rate by trying: train briefly at rates √10 (about 3) apart, 0.001, 0.00316, ...,
+# and watch the loss. A loss that ever rises means the rate is too large (or a bug); of
+# the rest, keep the one lowest after the trial. Here: from this run's rate, 10 steps
+# each, up while the loss falls (or down until it does), at most 30 rates.
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
@@ -486,7 +481,8 @@ STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
 for rate in tried:
-    trial = train(a, x, z, rate, study_steps)
+    same = rate == lr and study_steps == steps  # this run's own rate: the run itself
+    trial = history if same else train(a, x, z, rate, study_steps)
     runs[rate] = (trial.losses, run_kind(rate, x, a, trial.weights[-1], a_star),
                   blew_up(trial.losses[-1], start_loss))
 pictures.learning_rates(runs, kept, bound, min_loss)
@@ -503,14 +499,11 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
 #
-# Multiplied out, each sum splits into means of the data, which no step changes:
-#
-#     ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z))
-#     ∂loss/∂b = 2·(a·mean(x) + b − mean(z))
-#
-# The studies below take up to thousands of steps, so they work out the four means
-# once: a step then costs as little for a million points as for 30. One step updates
-# both weights with one rate, starting from (a₀, 0).
+# Multiplied out, the sums split into four means that no step changes,
+# ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z)) and
+# ∂loss/∂b = 2·(a·mean(x) + b − mean(z)): worked out once, they make every step below
+# cost as little for a million points as for 30. One step updates both weights with one
+# rate, starting from (a₀, 0).
 
 # %%
 def predict_with_offset(a, b, x):
@@ -518,20 +511,17 @@ def predict_with_offset(a, b, x):
     return a * x + b
 
 # %%
-def four_means(x, z):
-    """What the two derivatives need of the data: mean(x²), mean(x), mean(x·z), mean(z)."""
-    return np.mean(x * x), np.mean(x), np.mean(x * z), np.mean(z)
-
-# %%
 def gradients(a, b, means):
-    """The derivatives of the loss with respect to a and to b, at (a, b)."""
+    """The derivatives of the loss with respect to a and to b, at (a, b), from the means
+    of x², x, x·z and z."""
     mean_xx, mean_x, mean_xz, mean_z = means
     return 2 * (a * mean_xx + b * mean_x - mean_xz), 2 * (a * mean_x + b - mean_z)
 
 # %%
 def train_two_weights(a, b, x, z, lr, steps):
     """Gradient descent on a and b together; the path, one (a, b) row per step."""
-    path, means = np.empty((steps + 1, 2)), four_means(x, z)
+    means = np.mean(x * x), np.mean(x), np.mean(x * z), np.mean(z)  # worked out once
+    path = np.empty((steps + 1, 2))
     path[0] = a, b
     for i in range(1, steps + 1):
         slope_a, slope_b = gradients(a, b, means)
@@ -723,8 +713,8 @@ cli.save_pictures(settings)
 # resets, `q` closes (in Jupyter: `pip install ipympl`).
 
 # %%
-explorer_window = explorer.offer(settings.explore, x, z, history, state, loss_curve, train,
-                                 bound)
+explorer_window = explorer.offer(settings.explore, x, z, history, state, loss_curve,
+                                 train, bound)
 
 # %% [markdown]
 # ## Try it yourself
@@ -748,15 +738,13 @@ explorer_window = explorer.offer(settings.explore, x, z, history, state, loss_cu
 # 5. **Another start.** `SEED = 7`; `python regression_gd.py --seed 7`: it starts at
 #    a = 0.324, and still ends within 1% of the start's distance from a*.
 # 6. **When to stop.** `STEPS = 1000`, `EVERY = 100`;
-#    `python regression_gd.py --steps 1000 --every 100`: the note says the rule would
-#    have stopped after 99 steps, 0.00164 from a*; the other 901 steps close nearly all
-#    of that last 0.00164, a change no picture of the line can show.
-# 7. **Your own data, off the origin.** Points on z = 10 + 2·x, which the one-weight
-#    line, forced through (0, 0), cannot follow; this line of code writes them:
+#    `python regression_gd.py --steps 1000 --every 100`: the rule would have stopped
+#    after 99 steps, 0.00164 from a*; the other 901 close a gap no picture can show.
+# 7. **Your own data, off the origin.** Points on z = 10 + 2·x, which a line through
+#    (0, 0) cannot follow; this line of code writes them:
 #    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`.
 #    `DATA = "offset.csv"`; `python regression_gd.py --data offset.csv`: the notes say
-#    the points lie off the origin (the best loss with one weight is 33) and give the
-#    normal equations' answer a* = 2, b* = 10; after 100 steps gradient descent is far
-#    from it, at a = 3.55, b = 1.70. `LEARNING_RATE = 0.1`, `STEPS = 300`;
-#    `python regression_gd.py --data offset.csv --lr 0.1 --steps 300` gets there:
-#    a = 2, b = 10.
+#    the points lie off the origin (one weight's best loss is 33) and give a* = 2,
+#    b* = 10; 100 steps end far off, at a = 3.55, b = 1.70. `LEARNING_RATE = 0.1`,
+#    `STEPS = 300`; `python regression_gd.py --data offset.csv --lr 0.1 --steps 300`
+#    gets there: a = 2, b = 10.
