@@ -296,12 +296,11 @@ cli.note("threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {
 # estirados de 0–10 a 0–200, 20 veces más anchos, tienen un umbral 400 veces menor
 # (7,4·10⁻⁵), y con lr = 0,001 el entrenamiento diverge.
 #
-# El entrenamiento repite el paso. Una ejecución cuya pérdida supera mil veces la
-# inicial ha divergido, y se detiene ahí. Cada `every` pasos, el bucle escribe una línea
-# de progreso con las palabras del artículo: la pérdida después del paso (`error`), el
-# gradiente que usó el paso (`gradiente`) y el nuevo `a`. Ese gradiente se calculó
-# *antes* del paso: en i=10 marca −61,98, mientras que la pendiente en el `a` escrito es
-# −57,78 (la animación muestra la pendiente en el `a` dibujado).
+# El entrenamiento repite el paso y se detiene si la pérdida supera mil veces la
+# inicial (ha divergido). Cada `every` pasos escribe la línea del artículo: la pérdida
+# después del paso (`error`), el gradiente que usó el paso (`gradiente`), calculado
+# *antes* del paso (en i=10 marca −61,98, mientras que la pendiente en el `a` escrito es
+# −57,78), y el nuevo `a`.
 
 # %%
 BLOWUP = 1000  # una pérdida de más de tantas veces la inicial: la ejecución divergió
@@ -387,13 +386,12 @@ if abs(end_a - a_star) > close:
 # ## El entrenamiento, animado
 #
 # A la izquierda: los puntos, la recta y sus errores. A la derecha: el cuenco, `a` sobre
-# él y la tangente, cuya pendiente («pendiente aquí») es el gradiente en el `a`
-# dibujado; el registro escribe el gradiente que *usó* el paso, tomado en el `a`
-# anterior. El artículo dibuja cada nuevo `a` con el gradiente del paso anterior, así
-# que su recta corta la curva; aquí la tangente es siempre la del punto dibujado.
+# él y su tangente, cuya pendiente («pendiente aquí») es el gradiente en el `a`
+# dibujado. El artículo dibuja cada nuevo `a` con el gradiente del paso anterior, así
+# que su recta corta la curva.
 
 # %%
-animation.training_gif(x, z, history, state)
+animation.training_gif(x, z, history, state, loss_curve)
 
 # %% [markdown]
 # ## La curva de aprendizaje, predicha
@@ -459,12 +457,12 @@ else:
 # ## Elegir una tasa probando
 #
 # N/Σx² tiene fórmula solo porque esta pérdida es una parábola. En una red de verdad, la
-# tasa se encuentra probando: entrena un poco con tasas separadas por un factor de unos
-# 3 (0,001, 0,00316, 0,01, ...: cada una √10 veces la anterior) y observa la pérdida. Si
-# la pérdida sube alguna vez, la tasa es demasiado grande (o hay un fallo); de las
-# demás, quédate con la que deja la pérdida más baja al final de la prueba. Aquí la
-# búsqueda empieza en la tasa de esta ejecución, con 10 pasos cada una, y sube mientras
-# la pérdida baja (o baja hasta que la pérdida baje), con 30 tasas como mucho.
+# tasa se encuentra probando: entrena un poco con tasas separadas por un factor de √10
+# (unos 3), 0,001, 0,00316, ..., y observa la pérdida. Si la pérdida sube alguna vez, la
+# tasa es demasiado grande (o hay un fallo); de las demás, quédate con la que deja la
+# pérdida más baja al final de la prueba. Aquí se parte de la tasa de esta ejecución,
+# con 10 pasos cada una, subiendo mientras la pérdida baja (o bajando hasta que baje),
+# con 30 tasas como mucho.
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
@@ -501,7 +499,8 @@ STUDY_STEPS = 5_000  # los estudios aparte (otras tasas, dos pesos) entrenan com
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
 for rate in tried:
-    trial = train(a, x, z, rate, study_steps)
+    same = rate == lr and study_steps == steps  # su propia tasa: la ejecución misma
+    trial = history if same else train(a, x, z, rate, study_steps)
     runs[rate] = (trial.losses, run_kind(rate, x, a, trial.weights[-1], a_star),
                   blew_up(trial.losses[-1], start_loss))
 pictures.learning_rates(runs, kept, bound, min_loss)
@@ -519,7 +518,11 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
 #
-# Un paso actualiza los dos con la misma tasa, empezando en (a₀, 0).
+# Si desarrollas los productos, las sumas se reducen a cuatro medias que ningún paso
+# cambia: ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z)) y
+# ∂loss/∂b = 2·(a·mean(x) + b − mean(z)). Calculadas una sola vez, hacen que cada paso
+# de los que siguen cueste lo mismo con un millón de puntos que con 30. Un paso
+# actualiza los dos pesos con la misma tasa, empezando en (a₀, 0).
 
 # %%
 def predict_with_offset(a, b, x):
@@ -527,18 +530,20 @@ def predict_with_offset(a, b, x):
     return a * x + b
 
 # %%
-def gradients(a, b, x, z):
-    """Las derivadas de la pérdida respecto a a y respecto a b, en (a, b)."""
-    errors = predict_with_offset(a, b, x) - z
-    return 2 * np.sum(errors * x) / len(z), 2 * np.sum(errors) / len(z)
+def gradients(a, b, means):
+    """Las derivadas de la pérdida respecto a a y respecto a b, en (a, b), a partir
+    de las medias de x², x, x·z y z."""
+    mean_xx, mean_x, mean_xz, mean_z = means
+    return 2 * (a * mean_xx + b * mean_x - mean_xz), 2 * (a * mean_x + b - mean_z)
 
 # %%
 def train_two_weights(a, b, x, z, lr, steps):
     """Descenso del gradiente en a y b a la vez; el camino, una fila (a, b) por paso."""
+    means = np.mean(x * x), np.mean(x), np.mean(x * z), np.mean(z)  # una sola vez
     path = np.empty((steps + 1, 2))
     path[0] = a, b
     for i in range(1, steps + 1):
-        slope_a, slope_b = gradients(a, b, x, z)
+        slope_a, slope_b = gradients(a, b, means)
         a, b = step(a, slope_a, lr), step(b, slope_b, lr)
         path[i] = a, b
     return path
@@ -734,7 +739,8 @@ cli.save_pictures(settings)
 # reinicia y `q` cierra (en Jupyter: `pip install ipympl`).
 
 # %%
-explorer_window = explorer.offer(settings.explore, x, z, history, state, train, bound)
+explorer_window = explorer.offer(settings.explore, x, z, history, state, loss_curve,
+                                 train, bound)
 
 # %% [markdown]
 # ## Pruébalo tú
@@ -761,17 +767,15 @@ explorer_window = explorer.offer(settings.explore, x, z, history, state, train, 
 #    empieza en a = 0,324 y aun así termina a menos del 1 % de su distancia inicial
 #    a a*.
 # 6. **Cuándo parar.** `STEPS = 1000`, `EVERY = 100`;
-#    `python regression_gd_es.py --steps 1000 --every 100`: la nota dice que la regla
-#    habría parado tras 99 pasos, a 0,00164 de a*; los otros 901 pasos recorren casi
-#    todo ese último 0,00164, un cambio que ninguna gráfica de la recta puede mostrar.
-# 7. **Tus propios datos, lejos del origen.** Puntos sobre z = 10 + 2·x, que la recta
-#    de un solo peso, obligada a pasar por (0, 0), no puede seguir; esta línea de
-#    código los escribe:
+#    `python regression_gd_es.py --steps 1000 --every 100`: la regla habría parado tras
+#    99 pasos, a 0,00164 de a*; los otros 901 cierran una distancia que ninguna gráfica
+#    puede mostrar.
+# 7. **Tus propios datos, lejos del origen.** Puntos sobre z = 10 + 2·x, que una recta
+#    que pasa por (0, 0) no puede seguir; esta línea de código los escribe:
 #    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`.
 #    `DATA = "offset.csv"`; `python regression_gd_es.py --data offset.csv`: las notas
 #    dicen que los puntos quedan lejos del origen (la menor pérdida con un solo peso
-#    es 33) y dan la solución de las ecuaciones normales, a* = 2, b* = 10; tras 100
-#    pasos, el descenso del gradiente está lejos de ella, en a = 3,55, b = 1,70.
-#    `LEARNING_RATE = 0.1`, `STEPS = 300`;
+#    es 33) y dan a* = 2, b* = 10; tras 100 pasos el descenso sigue lejos, en a = 3,55,
+#    b = 1,70. `LEARNING_RATE = 0.1`, `STEPS = 300`;
 #    `python regression_gd_es.py --data offset.csv --lr 0.1 --steps 300` llega:
 #    a = 2, b = 10.
