@@ -460,9 +460,9 @@ else:
 # tasa se encuentra probando: entrena un poco con tasas separadas por un factor de √10
 # (unos 3), 0,001, 0,00316, ..., y observa la pérdida. Si la pérdida sube alguna vez, la
 # tasa es demasiado grande (o hay un fallo); de las demás, quédate con la que deja la
-# pérdida más baja al final de la prueba. Aquí se parte de la tasa de esta ejecución,
-# con 10 pasos cada una, subiendo mientras la pérdida baja (o bajando hasta que baje),
-# con 30 tasas como mucho.
+# pérdida más baja al final de la prueba. Aquí se parte de la tasa de esta ejecución y
+# se dan 10 pasos con cada una: se sube la tasa mientras la pérdida baje (o se reduce
+# hasta que la pérdida baje), con 30 tasas como mucho.
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
@@ -499,7 +499,7 @@ STUDY_STEPS = 5_000  # los estudios aparte (otras tasas, dos pesos) entrenan com
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
 for rate in tried:
-    same = rate == lr and study_steps == steps  # su propia tasa: la ejecución misma
+    same = rate == lr and study_steps == steps  # tasa de esta ejecución: se reutiliza
     trial = history if same else train(a, x, z, rate, study_steps)
     runs[rate] = (trial.losses, run_kind(rate, x, a, trial.weights[-1], a_star),
                   blew_up(trial.losses[-1], start_loss))
@@ -531,8 +531,8 @@ def predict_with_offset(a, b, x):
 
 # %%
 def gradients(a, b, means):
-    """Las derivadas de la pérdida respecto a a y respecto a b, en (a, b), a partir
-    de las medias de x², x, x·z y z."""
+    """Las derivadas de la pérdida respecto de a y de b, en (a, b), a partir de las
+    medias de x², x, x·z y z."""
     mean_xx, mean_x, mean_xz, mean_z = means
     return 2 * (a * mean_xx + b * mean_x - mean_xz), 2 * (a * mean_x + b - mean_z)
 
@@ -777,5 +777,5 @@ explorer_window = explorer.offer(settings.explore, x, z, history, state, loss_cu
 #    dicen que los puntos quedan lejos del origen (la menor pérdida con un solo peso
 #    es 33) y dan a* = 2, b* = 10; tras 100 pasos el descenso sigue lejos, en a = 3,55,
 #    b = 1,70. `LEARNING_RATE = 0.1`, `STEPS = 300`;
-#    `python regression_gd_es.py --data offset.csv --lr 0.1 --steps 300` llega:
+#    `python regression_gd_es.py --data offset.csv --lr 0.1 --steps 300` sí llega:
 #    a = 2, b = 10.
