@@ -287,8 +287,8 @@ cli.note("threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {
 #
 # Training repeats the step, and stops once the loss passes a thousand times its start
 # (it has diverged). Every `every` steps it prints the post's line: the loss after the
-# step (`error`), the gradient the step used (`gradiente`), taken *before* it (at i=10,
-# −61.98, while the slope at the printed `a` is −57.78), and the new `a`.
+# step (`error`), the gradient the step used, at the `a` before it (`gradiente`; at
+# i=10, −61.98, while the slope at the printed `a` is −57.78), and the new `a`.
 
 # %%
 BLOWUP = 1000  # a loss past this many times its start means the run has diverged
@@ -374,7 +374,7 @@ if abs(end_a - a_star) > close:
 #
 # Left: the points, the line and its errors. Right: the bowl, `a` on it and its tangent,
 # whose slope ("slope here") is the gradient at the drawn `a`. The post draws each new
-# `a` with the gradient of the step before, so its line cuts the curve.
+# `a` with the gradient of the step before, so its tangent cuts across the bowl.
 
 # %%
 animation.training_gif(x, z, history, state, loss_curve)
@@ -442,10 +442,10 @@ else:
 # ## Choosing a rate by trying
 #
 # N/Σx² has a formula only because this loss is a parabola. For a real network you find
-# a rate by trying: train briefly at rates √10 (about 3) apart, 0.001, 0.00316, ...,
-# and watch the loss. A loss that ever rises means the rate is too large (or a bug); of
-# the rest, keep the one lowest after the trial. Here: from this run's rate, 10 steps
-# each, up while the loss falls (or down until it does), at most 30 rates.
+# a rate by trying: train briefly at rates a factor √10 ≈ 3.16 apart (0.001, 0.00316,
+# ...) and watch the loss. A loss that ever rises means the rate is too large (or a
+# bug); of the rest, keep the one with the lowest loss after the trial. Here: 10 steps
+# each, from this run's rate up while the loss falls (or down until it does).
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
@@ -481,7 +481,7 @@ STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
 for rate in tried:
-    same = rate == lr and study_steps == steps  # this run's own rate: the run itself
+    same = (rate == lr) and (study_steps == steps)  # this very run: no need to retrain
     trial = history if same else train(a, x, z, rate, study_steps)
     runs[rate] = (trial.losses, run_kind(rate, x, a, trial.weights[-1], a_star),
                   blew_up(trial.losses[-1], start_loss))
@@ -499,11 +499,11 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
 #
-# Multiplied out, the sums split into four means that no step changes,
-# ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z)) and
-# ∂loss/∂b = 2·(a·mean(x) + b − mean(z)): worked out once, they make every step below
-# cost as little for a million points as for 30. One step updates both weights with one
-# rate, starting from (a₀, 0).
+# Multiplied out, the sums split into four means of the data alone (mean(x²) = Σx²/N,
+# and so on), which no step changes: ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z))
+# and ∂loss/∂b = 2·(a·mean(x) + b − mean(z)). Worked out once, they make each step below
+# as cheap for a million points as for 30 (this loss allows it; a network's does not).
+# One step updates both weights with one rate, starting from (a₀, 0).
 
 # %%
 def predict_with_offset(a, b, x):
@@ -739,7 +739,7 @@ explorer_window = explorer.offer(settings.explore, x, z, history, state, loss_cu
 #    a = 0.324, and still ends within 1% of the start's distance from a*.
 # 6. **When to stop.** `STEPS = 1000`, `EVERY = 100`;
 #    `python regression_gd.py --steps 1000 --every 100`: the rule would have stopped
-#    after 99 steps, 0.00164 from a*; the other 901 close a gap no picture can show.
+#    after 99 steps, 0.00164 from a*; the rest close a gap no plot of the line shows.
 # 7. **Your own data, off the origin.** Points on z = 10 + 2·x, which a line through
 #    (0, 0) cannot follow; this line of code writes them:
 #    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`.

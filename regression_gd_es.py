@@ -298,8 +298,8 @@ cli.note("threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {
 #
 # El entrenamiento repite el paso y se detiene si la pérdida supera mil veces la
 # inicial (ha divergido). Cada `every` pasos escribe la línea del artículo: la pérdida
-# después del paso (`error`), el gradiente que usó el paso (`gradiente`), calculado
-# *antes* del paso (en i=10 marca −61,98, mientras que la pendiente en el `a` escrito es
+# después del paso (`error`), el gradiente que usó el paso, en el `a` de antes del paso
+# (`gradiente`; en i=10 marca −61,98, mientras que la pendiente en el `a` escrito es
 # −57,78), y el nuevo `a`.
 
 # %%
@@ -388,7 +388,7 @@ if abs(end_a - a_star) > close:
 # A la izquierda: los puntos, la recta y sus errores. A la derecha: el cuenco, `a` sobre
 # él y su tangente, cuya pendiente («pendiente aquí») es el gradiente en el `a`
 # dibujado. El artículo dibuja cada nuevo `a` con el gradiente del paso anterior, así
-# que su recta corta la curva.
+# que su tangente atraviesa el cuenco.
 
 # %%
 animation.training_gif(x, z, history, state, loss_curve)
@@ -457,12 +457,12 @@ else:
 # ## Elegir una tasa probando
 #
 # N/Σx² tiene fórmula solo porque esta pérdida es una parábola. En una red de verdad, la
-# tasa se encuentra probando: entrena un poco con tasas separadas por un factor de √10
-# (unos 3), 0,001, 0,00316, ..., y observa la pérdida. Si la pérdida sube alguna vez, la
-# tasa es demasiado grande (o hay un fallo); de las demás, quédate con la que deja la
-# pérdida más baja al final de la prueba. Aquí se parte de la tasa de esta ejecución y
-# se dan 10 pasos con cada una: se sube la tasa mientras la pérdida baje (o se reduce
-# hasta que la pérdida baje), con 30 tasas como mucho.
+# tasa se encuentra probando: entrena un poco con tasas separadas por un factor de
+# √10 ≈ 3,16 (0,001, 0,00316, ...) y observa la pérdida. Si la pérdida sube alguna vez,
+# la tasa es demasiado grande (o hay un fallo); de las demás, quédate con la que deja la
+# pérdida más baja al final de la prueba. Aquí se dan 10 pasos con cada tasa, partiendo
+# de la de esta ejecución: se sube mientras la pérdida baje (o se reduce hasta que
+# baje).
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
@@ -499,7 +499,7 @@ STUDY_STEPS = 5_000  # los estudios aparte (otras tasas, dos pesos) entrenan com
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
 for rate in tried:
-    same = rate == lr and study_steps == steps  # tasa de esta ejecución: se reutiliza
+    same = (rate == lr) and (study_steps == steps)  # esta misma ejecución: ya entrenada
     trial = history if same else train(a, x, z, rate, study_steps)
     runs[rate] = (trial.losses, run_kind(rate, x, a, trial.weights[-1], a_star),
                   blew_up(trial.losses[-1], start_loss))
@@ -518,11 +518,13 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
 #
-# Si desarrollas los productos, las sumas se reducen a cuatro medias que ningún paso
-# cambia: ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z)) y
+# Si desarrollas los productos, las sumas se reducen a cuatro medias que solo dependen
+# de los datos (mean(x²) = Σx²/N, y así las demás) y que ningún paso cambia:
+# ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z)) y
 # ∂loss/∂b = 2·(a·mean(x) + b − mean(z)). Calculadas una sola vez, hacen que cada paso
-# de los que siguen cueste lo mismo con un millón de puntos que con 30. Un paso
-# actualiza los dos pesos con la misma tasa, empezando en (a₀, 0).
+# de los que siguen cueste lo mismo con un millón de puntos que con 30 (esta pérdida lo
+# permite; la de una red, no). Un paso actualiza los dos pesos con la misma tasa,
+# empezando en (a₀, 0).
 
 # %%
 def predict_with_offset(a, b, x):
@@ -768,8 +770,8 @@ explorer_window = explorer.offer(settings.explore, x, z, history, state, loss_cu
 #    a a*.
 # 6. **Cuándo parar.** `STEPS = 1000`, `EVERY = 100`;
 #    `python regression_gd_es.py --steps 1000 --every 100`: la regla habría parado tras
-#    99 pasos, a 0,00164 de a*; los otros 901 cierran una distancia que ninguna gráfica
-#    puede mostrar.
+#    99 pasos, a 0,00164 de a*; los demás cierran una distancia que ninguna gráfica de
+#    la recta deja ver.
 # 7. **Tus propios datos, lejos del origen.** Puntos sobre z = 10 + 2·x, que una recta
 #    que pasa por (0, 0) no puede seguir; esta línea de código los escribe:
 #    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`.
