@@ -78,7 +78,7 @@ def keep(name, fig, worker=False):
             Kept.keeper.add(name, plot, *args, worker=True)
             return None
         fig = plot(*args)
-    if not background:  # in a plain script run, laid out when it is saved, beside the workers
+    if not background:  # shown now; a plain script run fits it later, as it writes it
         fit_layout(fig)
     if Kept.keeper is not None:
         Kept.keeper.add(name, as_drawn, fig)

@@ -503,7 +503,7 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 # and so on), which no step changes: ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z))
 # and ∂loss/∂b = 2·(a·mean(x) + b − mean(z)). Worked out once, they make each step below
 # as cheap for a million points as for 30 (this loss allows it; a network's does not).
-# One step updates both weights with one rate, starting from (a₀, 0).
+# One step updates both weights with one rate, from (a₀, 0): a₀ is the random start.
 
 # %%
 def predict_with_offset(a, b, x):

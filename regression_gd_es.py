@@ -524,7 +524,7 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 # ∂loss/∂b = 2·(a·mean(x) + b − mean(z)). Calculadas una sola vez, hacen que cada paso
 # de los que siguen cueste lo mismo con un millón de puntos que con 30 (esta pérdida lo
 # permite; la de una red, no). Un paso actualiza los dos pesos con la misma tasa,
-# empezando en (a₀, 0).
+# desde (a₀, 0): a₀ es el punto de partida aleatorio.
 
 # %%
 def predict_with_offset(a, b, x):
