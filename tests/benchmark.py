@@ -12,10 +12,11 @@
    PIL.Image` alone. Each side runs as a fresh process, alternating, so that drifts in the
    machine's load hit all sides. Then the two GIFs are compared frame by frame.
 2. A million steps: the whole run with --steps 1000000, and its own training loop timed
-   inside it, from its first log line to its last as they arrive (its output unbuffered);
-   what the run costs beyond its loop, against a default run. Beside them, the loop alone
-   in a process of its own, printing its log line every 10 steps as a run does: its time
-   swings by seconds from run to run, which is why the loop is also timed inside the run.
+   inside it, from its first log line to its last as they arrive (its output unbuffered),
+   plus the end of train() after its last line, timed alone; what the run costs beyond
+   its loop, against a default run. Beside them, the loop alone in a process of its own,
+   printing its log line every 10 steps as a run does: its time swings by seconds from
+   run to run, which is why the loop is also timed inside the run.
 3. A learner's sensor log: generated CSVs (seeded) of 1,000 and 1,000,000 rows, the whole
    lesson run on each, with its time and peak memory, and the ratio of the two times.
 4. The explorer: how long one control event takes to redraw, on the Agg canvas.
@@ -139,11 +140,33 @@ def default_runs(work, repeats):
     return verdict == "same pictures"
 
 
-LOOP = ("import sys, time; sys.path.insert(0, {tests!r}); import conftest; "
-        "import regression_gd as rg; "  # the lesson's definitions, without its story
-        "start = time.perf_counter(); "  # the loop as a run runs it, printing every 10 steps
-        "rg.train(rg.random_start(45), rg.POST_X, rg.POST_Z, 1e-3, 1_000_000, 10); "
-        "print(time.perf_counter() - start)")
+LOOP = """
+import sys, time
+sys.path.insert(0, {tests!r})
+import conftest
+import regression_gd as rg  # the lesson's definitions, without its story
+
+
+class Clock:
+    \"""Standard output, noting when it was last written to.\"""
+    def __init__(self, out):
+        self.out, self.last = out, None
+
+    def write(self, text):
+        self.last = time.perf_counter()
+        return self.out.write(text)
+
+    def flush(self):
+        self.out.flush()
+
+
+clock = sys.stdout = Clock(sys.stdout)
+start = time.perf_counter()  # the loop as a run runs it, printing every 10 steps
+rg.train(rg.random_start(45), rg.POST_X, rg.POST_Z, 1e-3, 1_000_000, 10)
+end = time.perf_counter()
+sys.stdout = clock.out
+print(end - start, end - clock.last)  # the whole call; its end, after its last log line
+"""
 
 
 def timed_log(command):
@@ -167,27 +190,35 @@ def timed_log(command):
 
 
 def long_runs(work, repeats):
-    """Section 2: a million steps, the whole run against its own loop and the loop alone."""
+    """Section 2: a million steps, the whole run against its own loop and the loop alone.
+
+    The loop inside the run is timed from its first log line to its last; what train()
+    does after its last line (its lists made into arrays, then freed) is timed in the
+    loop's own process and counted as loop too, as it is there."""
     loop_command = [sys.executable, "-c", LOOP.format(tests=HERE)]
     whole_command = [sys.executable, SCRIPT, "--steps", "1000000", "--out",
                      os.path.join(work, "long")]
-    loops, wholes, inside, default = [], [], [], []
+    loops, ends, wholes, inside, default = [], [], [], [], []
     for _ in range(repeats):
-        loops.append(float(timed(loop_command)[1].splitlines()[-1]))  # after its log
-        whole, loop = timed_log(whole_command)
+        loop, end = map(float, timed(loop_command)[1].splitlines()[-1].split())
+        loops.append(loop)
+        ends.append(end)
+        whole, logged = timed_log(whole_command)
         wholes.append(whole)
-        inside.append(loop)
+        inside.append(logged + end)
         default.append(timed([sys.executable, SCRIPT, "--out", os.path.join(work, "short")])[0])
+    rests = [whole - loop for whole, loop in zip(wholes, inside, strict=True)]
     print(f"\n{'a million steps':26}{'median s':>9}{'spread s':>13}{'peak MiB':>10}   runs s")
     row("training loop alone", loops)
+    row("  its end, after its log", ends)
     row("whole run --steps 1000000", wholes, peak_mib(whole_command))
-    rests = [whole - loop for whole, loop in zip(wholes, inside, strict=True)]
     row("  its loop, inside it", inside)
     row("  the rest of it", rests)
     row("default run (beside it)", default)
     rest = statistics.median(rests)
     print(f"whole run minus its own loop:        {rest:.2f} s, "
-          f"{rest / statistics.median(default):.2f}x a default run")
+          f"{rest / statistics.median(default):.2f}x a default run (each repeat: "
+          + ", ".join(f"{r / d:.2f}x" for r, d in zip(rests, default, strict=True)) + ")")
     extra = statistics.median(wholes) - statistics.median(loops)
     print(f"whole run minus the loop alone:      {extra:.2f} s, "
           f"{extra / statistics.median(default):.2f}x a default run")
