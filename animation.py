@@ -72,9 +72,20 @@ def training_figure(run):
     return fig, scene, note
 
 
-def show_step(scene, run, number):
-    """Show the state after step `number` of the run."""
-    draw.show_state(scene, run.x, run.z, run.at(run.history.weights[number]))
+def show_step(scene, run, number, view):
+    """Show the state after step `number` of the run, its line and errors at the points
+    `view` (pictures.view_of's) only."""
+    x, z, history = run.x[view], run.z[view], run.history
+    a = history.weights[number]
+    here = run.state(a, x, z, history.lr)  # its line and errors; its numbers as trained:
+    if number < len(history.grads):  # the loss and slope over all the points, the move
+        slope = history.grads[number]  # −lr·slope, as a State has it
+        here = here._replace(loss=history.losses[number], gradient=slope,
+                             move=-history.lr * slope)
+    else:  # the last step: training took no slope there, so the lesson's state gives it
+        whole = run.at(a)
+        here = here._replace(loss=whole.loss, gradient=whole.gradient, move=whole.move)
+    draw.show_state(scene, x, z, here.fitted, here)
     scene.numbers["step"].set_text(_("{step:,} of {steps:,}").format(
         step=number, steps=len(run.history.weights) - 1))
     return scene
@@ -214,19 +225,21 @@ class Typewriter:
 
 class Frames(NamedTuple):
     """What every frame is drawn with: the figure, its moving scene, the note for the last
-    frame, the still background, and the typewriter for the numbers."""
+    frame, the still background, the typewriter for the numbers, and the points drawn
+    (pictures.view_of's)."""
     fig: Figure
     scene: draw.Scene
     note: object
     background: object
     typewriter: Typewriter
+    view: np.ndarray
 
 
 def draw_frame(frames, run, number):
     """Draw the frame of step `number`; return how it looks without its step counter and
     its note."""
     frames.fig.canvas.restore_region(frames.background)
-    show_step(frames.scene, run, number)
+    show_step(frames.scene, run, number, frames.view)
     for artist in frames.scene.shapes():
         frames.fig.draw_artist(artist)
     for label, text in frames.scene.numbers.items():
@@ -257,7 +270,7 @@ def write_training_gif(path, run, frames):
     then says since which step a has not changed, so that the jump to it is explained."""
     fig, scene, note = training_figure(run)
     drawing = Frames(fig, scene, note, frozen_background(fig, (*scene.artists(), note)),
-                     Typewriter(scene.numbers["a ="]))
+                     Typewriter(scene.numbers["a ="]), draw.view_of(run.x))
     weights = run.history.weights
     chosen = frame_steps(weights, frames)
     # Pillow would pick a new 256-colour palette for every frame, the slowest part of

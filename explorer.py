@@ -53,6 +53,7 @@ class Explorer:
         self.start_a, self.steps = history.weights[0], min(len(history.weights) - 1,
                                                             EXPLORER_STEPS)
         self.a_limits, lr = draw.run_view(history.weights), history.lr
+        self.view = draw.view_of(lesson.x)  # the points the fit panel moves
         self.scene = self.draw_panels()
         self.trail, = self.scene.point.axes.plot([], [], ".", color="C1",
                                                  label=_("weights visited"))
@@ -188,8 +189,9 @@ class Explorer:
     def redraw(self):
         """Move everything to the current a and show it: blit, or redraw where not possible."""
         widened = self.follow()
-        draw.show_state(self.scene, self.lesson.x, self.lesson.z,
-                        self.lesson.at(self.a, self.lr))
+        here, view = self.lesson.at(self.a, self.lr), self.view
+        draw.show_state(self.scene, self.lesson.x[view], self.lesson.z[view],
+                        here.fitted[view], here)
         self.trail.set_data(self.weights[:self.step + 1], self.losses[:self.step + 1])
         if widened or not self.blitting:
             self.fig.canvas.draw_idle()

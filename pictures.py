@@ -156,8 +156,18 @@ def line_ends(x, fitted):
 def error_segments(x, z, fitted):
     """One vertical segment per drawn point, from the measurement z to the neuron's output."""
     shown = drawn(len(x))
-    x, z, fitted = x[shown], z[shown], fitted[shown]
+    return segments(x[shown], z[shown], fitted[shown])
+
+
+def segments(x, z, fitted):
+    """One vertical segment per point, from the measurement z to the neuron's output."""
     return np.stack([np.column_stack([x, z]), np.column_stack([x, fitted])], axis=1)
+
+
+def view_of(x):
+    """The points a moving picture draws, as indices into x: the smallest and the largest
+    x first (the ends of the neuron's line), then the drawn ones (all, or a sample)."""
+    return np.r_[np.argmin(x), np.argmax(x), np.arange(len(x))[drawn(len(x))]]
 
 
 def add_errors(ax, x, z, fitted):
@@ -377,11 +387,12 @@ def move_errors(errors, segments):
         errors.set_segments(segments)
 
 
-def show_state(scene, x, z, state):
-    """Move the line, the errors, the point and the tangent to the state's a; show its
-    numbers: a, the loss, the slope of the bowl there and the next step's move."""
-    scene.line.set_ydata(line_ends(x, state.fitted)[1])
-    move_errors(scene.errors, error_segments(x, z, state.fitted))
+def show_state(scene, x, z, fitted, state):
+    """Move the line and the errors to the outputs `fitted`, and the point and the tangent
+    to the state's a; show its numbers: a, the loss, the slope of the bowl there and the
+    next step's move. `x`, `z` and `fitted` are at the points view_of chose."""
+    scene.line.set_ydata(fitted[:2])
+    move_errors(scene.errors, segments(x[2:], z[2:], fitted[2:]))
     a_limits = scene.tangent.axes.get_xlim()
     scene.tangent.set_data(*tangent_segment(state, TANGENT_SHARE * (a_limits[1] - a_limits[0])))
     scene.point.set_data([state.a], [state.loss])

@@ -48,12 +48,14 @@ def straightforward_gif(path, run, frames):
     from matplotlib.animation import FuncAnimation
 
     import animation
+    import pictures
 
     fig, scene, _ = animation.training_figure(run)
     chosen = animation.frame_steps(run.history.weights, frames)
+    view = pictures.view_of(run.x)
 
     def update(number):
-        return animation.show_step(scene, run, number).artists()
+        return animation.show_step(scene, run, number, view).artists()
 
     FuncAnimation(fig, update, frames=chosen, interval=200).save(path, writer="pillow",
                                                                    dpi=fig.dpi)

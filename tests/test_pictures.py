@@ -301,7 +301,9 @@ def test_a_gif_holds_at_most_its_frames_and_its_last_frame_says_since_when_a_sto
     settling = np.where(steps < 36, star + 1.7 * (-0.36) ** steps, star)  # still from 36 on
     for weights, frames in ((train(start_a(), POST_X, POST_Z, 1e-3, 100).weights, 2),
                             (settling, 100)):
-        history = History(0.02, weights, (weights - star) ** 2 + 3.46, np.zeros(100))
+        states = [state(w, POST_X, POST_Z, 0.02) for w in weights]  # as training has them
+        history = History(0.02, weights, np.array([s.loss for s in states]),
+                          np.array([s.gradient for s in states[:-1]]))
         path = str(tmp_path / f"{frames}.gif")
         animation.write_training_gif(path, animation.Run(POST_X, POST_Z, None, history,
                                                          state, loss_curve), frames)
@@ -315,6 +317,39 @@ def test_a_gif_holds_at_most_its_frames_and_its_last_frame_says_since_when_a_sto
     # which is in the bowl's panel, at the top in the middle
     note = np.abs(shown[-1] - shown[-2])[60:140, 330:470].sum(axis=2)
     assert (note > 100).sum() > 200
+
+
+def test_a_frame_shows_the_numbers_training_had_and_draws_only_its_sample():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 10, 20_000)
+    z = 2 * x + rng.normal(0, 1, x.size)
+    history = train(start_a(), x, z, 1e-3, 12)
+    sizes = []
+
+    def counting_state(a, x, z, lr):  # the test's state, noting how many points it is given
+        sizes.append(len(x))
+        return state(a, x, z, lr)
+
+    run = animation.Run(x, z, None, history, counting_state, loss_curve)
+    _, scene, _ = animation.training_figure(run)
+    view = pictures.view_of(x)
+    assert len(view) == pictures.MAX_DRAWN + 2  # the line's two ends, then the sample
+    assert x[view[0]] == x.min() and x[view[1]] == x.max()
+    sizes.clear()
+    for number in (0, 5, 12):
+        animation.show_step(scene, run, number, view)
+        numbers = {label: text.get_text() for label, text in scene.numbers.items()}
+        whole = state(history.weights[number], x, z, 1e-3)
+        assert numbers["loss ="] == f"{whole.loss:.4g}"
+        assert numbers[pictures.SLOPE] == f"{whole.gradient:.4g}"
+        assert numbers[pictures.MOVE] == f"{whole.move:+.3g}"
+        if number < 12:
+            assert numbers["loss ="] == f"{history.losses[number]:.4g}"
+        assert scene.line.get_ydata() == pytest.approx(whole.a * x[view[:2]])
+        assert scene.errors.get_segments()[0][1][1] == pytest.approx(whole.a * x[view[2]])
+    # the sample for the line and the errors at every step; all the points only at the
+    # last step, whose slope training never took
+    assert sizes == [pictures.MAX_DRAWN + 2] * 3 + [x.size]
 
 
 def test_the_readout_calls_the_gradient_the_slope_here():

@@ -90,8 +90,9 @@ def test_every_marker_lies_inside_its_panel_in_every_frame(runs, name):
     the_run = lesson_run(x, z, runs[name][2])
     fig, scene, _ = animation.training_figure(the_run)
     fig.canvas.draw()
+    view = draw.view_of(x)
     for number in animation.frame_steps(the_run.history.weights, 100):
-        animation.show_step(scene, the_run, number)
+        animation.show_step(scene, the_run, number, view)
         for artist, radius in ((scene.point, STAR_RADIUS_PX), (scene.line, 1)):
             box = artist.axes.bbox
             for px, py in artist.axes.transData.transform(artist.get_xydata()):
