@@ -129,7 +129,7 @@ a
 
 # %%
 def loss(z_pred, z):
-    """Error cuadrático medio entre las predicciones z_pred y las medidas z."""
+    """Error cuadrático medio: los errores al cuadrado, sumados (`.sum()`) y entre N."""
     return float(((z_pred - z) ** 2).sum() / len(z))  # float de Python: imprime rápido
 
 # %%
@@ -490,9 +490,9 @@ kept = min(fell, key=trial_loss.get) if fell else None
 kept
 
 # %% [markdown]
-# La gráfica sigue cada tasa probada durante tantos pasos como esta ejecución (5000 como
-# mucho; la tasa de esta ejecución, con la propia ejecución de arriba, sin entrenarla de
-# nuevo) y marca la elegida: 0,01 para los puntos del artículo (umbral N/Σx² = 0,0295).
+# Abajo, cada tasa probada se entrena durante tantos pasos como esta ejecución (5000
+# como mucho, menos si la pérdida se dispara); para la tasa de esta ejecución se
+# reutiliza la ejecución de arriba, recortada a esa longitud.
 
 # %%
 STUDY_STEPS = 5_000  # los estudios aparte (otras tasas, dos pesos) entrenan como mucho
@@ -604,7 +604,7 @@ def curvatures(x):
 # %%
 def two_weight_contraction(lr, x):
     """Lo máximo de la distancia a (a*, b*) que deja un paso: el mayor |1 − lr·λ|."""
-    return np.max(np.abs(1 - lr * curvatures(x)))
+    return np.abs(1 - lr * curvatures(x)).max()
 
 # %%
 class Descent(NamedTuple):
@@ -667,7 +667,7 @@ if two_ok:
              a_star=best[0], b_star=best[1], advice=advice)
 
 # %%
-if two_ok and abs(best[1]) > 0.1 * np.max(np.abs(z)):  # lejos del origen: b ayuda
+if two_ok and abs(best[1]) > 0.1 * np.abs(z).max():  # lejos del origen: b ayuda
     cli.note("these points lie off the origin: the best loss with one weight is "
              "{one:.4g}, with an offset b: {two:.4g}; the one-weight line z = a·x is "
              "forced through (0, 0)", one=min_loss,
