@@ -131,7 +131,9 @@ class Keeper:
 
 @pytest.fixture(autouse=True)
 def fresh_pictures():
-    """Each test starts a run whose pictures are drawn but not kept."""
+    """Each test starts a run whose pictures are drawn but not kept, with no figure left
+    open by an earlier test (of any file, in this worker)."""
+    plt.close("all")
     pictures.start(None, 100, True)
     yield
     plt.close("all")
