@@ -73,21 +73,21 @@ def training_figure(run):
 
 
 def show_step(scene, run, number, view):
-    """Show the state after step `number` of the run, its line and errors at the points
-    `view` (pictures.view_of's) only."""
+    """Show the state after step `number` of the run: its line and errors drawn at the
+    points `view` (pictures.view_of's) only, its numbers over all the points."""
     x, z, history = run.x[view], run.z[view], run.history
     a = history.weights[number]
-    here = run.state(a, x, z, history.lr)  # its line and errors; its numbers as trained:
-    if number < len(history.grads):  # the loss and slope over all the points, the move
-        slope = history.grads[number]  # −lr·slope, as a State has it
+    here = run.state(a, x, z, history.lr)  # the line and errors at the drawn points
+    if number < len(history.grads):  # the loss and slope training computed at this a
+        slope = history.grads[number]
         here = here._replace(loss=history.losses[number], gradient=slope,
-                             move=-history.lr * slope)
-    else:  # the last step: training took no slope there, so the lesson's state gives it
+                             move=-history.lr * slope)  # the move as a State has it
+    else:  # the last step, where training took no slope: the lesson's state gives them
         whole = run.at(a)
         here = here._replace(loss=whole.loss, gradient=whole.gradient, move=whole.move)
     draw.show_state(scene, x, z, here.fitted, here)
     scene.numbers["step"].set_text(_("{step:,} of {steps:,}").format(
-        step=number, steps=len(run.history.weights) - 1))
+        step=number, steps=len(history.weights) - 1))
     return scene
 
 

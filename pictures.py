@@ -149,8 +149,14 @@ def scatter(ax, x, z, size, **options):
 def line_ends(x, fitted):
     """The neuron's line as a segment across the points: its ends at the smallest and
     largest x."""
-    ends = [np.argmin(x), np.argmax(x)]
+    ends = end_points(x)
     return x[ends], fitted[ends]
+
+
+def end_points(x):
+    """The indices of the smallest and the largest x: where the neuron's line starts and
+    ends."""
+    return [np.argmin(x), np.argmax(x)]
 
 
 def error_segments(x, z, fitted):
@@ -167,7 +173,7 @@ def segments(x, z, fitted):
 def view_of(x):
     """The points a moving picture draws, as indices into x: the smallest and the largest
     x first (the ends of the neuron's line), then the drawn ones (all, or a sample)."""
-    return np.r_[np.argmin(x), np.argmax(x), np.arange(len(x))[drawn(len(x))]]
+    return np.r_[end_points(x), np.arange(len(x))[drawn(len(x))]]
 
 
 def add_errors(ax, x, z, fitted):

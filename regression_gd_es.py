@@ -129,7 +129,7 @@ a
 
 # %%
 def loss(z_pred, z):
-    """Error cuadrático medio: los errores al cuadrado, sumados (`.sum()`) y entre N."""
+    """Error cuadrático medio: la media de los errores al cuadrado (`.sum()` suma)."""
     return float(((z_pred - z) ** 2).sum() / len(z))  # float de Python: imprime rápido
 
 # %%
