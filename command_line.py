@@ -10,6 +10,7 @@ log its loop prints; in a notebook as ordinary output. `stop` ends a run with on
 """
 
 import atexit
+import gc
 import os
 import sys
 
@@ -55,6 +56,11 @@ def end_at_once():
 if running_a_script_here() and not in_notebook():
     safe_writing.stop_quietly_on_signals()
     atexit.register(end_at_once)  # first: it runs after every later one
+    # A script run is short. Python's garbage collector would spend a tenth of a second
+    # of it going over the objects numpy and matplotlib load, to free a few thousand
+    # small ones; it waits until the run ends. read_settings turns it back on for a
+    # window, which may stay open for hours.
+    gc.disable()
 
 import importlib.util  # noqa: E402
 
@@ -267,6 +273,8 @@ def read_settings(**knobs):
     else:
         parser = make_parser(knobs)
         settings = parser.parse_args()
+        if settings.show or settings.explore:
+            gc.enable()
         if not isinstance(sys.stdout, TrainingLog):
             sys.stdout = TrainingLog(sys.stdout)
     problem = safe_writing.prepare_folder(settings.out)

@@ -63,23 +63,21 @@ def use_names(names):
     Kept.names = names
 
 
-def keep(name, fig, worker=False):
+def keep(name, picture, worker=False):
     """Keep a picture, to be written as `name` with the others when the run ends; return
-    the Figure, or None where a worker process draws it, or in Jupyter, which shows it
-    under the cell by itself (returned, it would show twice).
+    the Figure, or None where it is drawn later, or in Jupyter, which shows it under the
+    cell by itself (returned, it would show twice).
 
-    `fig` is a drawn Figure; or, with `worker`, a tuple (plot, *args) whose plot(*args)
-    draws one. A plain script run then draws it in a worker process while the lesson goes
-    on; everywhere else (a notebook, a window) it is drawn here, to be shown."""
-    background = Kept.keeper is not None and Kept.keeper.background
-    if worker:
-        plot, *args = fig
-        if background:
-            Kept.keeper.add(name, plot, *args, worker=True)
-            return None
-        fig = plot(*args)
-    if not background:  # shown now; a plain script run fits it later, as it writes it
-        fit_layout(fig)
+    `picture` is a tuple (plot, *args) whose plot(*args) draws it. A plain script run
+    draws it as it writes the pictures, after the worker processes have started (with
+    `worker`, in one of them, while the lesson goes on); everywhere else (a notebook, a
+    window) it is drawn here and now, to be shown."""
+    plot, *args = picture
+    if Kept.keeper is not None and Kept.keeper.background:
+        Kept.keeper.add(name, plot, *args, worker=worker)
+        return None
+    fig = plot(*args)
+    fit_layout(fig)
     if Kept.keeper is not None:
         Kept.keeper.add(name, as_drawn, fig)
     return None if in_notebook() else fig
@@ -225,7 +223,7 @@ def legend_below(fig, ncols, fontsize="small", loc="outside lower center"):
 
 def measurements(x, z):
     """The measurements: a scatter plot of the points, with the origin marked."""
-    return keep("measurements.png", draw_measurements(x, z, Kept.names))
+    return keep("measurements.png", (draw_measurements, x, z, Kept.names))
 
 
 def draw_measurements(x, z, names):
@@ -244,7 +242,7 @@ def draw_measurements(x, z, names):
 def random_start(x, z, a, fitted):
     """The measurements, the line of the randomly started neuron (weight a, outputs
     `fitted` = a·x) and its errors."""
-    return keep("random_start.png", draw_random_start(x, z, a, fitted, Kept.names))
+    return keep("random_start.png", (draw_random_start, x, z, a, fitted, Kept.names))
 
 
 def draw_random_start(x, z, a, fitted, names):
@@ -265,7 +263,7 @@ def loss_curve(x, z, tangents, loss_curve):
     """The loss as a function of a, drawn with the lesson's `loss_curve(a_values, x, z)`,
     and the tangents of the three States `tangents`, left to right: at the start, at the
     minimum a* and mirrored beyond it."""
-    return keep("loss_curve.png", draw_loss_curve(x, z, tangents, loss_curve))
+    return keep("loss_curve.png", (draw_loss_curve, x, z, tangents, loss_curve))
 
 
 def draw_loss_curve(x, z, tangents, curve_of):
@@ -494,7 +492,7 @@ def learning_curve(excess, predicted, distance, title):
     """Left, the run's excess loss (loss − loss(a*)) per step from the start on a log scale,
     and the line the lesson `predicted`; right, the distance |a − a*| per step, marked by
     the side of a* that a is on, so that an overshoot shows as a swing."""
-    return keep("learning_curve.png", draw_learning_curve(excess, predicted, distance, title))
+    return keep("learning_curve.png", (draw_learning_curve, excess, predicted, distance, title))
 
 
 def draw_learning_curve(excess, predicted, distance, title):
@@ -579,7 +577,7 @@ def learning_rates(runs, kept, bound, floor):
     run's own first), to (its losses from the start, how it went, whether it blew up);
     `kept` is the rate the lesson keeps (or None); `bound` the threshold N/Σx²; `floor`
     loss(a*)."""
-    return keep("learning_rates.png", draw_learning_rates(runs, kept, bound, floor))
+    return keep("learning_rates.png", (draw_learning_rates, runs, kept, bound, floor))
 
 
 def draw_learning_rates(runs, kept, bound, floor):

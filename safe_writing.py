@@ -550,12 +550,12 @@ class Pictures:
         return nothing_written()
 
     def add(self, name, plot, *args, worker=False):
-        """The picture `plot(*args)`, to be written as `name`: drawn here, or by a worker
-        process where one is asked for and allowed."""
+        """The picture `plot(*args)`, to be written as `name`: by a worker process where one
+        is asked for and allowed, else here, by `save_all`."""
         if worker and self.background:
             self.write_in_background(name, save_picture, plot, *args)
         else:
-            self.figures[name] = plot(*args)
+            self.figures[name] = plot, args
 
     def add_file(self, name, write, *args):
         """A file that `write(path, *args)` writes, such as the animation: by a worker where
@@ -618,10 +618,10 @@ class Pictures:
             write(*args)
 
     def save_all(self):
-        """Write the figures drawn here, wait for the workers, then rename every file into
-        place, all at once (in the folder's turn: other runs into it wait); the names saved.
-        On failure, OSError with one line; the folder's earlier pictures are then as they
-        were."""
+        """Draw and write the figures kept here, wait for the workers, then rename every
+        file into place, all at once (in the folder's turn: other runs into it wait); the
+        names saved. On failure, OSError with one line; the folder's earlier pictures are
+        then as they were."""
         try:
             self.write_figures()
             self.wait_for_workers()
@@ -642,10 +642,11 @@ class Pictures:
         return saved
 
     def write_figures(self):
-        """Write the figures drawn here into their temporary files."""
-        for name, fig in self.figures.items():
+        """Draw the figures kept for this process and write them into their temporary
+        files."""
+        for name, (plot, args) in self.figures.items():
             try:
-                self.in_this_process(save_figure, fig, self.temporary(name))
+                self.in_this_process(save_picture, self.temporary(name), plot, *args)
             except RuntimeError as error:  # matplotlib's, for text it cannot draw, say
                 raise OSError(_("drawing {name} failed: {why}").format(
                     name=name, why=first_line(error))) from None

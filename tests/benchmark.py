@@ -9,8 +9,10 @@
    the whole figure for each frame and lets Pillow pick a new palette for each one. The
    twin is the same script with only that step swapped, so every other picture and all
    the start-up cost are shared by both. The floor is `import numpy, matplotlib.pyplot,
-   PIL.Image` alone. Each side runs as a fresh process, alternating, so that drifts in the
-   machine's load hit all sides. Then the two GIFs are compared frame by frame.
+   PIL.Image` alone. The floor and the default run go once untimed (the bytecode of what
+   they import is then cached); then each side runs as a fresh process, alternating, so
+   that drifts in the machine's load hit all sides; the ratio is given of the medians and
+   for each repeat. Then the two GIFs are compared frame by frame.
 2. A million steps: the whole run with --steps 1000000, and its own training loop timed
    inside it, from its first log line to its last as they arrive (its output unbuffered),
    plus the end of train() after its last line, timed alone; what the run costs beyond
@@ -21,7 +23,9 @@
    lesson run on each, with its time and peak memory, and the ratio of the two times.
 4. The explorer: how long one control event takes to redraw, on the Agg canvas.
 
-It is not a test: pytest does not collect it, and a slow machine cannot fail CI with it.
+Every process it starts keeps its compiled bytecode in the benchmark's temporary folder,
+as a learner's Python keeps it in __pycache__. It is not a test: pytest does not collect
+it, and a slow machine cannot fail CI with it.
 """
 
 import argparse
@@ -121,6 +125,8 @@ def default_runs(work, repeats):
         "straightforward twin": [sys.executable, __file__, "--straightforward",
                                  "--out", os.path.join(work, "slow")],
     }
+    for name in ("import floor", "fast (default run)"):  # untimed: every module the
+        timed(sides[name])  # sides import (the twin too) has its bytecode cached
     times = {name: [] for name in sides}
     for _ in range(repeats):
         for name, command in sides.items():
@@ -129,7 +135,11 @@ def default_runs(work, repeats):
     for name, command in sides.items():
         row(name, times[name], peak_mib(command))
     floor, fast, slow = (statistics.median(times[name]) for name in sides)
-    print(f"default run / import floor:          {fast / floor:.2f}x")
+    pairs = [run / bare for run, bare in zip(times["fast (default run)"],
+                                             times["import floor"], strict=True)]
+    print(f"default run / import floor:          {fast / floor:.2f}x (each repeat: "
+          + ", ".join(f"{pair:.2f}x" for pair in pairs)
+          + f"; their median {statistics.median(pairs):.2f}x)")
     print(f"straightforward twin / default run:  {slow / fast:.1f}x")
     differences = frame_differences(os.path.join(work, "fast", "training.gif"),
                                     os.path.join(work, "slow", "training.gif"))
@@ -300,6 +310,13 @@ def main():
           f"{platform.release()}, Python {platform.python_version()}; load average "
           + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     work = tempfile.mkdtemp(prefix="benchmark-")
+    # Every process it starts keeps its compiled bytecode in this run's folder, as a
+    # learner's Python keeps it in __pycache__ beside each module: where the environment
+    # says PYTHONDONTWRITEBYTECODE (this machine does), each run would compile the
+    # modules beside the lesson again, while numpy's and matplotlib's came compiled.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(work, "bytecode")
+    print("bytecode: kept for every run in " + os.environ["PYTHONPYCACHEPREFIX"])
     same = default_runs(work, args.repeats)
     if args.long_repeats:
         long_runs(work, args.long_repeats)
