@@ -56,10 +56,10 @@ def end_at_once():
 if running_a_script_here() and not in_notebook():
     safe_writing.stop_quietly_on_signals()
     atexit.register(end_at_once)  # first: it runs after every later one
-    # A script run is short. Python's garbage collector would spend a tenth of a second
-    # of it going over the objects numpy and matplotlib load, to free a few thousand
-    # small ones; it waits until the run ends. read_settings turns it back on for a
-    # window, which may stay open for hours.
+    # A script run is short. Python's garbage collector would spend about a tenth of a
+    # second of CPU on it, going again and again over the objects numpy and matplotlib
+    # load, to free a few thousand small ones: it is paused until the run ends.
+    # read_settings turns it back on for a window, which may stay open for hours.
     gc.disable()
 
 import importlib.util  # noqa: E402
@@ -289,7 +289,7 @@ def read_settings(**knobs):
     pictures = import_the_drawing()
     pictures.start(safe_writing.pictures_for(settings.out, in_notebook(),
                                              windows=settings.show or settings.explore),
-                   settings.frames, not settings.no_gif)
+                   settings.frames, not settings.no_gif, settings.steps)
     return settings
 
 

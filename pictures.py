@@ -31,27 +31,31 @@ MAX_RATES = 6  # the rates picture draws at most this many curves
 BOWL_POINTS = 150  # the bowl is drawn through the loss at this many weights
 WIDGET_BACKENDS = ("widget", "ipympl", "module://ipympl.backend_nbagg")  # the explorer's
 STEP_TICKS = (1, 2, 5, 10)  # step axes are ticked 0, 10, 20 or 0, 50, 100, never 0, 6, 12
+LONG_TRAINING = 40_000_000  # steps × (1,000 + points): about 0.3 s of training, or more
 
 
 class Kept:
     """The run's picture state, kept between the lesson's cells: where the pictures go
     (a safe_writing.Pictures, or None: drawn but not kept, as in the tests), the data
-    file's column names for the axes (or None), the GIF's most frames, and whether to draw
-    the GIF at all."""
+    file's column names for the axes (or None), the GIF's most frames, whether to draw
+    the GIF at all, and how many steps training makes (0: not known)."""
     keeper = None
     names = None
     frames = 100
     gif = True
+    steps = 0
 
 
-def start(keeper, frames, gif):
-    """Begin a run's pictures: kept by `keeper`, a GIF of at most `frames` frames if `gif`.
+def start(keeper, frames, gif, steps=0):
+    """Begin a run's pictures: kept by `keeper`, a GIF of at most `frames` frames if `gif`,
+    for a training of `steps` steps.
 
     In Jupyter, a kernel whose explorer switched matplotlib to its widgets (ipympl) is
     switched back to plain images, so that this run's pictures show as pictures."""
     if Kept.keeper is not None and Kept.keeper is not keeper:
         Kept.keeper.discard()  # a notebook's earlier run: its lock and leftovers go
     Kept.keeper, Kept.frames, Kept.gif, Kept.names = keeper, frames, gif, None
+    Kept.steps = steps
     if in_notebook() and matplotlib.get_backend().lower() in WIDGET_BACKENDS:
         from IPython import get_ipython
         plt.close("all")  # the explorer's figure: not to be shown again as an image
@@ -262,8 +266,23 @@ def draw_random_start(x, z, a, fitted, names):
 def loss_curve(x, z, tangents, loss_curve):
     """The loss as a function of a, drawn with the lesson's `loss_curve(a_values, x, z)`,
     and the tangents of the three States `tangents`, left to right: at the start, at the
-    minimum a* and mirrored beyond it."""
-    return keep("loss_curve.png", (draw_loss_curve, x, z, tangents, loss_curve))
+    minimum a* and mirrored beyond it.
+
+    The last picture before training: where training will be long, a plain script run
+    has one worker process draw it and the pictures kept before it meanwhile, on the core
+    the training loop leaves idle."""
+    shown = keep("loss_curve.png", (draw_loss_curve, x, z, tangents, loss_curve))
+    if Kept.keeper is not None and long_training(Kept.steps, len(x)):
+        Kept.keeper.hand_over()
+    return shown
+
+
+def long_training(steps, count):
+    """Whether training `steps` steps over `count` points takes long enough to hide a
+    worker process's cost (about 0.15 s of CPU): at least about 0.3 s, where a step costs
+    about as much as arithmetic on 1,000 points more than it has (7 µs for 30 points, 7 ms
+    for a million, on a shared 2-core machine)."""
+    return steps * (1_000 + count) >= LONG_TRAINING
 
 
 def draw_loss_curve(x, z, tangents, curve_of):

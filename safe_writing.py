@@ -463,6 +463,12 @@ def save_picture(path, plot, *args):
     save_figure(plot(*args), path)
 
 
+def save_pictures(paths, plots):
+    """Draw each picture of `plots`, a list of (plot, args), and write it at its path."""
+    for path, (plot, args) in zip(paths, plots, strict=True):
+        save_picture(path, plot, *args)
+
+
 def write_in_worker(report, write, path, *args):
     """A worker process's task: `write(path, *args)`. Signals are left to the main process,
     which stops the worker and removes what it wrote; a failure is sent back through
@@ -491,11 +497,13 @@ def why_it_failed(error):
 
 
 def exit_with_parent(parent, path):
-    """In a worker: once its parent is gone (killed), remove the worker's file and exit."""
+    """In a worker: once its parent is gone (killed), remove the worker's file (or files:
+    `path` may be a list) and exit."""
     while os.getppid() == parent:
         time.sleep(0.2)
-    with contextlib.suppress(OSError):
-        os.remove(path)
+    for each in [path] if isinstance(path, str) else path:
+        with contextlib.suppress(OSError):
+            os.remove(each)
     os._exit(1)
 
 
@@ -575,9 +583,22 @@ class Pictures:
         return path
 
     def write_in_background(self, name, write, *args):
-        """Start `write(temporary path, *args)` in a worker process and return at once; where
-        no process can be started (a limit on processes or open files), write it here."""
-        path = self.temporary(name)
+        """Start `write(temporary path, *args)` in a worker process and return at once."""
+        self.start_worker(name, write, self.temporary(name), *args)
+
+    def hand_over(self):
+        """In a plain script run, start one worker process that draws and writes every
+        picture kept for this process so far, and return at once: while the lesson goes on
+        with a long computation in this process, the other core draws them."""
+        if self.background and self.figures:
+            names, plots, self.figures = list(self.figures), list(self.figures.values()), {}
+            self.start_worker(", ".join(names), save_pictures,
+                              [self.temporary(name) for name in names], plots)
+
+    def start_worker(self, name, write, path, *args):
+        """Start `write(path, *args)` in a worker process, known by `name` (its pictures),
+        and return at once; where no process can be started (a limit on processes or open
+        files), write here. `path` is the temporary file written, or a list of them."""
         try:
             reading, sending = self.processes.Pipe(duplex=False)
         except OSError:

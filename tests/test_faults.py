@@ -226,6 +226,56 @@ def test_a_killed_worker_is_named_and_changes_nothing(tmp_path):
     assert state(folder) == before
 
 
+def small_figure(color):
+    """A one-colour picture, as a plot function draws one."""
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(0.5, 0.5), dpi=20)
+    fig.patch.set_facecolor(color)
+    return fig
+
+
+def slow_figure(color):
+    """A picture that takes long enough for a test to kill the worker drawing it."""
+    time.sleep(30)
+    return small_figure(color)
+
+
+EARLY = ("measurements.png", "random_start.png", "loss_curve.png")  # kept before training
+
+
+def test_the_pictures_handed_over_are_drawn_by_one_worker(tmp_path):
+    """As in a long run: the pictures kept before training are drawn meanwhile."""
+    from PIL import Image
+    folder = str(tmp_path)
+    pictures = safe_writing.Pictures(folder, background=True)
+    for name, color in zip(EARLY, ("red", "green", "blue"), strict=True):
+        pictures.add(name, small_figure, color)
+    pictures.hand_over()
+    assert list(pictures.workers) == [", ".join(EARLY)] and not pictures.figures
+    assert pictures.save_all() == list(EARLY)
+    for name, color in zip(EARLY, ((255, 0, 0), (0, 128, 0), (0, 0, 255)), strict=True):
+        with Image.open(os.path.join(folder, name)) as picture:
+            assert picture.size == (10, 10) and picture.convert("RGB").getpixel((5, 5)) == color
+    assert sorted(os.listdir(folder)) == sorted(EARLY)
+
+
+def test_a_killed_worker_of_handed_over_pictures_names_them_and_changes_nothing(tmp_path):
+    """As when the system kills the worker drawing the pictures kept before training."""
+    folder = str(tmp_path / "figures")
+    earlier_pictures(folder)
+    before = state(folder)
+    pictures = safe_writing.Pictures(folder, background=True)
+    pictures.add(EARLY[0], small_figure, "red")
+    pictures.add(EARLY[1], slow_figure, "green")
+    pictures.hand_over()
+    os.kill(pictures.workers[", ".join(EARLY[:2])][0].pid, signal.SIGKILL)
+    with pytest.raises(OSError) as failed:
+        pictures.save_all()
+    message = str(failed.value)
+    assert all(name in message for name in EARLY[:2]) and "SIGKILL" in message
+    assert "\n" not in message and state(folder) == before
+
+
 def test_without_file_locks_the_pictures_are_still_saved(tmp_path, monkeypatch):
     """Where neither fcntl nor msvcrt can be imported: no lock, and no file ever removed
     that might belong to a live run."""

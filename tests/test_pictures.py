@@ -483,3 +483,11 @@ def test_when_no_rate_is_kept_the_rates_picture_says_so():
                                                              POST_Z))
     assert "none kept" in fig.axes[0].get_title()
     assert len([line for line in fig.axes[0].lines if line.get_label().startswith("lr")]) <= 6
+
+
+def test_only_a_long_training_has_its_earlier_pictures_drawn_meanwhile():
+    """The default run and a 1,000-row file train for a few milliseconds: a worker would
+    cost more than it hides. A million steps, or a million points, train for seconds."""
+    assert not pictures.long_training(100, 30) and not pictures.long_training(100, 1_000)
+    assert not pictures.long_training(5_000, 30)
+    assert pictures.long_training(1_000_000, 30) and pictures.long_training(100, 1_000_000)
