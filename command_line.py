@@ -1,12 +1,13 @@
 """The lesson as a program: its options and their checks, and the lines it prints.
 
 regression_gd.py imports this module first. On import it checks that this Python can run
-the lesson, makes Ctrl-C and SIGTERM quiet (where a script beside it is being run, not a
-notebook or a test), and checks that numpy, matplotlib and Pillow are installed; each
-problem is one line saying what to do. The lesson then reads its settings here (the
-command line, or its knobs inside Jupyter, checked by the same rules), and shows its notes
-through `note` and `warn`: in a script on stderr, so that stdout stays the bare training
-log its loop prints; in a notebook as ordinary output. `stop` ends a run with one line.
+the lesson, makes Ctrl-C and SIGTERM quiet and pauses the garbage collector (where a
+script beside it is being run, not a notebook or a test), and checks that numpy,
+matplotlib and Pillow are installed; each problem is one line saying what to do. The
+lesson then reads its settings here (the command line, or its knobs inside Jupyter,
+checked by the same rules), and shows its notes through `note` and `warn`: in a script on
+stderr, so that stdout stays the bare training log its loop prints; in a notebook as
+ordinary output. `stop` ends a run with one line.
 """
 
 import atexit
@@ -56,10 +57,11 @@ def end_at_once():
 if running_a_script_here() and not in_notebook():
     safe_writing.stop_quietly_on_signals()
     atexit.register(end_at_once)  # first: it runs after every later one
-    # A script run is short. Python's garbage collector would spend about a tenth of a
-    # second of CPU on it, going again and again over the objects numpy and matplotlib
-    # load, to free a few thousand small ones: it is paused until the run ends.
-    # read_settings turns it back on for a window, which may stay open for hours.
+    # Nearly everything a script run makes (numpy's and matplotlib's objects, the
+    # pictures) lives until it ends: Python's garbage collector would spend about a tenth
+    # of a second of CPU going over it again and again, to free a few thousand small
+    # objects. It is paused for the run; read_settings turns it back on for a window,
+    # which may stay open for hours.
     gc.disable()
 
 import importlib.util  # noqa: E402

@@ -2,7 +2,8 @@
 
 Each picture is one call named for what it draws, such as `measurements(x, z)`: it draws
 what regression_gd.py computed and handed it, keeps it to be written with the others at
-the end of the run, and returns the figure. Nothing here computes the lesson's
+the end of the run, and returns the figure (None in a plain script run, which draws it
+only when it writes the pictures). Nothing here computes the lesson's
 mathematics: for a weight a the lesson hands a `State` (its line at every x, the loss, the
 gradient, the next step's move), and for the bowl or the surface its own function giving
 the loss at many weights at once. Only layout is decided here: sizes, limits, ticks,
@@ -48,7 +49,7 @@ class Kept:
 
 def start(keeper, frames, gif, steps=0):
     """Begin a run's pictures: kept by `keeper`, a GIF of at most `frames` frames if `gif`,
-    for a training of `steps` steps.
+    for a training of `steps` steps (0: not known, never long).
 
     In Jupyter, a kernel whose explorer switched matplotlib to its widgets (ipympl) is
     switched back to plain images, so that this run's pictures show as pictures."""
@@ -67,18 +68,21 @@ def use_names(names):
     Kept.names = names
 
 
-def keep(name, picture, worker=False):
+def keep(name, picture):
     """Keep a picture, to be written as `name` with the others when the run ends; return
     the Figure, or None where it is drawn later, or in Jupyter, which shows it under the
     cell by itself (returned, it would show twice).
 
-    `picture` is a tuple (plot, *args) whose plot(*args) draws it. A plain script run
-    draws it as it writes the pictures, after the worker processes have started (with
-    `worker`, in one of them, while the lesson goes on); everywhere else (a notebook, a
-    window) it is drawn here and now, to be shown."""
+    `picture` is a tuple (plot, *args) whose plot(*args) draws it. Where the pictures are
+    written in the background (a plain script run, on a system that can fork), it is drawn
+    only when the pictures are written, after the worker processes have started: by this
+    process, or by the worker that `loss_curve` or `scaling` hands it to while the lesson
+    goes on. So its arguments must not change afterwards, and an error in drawing it
+    shows when the pictures are written. Everywhere else (a notebook, a window) it is
+    drawn here and now, to be shown."""
     plot, *args = picture
     if Kept.keeper is not None and Kept.keeper.background:
-        Kept.keeper.add(name, plot, *args, worker=worker)
+        Kept.keeper.add(name, plot, *args)
         return None
     fig = plot(*args)
     fit_layout(fig)
@@ -278,10 +282,10 @@ def loss_curve(x, z, tangents, loss_curve):
 
 
 def long_training(steps, count):
-    """Whether training `steps` steps over `count` points takes long enough to hide a
-    worker process's cost (about 0.15 s of CPU): at least about 0.3 s, where a step costs
-    about as much as arithmetic on 1,000 points more than it has (7 µs for 30 points, 7 ms
-    for a million, on a shared 2-core machine)."""
+    """Whether training `steps` steps over `count` points takes about 0.3 s or more: long
+    enough to hide the cost of one more worker process (about 0.15 s of CPU). A step
+    costs about as much as the arithmetic on `count` + 1,000 points: measured on a shared
+    2-core machine, about 7 µs a step for 30 points and 7 ms for a million."""
     return steps * (1_000 + count) >= LONG_TRAINING
 
 
@@ -680,9 +684,9 @@ def draw_descent(ax, grid, losses, floor, descent, names):
 def two_weights(x, z, descent, loss_surface):
     """Left the contour map of the lesson's `loss_surface(a, b, x, z)`, right the surface;
     the `descent` (a Descent: its path, minimum, rate and valley's curvature ratio) on
-    both. Drawn by a worker process in a plain script run: it is slow."""
-    return keep("two_weights.png", (draw_two_weights, x, z, descent, loss_surface),
-                worker=True)
+    both. It is slow to draw: a plain script run draws it in a worker process, with the
+    scaling picture (see `scaling`)."""
+    return keep("two_weights.png", (draw_two_weights, x, z, descent, loss_surface))
 
 
 def draw_two_weights(x, z, descent, surface_of):
@@ -746,9 +750,15 @@ def along_steps(points, between=8):
 
 def scaling(xs, z, descents, loss_surface):
     """Side by side, descent on the lesson's `loss_surface(a, b, x, z)` for each x of `xs`
-    (as measured, then standardised), each with its Descent at the rate 1/λmax. Drawn by
-    a worker process in a plain script run: it is slow."""
-    return keep("scaling.png", (draw_scaling, xs, z, descents, loss_surface), worker=True)
+    (as measured, then standardised), each with its Descent at the rate 1/λmax.
+
+    It is slow to draw: a plain script run has one worker process draw it and the
+    two-weights picture, kept before it, while the lesson goes on (one worker for both
+    costs less CPU than one each)."""
+    shown = keep("scaling.png", (draw_scaling, xs, z, descents, loss_surface))
+    if Kept.keeper is not None:
+        Kept.keeper.hand_over(["two_weights.png", "scaling.png"])
+    return shown
 
 
 def draw_scaling(xs, z, descents, surface_of):

@@ -12,9 +12,10 @@ each run's pictures land whole. Every file a run writes beside the pictures has 
 that only this lesson uses (`.NAME.TOKEN.regression_gd-part`, with NAME one of its
 pictures), and each run holds a lock file of its own while it lives: a later run removes
 the files of a run whose lock nobody holds (one that was killed), and no other file, ever.
-Worker processes draw the slow pictures while the lesson goes on; they never outlive the
-run; where none can be started (too few processes or open files allowed), the picture is
-drawn in the main process instead.
+Worker processes draw the slow pictures while the lesson goes on (and, in a long run, the
+pictures kept before training while it trains); they never outlive the run; where none can
+be started (too few processes or open files allowed), the picture is drawn in the main
+process instead.
 
 Notes and errors go to stderr through `write_err`, which loses the note, never the run,
 when stderr is closed, full or gone; the training log goes to stdout through `write_to`.
@@ -415,9 +416,11 @@ def pictures_for(folder, notebook, windows):
     elif not windows:
         matplotlib.use("agg")  # files only: no window, no display needed
     without_missing_latex(matplotlib)
-    # Workers only where matplotlib draws into files alone: a worker must not touch a window.
+    # Workers only where matplotlib draws into files alone: a worker must not touch a window,
+    # and a notebook shows each picture in its cell.
     with signals_held():  # a stop before its handler knows the run's files would leave them
-        pictures = Pictures(folder, background=matplotlib.get_backend().lower() == "agg")
+        pictures = Pictures(folder, background=not notebook
+                            and matplotlib.get_backend().lower() == "agg")
         if not notebook:
             stop_quietly_on_signals(pictures.outcome, pictures.discard)
     return pictures
@@ -464,7 +467,8 @@ def save_picture(path, plot, *args):
 
 
 def save_pictures(paths, plots):
-    """Draw each picture of `plots`, a list of (plot, args), and write it at its path."""
+    """Draw each picture of `plots`, a list of (plot, args), and write it at the matching
+    path of `paths`."""
     for path, (plot, args) in zip(paths, plots, strict=True):
         save_picture(path, plot, *args)
 
@@ -473,7 +477,7 @@ def write_in_worker(report, write, path, *args):
     """A worker process's task: `write(path, *args)`. Signals are left to the main process,
     which stops the worker and removes what it wrote; a failure is sent back through
     `report` for the main process to say, in one line. If the main process dies, so does
-    the worker, removing its file."""
+    the worker, removing its file (or files)."""
     for number in STOPS:
         signal.signal(number, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
@@ -526,12 +530,14 @@ def why_worker_failed(name, worker, reading):
 
 
 class Pictures:
-    """The run's pictures: drawn section by section, written together once the run succeeds.
+    """The run's pictures, written together once the run succeeds.
 
     With `background` (a plain script run, where matplotlib draws only into files), the
-    pictures asked for with `worker=True` are drawn and written by worker processes while
-    the lesson goes on, so that the machine's cores share the work; `save_all` waits for
-    them. Otherwise (a notebook, a window) everything is drawn right here, to be shown.
+    animation (`add_file`) and the pictures given to `hand_over` are drawn and written by
+    worker processes while the lesson goes on, so that the machine's cores share the work;
+    the others are kept and drawn by `save_all`, after those workers have started.
+    `save_all` waits for the workers. Otherwise (a notebook, a
+    window) each picture is drawn in its section, to be shown.
     """
 
     def __init__(self, folder, background=False):
@@ -557,13 +563,10 @@ class Pictures:
                 folder=self.folder)
         return nothing_written()
 
-    def add(self, name, plot, *args, worker=False):
-        """The picture `plot(*args)`, to be written as `name`: by a worker process where one
-        is asked for and allowed, else here, by `save_all`."""
-        if worker and self.background:
-            self.write_in_background(name, save_picture, plot, *args)
-        else:
-            self.figures[name] = plot, args
+    def add(self, name, plot, *args):
+        """The picture `plot(*args)`, to be written as `name`: kept, for `save_all` to draw
+        here, or for `hand_over` to give to a worker process."""
+        self.figures[name] = plot, args
 
     def add_file(self, name, write, *args):
         """A file that `write(path, *args)` writes, such as the animation: by a worker where
@@ -586,19 +589,23 @@ class Pictures:
         """Start `write(temporary path, *args)` in a worker process and return at once."""
         self.start_worker(name, write, self.temporary(name), *args)
 
-    def hand_over(self):
-        """In a plain script run, start one worker process that draws and writes every
-        picture kept for this process so far, and return at once: while the lesson goes on
-        with a long computation in this process, the other core draws them."""
-        if self.background and self.figures:
-            names, plots, self.figures = list(self.figures), list(self.figures.values()), {}
+    def hand_over(self, names=None):
+        """With `background`, give the pictures `names` kept for `save_all` (None: every one
+        kept so far) to one new worker process, which draws and writes them while this
+        process goes on; where none can start, they are drawn here now. Without
+        `background`, or with none of them kept, it does nothing."""
+        names = [name for name in names or list(self.figures) if name in self.figures]
+        if self.background and names:
+            plots = [self.figures.pop(name) for name in names]
             self.start_worker(", ".join(names), save_pictures,
                               [self.temporary(name) for name in names], plots)
 
     def start_worker(self, name, write, path, *args):
-        """Start `write(path, *args)` in a worker process, known by `name` (its pictures),
-        and return at once; where no process can be started (a limit on processes or open
-        files), write here. `path` is the temporary file written, or a list of them."""
+        """Start `write(path, *args)` in a worker process and return at once; where no
+        process can be started (a limit on processes or open files), write it in this
+        process instead (`write_here`). `path` is the temporary file written, or a list of
+        them; `name`, the picture or pictures (joined by ", "), names the worker in
+        `workers` and in what is said if it fails."""
         try:
             reading, sending = self.processes.Pipe(duplex=False)
         except OSError:
@@ -625,6 +632,9 @@ class Pictures:
         except OSError as error:
             self.failures[name] = _("writing {name} failed: {why}").format(
                 name=name, why=describe(error))
+        except RuntimeError as error:  # matplotlib's, for text it cannot draw, say
+            self.failures[name] = _("drawing {name} failed: {why}").format(
+                name=name, why=first_line(error))
 
     def in_this_process(self, write, *args):
         """`write(*args)`; if this process has too many files open, once the workers running
@@ -652,7 +662,7 @@ class Pictures:
                 self.rename_all()
                 self.saved = True
                 self.let_go_of_folder()
-                saved = list(self.temporaries)
+                saved = [name for name in PICTURE_NAMES if name in self.temporaries]
         except OSError as error:
             self.discard()
             happened = (_("these were replaced all the same: {names}").format(

@@ -32,6 +32,7 @@ import argparse
 import os
 import platform
 import runpy
+import shutil
 import statistics
 import subprocess
 import sys
@@ -310,10 +311,10 @@ def main():
           f"{platform.release()}, Python {platform.python_version()}; load average "
           + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     work = tempfile.mkdtemp(prefix="benchmark-")
-    # Every process it starts keeps its compiled bytecode in this run's folder, as a
-    # learner's Python keeps it in __pycache__ beside each module: where the environment
-    # says PYTHONDONTWRITEBYTECODE (this machine does), each run would compile the
-    # modules beside the lesson again, while numpy's and matplotlib's came compiled.
+    # Every process it starts reads and writes its compiled bytecode under this run's
+    # folder, as a learner's Python keeps it in __pycache__: where the environment sets
+    # PYTHONDONTWRITEBYTECODE, each run would compile the modules beside the lesson
+    # again, while numpy's and matplotlib's came compiled when they were installed.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(work, "bytecode")
     print("bytecode: kept for every run in " + os.environ["PYTHONPYCACHEPREFIX"])
@@ -323,6 +324,7 @@ def main():
     if args.million_repeats:
         million_rows(work, args.million_repeats)
     explorer_latency(args.events)
+    shutil.rmtree(work, ignore_errors=True)  # the pictures and the bytecode
     return 0 if same else 1
 
 
