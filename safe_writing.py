@@ -536,8 +536,8 @@ class Pictures:
     animation (`add_file`) and the pictures given to `hand_over` are drawn and written by
     worker processes while the lesson goes on, so that the machine's cores share the work;
     the others are kept and drawn by `save_all`, after those workers have started.
-    `save_all` waits for the workers. Otherwise (a notebook, a
-    window) each picture is drawn in its section, to be shown.
+    `save_all` waits for the workers. Otherwise (a notebook, a window) each picture is
+    drawn in its section, to be shown.
     """
 
     def __init__(self, folder, background=False):
