@@ -30,10 +30,18 @@ GIF_READOUT = ((0.975, (("step", 0.12), ("a =", 0.50), ("loss =", 0.82))),
 def training_gif(x, z, history, state, loss_curve):
     """The training animation, training.gif: the points and the neuron's line on the left,
     the bowl and the tangent on the right, at most Kept.frames frames, the start included.
-    Skipped with --no-gif (Kept.gif is False), and where no pictures are kept."""
-    if draw.Kept.gif and draw.Kept.keeper is not None:
-        draw.Kept.keeper.add_file("training.gif", write_training_gif, Run(
-            x, z, draw.Kept.names, history, state, loss_curve), draw.Kept.frames)
+    Skipped with --no-gif (Kept.gif is False), and where no pictures are kept.
+
+    A plain script run has a worker process draw it: in a small run (pictures.small_run),
+    the one that `pictures.scaling` starts for it and the two-weights picture; else one
+    of its own, at once."""
+    keeper = draw.Kept.keeper
+    if draw.Kept.gif and keeper is not None:
+        run = Run(x, z, draw.Kept.names, history, state, loss_curve)
+        if draw.small_run(draw.Kept.steps, len(x)):
+            keeper.keep_file("training.gif", write_training_gif, run, draw.Kept.frames)
+        else:
+            keeper.add_file("training.gif", write_training_gif, run, draw.Kept.frames)
 
 
 class Run(NamedTuple):

@@ -466,11 +466,11 @@ def save_picture(path, plot, *args):
     save_figure(plot(*args), path)
 
 
-def save_pictures(paths, plots):
-    """Draw each picture of `plots`, a list of (plot, args), and write it at the matching
-    path of `paths`."""
-    for path, (plot, args) in zip(paths, plots, strict=True):
-        save_picture(path, plot, *args)
+def write_each(paths, jobs):
+    """Write each file of `jobs`, a list of (write, args), by `write(path, *args)` at the
+    matching path of `paths`."""
+    for path, (write, args) in zip(paths, jobs, strict=True):
+        write(path, *args)
 
 
 def write_in_worker(report, write, path, *args):
@@ -511,6 +511,12 @@ def exit_with_parent(parent, path):
     os._exit(1)
 
 
+def drawing_failed(name, error):
+    """One line on a picture that matplotlib could not draw (a RuntimeError, as for text it
+    cannot lay out)."""
+    return _("drawing {name} failed: {why}").format(name=name, why=first_line(error))
+
+
 def why_worker_failed(name, worker, reading):
     """One line on why the worker that wrote `name` did not finish: its own error, or the
     signal that killed it (as the system does when memory runs out)."""
@@ -533,9 +539,10 @@ class Pictures:
     """The run's pictures, written together once the run succeeds.
 
     With `background` (a plain script run, where matplotlib draws only into files), the
-    animation (`add_file`) and the pictures given to `hand_over` are drawn and written by
-    worker processes while the lesson goes on, so that the machine's cores share the work;
-    the others are kept and drawn by `save_all`, after those workers have started.
+    files of `add_file` and the pictures and files given to `hand_over` are drawn and
+    written by worker processes while the lesson goes on, so that the machine's cores share
+    the work; the others are kept and drawn by `save_all`, after those workers have
+    started (a file kept by `keep_file` and never handed over gets a worker of its own).
     `save_all` waits for the workers. Otherwise (a notebook, a window) each picture is
     drawn in its section, to be shown.
     """
@@ -566,7 +573,7 @@ class Pictures:
     def add(self, name, plot, *args):
         """The picture `plot(*args)`, to be written as `name`: kept, for `save_all` to draw
         here, or for `hand_over` to give to a worker process."""
-        self.figures[name] = plot, args
+        self.figures[name] = save_picture, (plot, *args)
 
     def add_file(self, name, write, *args):
         """A file that `write(path, *args)` writes, such as the animation: by a worker where
@@ -576,6 +583,15 @@ class Pictures:
         else:
             write(self.temporary(name), *args)
             show_in_notebook(self.temporary(name))
+
+    def keep_file(self, name, write, *args):
+        """A file that `write(path, *args)` writes, as `add_file` does, but in the
+        background kept like a picture, for `hand_over` to give to a worker together with
+        others (or, never handed over, for `save_all` to give to a worker of its own)."""
+        if self.background:
+            self.figures[name] = write, args
+        else:
+            self.add_file(name, write, *args)
 
     def temporary(self, name):
         """A temporary path in the folder for the file `name`, renamed into place at the end."""
@@ -590,15 +606,15 @@ class Pictures:
         self.start_worker(name, write, self.temporary(name), *args)
 
     def hand_over(self, names=None):
-        """With `background`, give the pictures `names` kept for `save_all` (None: every one
-        kept so far) to one new worker process, which draws and writes them while this
-        process goes on; where none can start, they are drawn here now. Without
+        """With `background`, give the pictures and files `names` kept for `save_all`
+        (None: every one kept so far) to one new worker process, which draws and writes them
+        while this process goes on; where none can start, they are drawn here now. Without
         `background`, or with none of them kept, it does nothing."""
         names = [name for name in names or list(self.figures) if name in self.figures]
         if self.background and names:
-            plots = [self.figures.pop(name) for name in names]
-            self.start_worker(", ".join(names), save_pictures,
-                              [self.temporary(name) for name in names], plots)
+            jobs = [self.figures.pop(name) for name in names]
+            self.start_worker(", ".join(names), write_each,
+                              [self.temporary(name) for name in names], jobs)
 
     def start_worker(self, name, write, path, *args):
         """Start `write(path, *args)` in a worker process and return at once; where no
@@ -633,8 +649,7 @@ class Pictures:
             self.failures[name] = _("writing {name} failed: {why}").format(
                 name=name, why=describe(error))
         except RuntimeError as error:  # matplotlib's, for text it cannot draw, say
-            self.failures[name] = _("drawing {name} failed: {why}").format(
-                name=name, why=first_line(error))
+            self.failures[name] = drawing_failed(name, error)
 
     def in_this_process(self, write, *args):
         """`write(*args)`; if this process has too many files open, once the workers running
@@ -674,13 +689,15 @@ class Pictures:
 
     def write_figures(self):
         """Draw the figures kept for this process and write them into their temporary
-        files."""
-        for name, (plot, args) in self.figures.items():
+        files; a file still kept (from `keep_file`) goes to a worker first."""
+        files = [name for name, job in self.figures.items() if job[0] is not save_picture]
+        if files:
+            self.hand_over(files)
+        for name, (write, args) in self.figures.items():
             try:
-                self.in_this_process(save_picture, self.temporary(name), plot, *args)
+                self.in_this_process(write, self.temporary(name), *args)
             except RuntimeError as error:  # matplotlib's, for text it cannot draw, say
-                raise OSError(_("drawing {name} failed: {why}").format(
-                    name=name, why=first_line(error))) from None
+                raise OSError(drawing_failed(name, error)) from None
 
     def let_go_of_folder(self):
         """Let go of the folder's lock, if this run holds it."""

@@ -259,6 +259,45 @@ def test_the_pictures_handed_over_are_drawn_by_one_worker(tmp_path):
     assert sorted(os.listdir(folder)) == sorted(EARLY)
 
 
+def write_pid(path):
+    """A file writer for the tests: the file holds the number of the process writing it."""
+    write_tag(path, str(os.getpid()).encode())
+
+
+def test_a_kept_file_is_written_by_a_worker_with_others_or_of_its_own(tmp_path):
+    """As the animation of a small run: kept until the two-weights picture joins it, or,
+    where none does, given to a worker by save_all. Outside the background, written now."""
+    from PIL import Image
+    here = str(os.getpid()).encode()
+    folder = tmp_path / "together"
+    folder.mkdir()
+    pictures = safe_writing.Pictures(str(folder), background=True)
+    pictures.keep_file("training.gif", write_pid)
+    pictures.add("two_weights.png", small_figure, "red")
+    assert not pictures.workers
+    pictures.hand_over(["training.gif", "two_weights.png"])
+    assert list(pictures.workers) == ["training.gif, two_weights.png"] and not pictures.figures
+    assert pictures.save_all() == ["two_weights.png", "training.gif"]
+    with Image.open(folder / "two_weights.png") as picture:
+        assert picture.convert("RGB").getpixel((5, 5)) == (255, 0, 0)
+    assert (folder / "training.gif").read_bytes() not in (b"", here)
+    folder = tmp_path / "alone"
+    folder.mkdir()
+    pictures = safe_writing.Pictures(str(folder), background=True)
+    pictures.keep_file("training.gif", write_pid)
+    pictures.add("measurements.png", small_figure, "red")
+    assert pictures.save_all() == ["measurements.png", "training.gif"]
+    assert (folder / "training.gif").read_bytes() not in (b"", here)
+    folder = tmp_path / "now"
+    folder.mkdir()
+    pictures = safe_writing.Pictures(str(folder))
+    pictures.keep_file("training.gif", write_pid)
+    with open(pictures.temporaries["training.gif"], "rb") as file:
+        assert file.read() == here
+    assert pictures.save_all() == ["training.gif"]
+    assert (folder / "training.gif").read_bytes() == here
+
+
 def test_a_killed_worker_of_handed_over_pictures_names_them_and_changes_nothing(tmp_path):
     """As when the system kills the worker drawing the pictures kept before training."""
     folder = str(tmp_path / "figures")

@@ -116,6 +116,7 @@ class Keeper:
 
     def __init__(self, background):
         self.background, self.added, self.files, self.handed_over = background, {}, {}, []
+        self.waiting = {}  # files kept, as Pictures keeps them, until handed over
 
     def add(self, name, plot, *args):
         """As Pictures.add: kept, to be drawn when written."""
@@ -125,10 +126,18 @@ class Keeper:
         """As Pictures.hand_over: in the background, the pictures named (None: every one
         kept so far) go to a worker."""
         if self.background:
-            self.handed_over.append(sorted(names or self.added))
+            kept = [*self.added, *self.waiting]
+            self.handed_over.append(sorted(name for name in names or kept if name in kept))
 
     def add_file(self, name, write, *args):
+        """As Pictures.add_file: written at once (by a worker, in the background)."""
         self.files[name] = (write, args)
+
+    def keep_file(self, name, write, *args):
+        """As Pictures.keep_file: in the background, kept until handed over."""
+        self.files[name] = (write, args)
+        if self.background:
+            self.waiting[name] = True
 
     def discard(self):
         """What a run's pictures do when the next run starts: let go of their files."""
@@ -394,9 +403,9 @@ def test_each_picture_is_kept_under_its_name_and_the_slow_ones_go_to_one_worker(
         pictures.start(keeper, 100, True)
         figures = every_picture()
         assert sorted(keeper.added) == sorted(names)
-        # the slow ones go to one worker together; 100 steps are too short for the others
-        assert keeper.handed_over == ([["scaling.png", "two_weights.png"]] if background
-                                      else [])
+        # the slow ones go to one worker together; 100 steps are too short for the others.
+        # No animation was kept before this: only the two-weights picture is handed over
+        assert keeper.handed_over == ([["two_weights.png"]] if background else [])
         # in the background nothing is drawn at once: each picture waits to be written
         still = [figures[name[:-4]] for name in names]
         assert [figure is None for figure in still] == [background] * len(names)
@@ -423,6 +432,28 @@ def test_a_long_training_hands_the_pictures_before_it_to_a_worker():
                                              for w in (a, star, 2 * star - a)], loss_curve)
         handed = [["loss_curve.png", "measurements.png", "random_start.png"]]
         assert keeper.handed_over == (handed if background else [])
+
+
+def test_in_a_small_run_the_animation_waits_to_share_a_worker_with_the_two_weights():
+    """Two processes on two cores, not three, where the studies after the animation are
+    quick; with many points, or a long training, the animation is drawn meanwhile."""
+    many = np.linspace(0.1, 10, pictures.MAX_DRAWN + 1)
+    runs = [(100, POST_X, POST_Z, True), (1_000_000, POST_X, POST_Z, False),
+            (100, many, 2 * many, False)]
+    for steps, x, z, small in runs:
+        assert pictures.small_run(steps, len(x)) == small
+        for background in (True, False):
+            keeper = Keeper(background)
+            pictures.start(keeper, 100, True, steps)
+            animation.training_gif(x, z, train(start_a(), x, z, 1e-3, 10), state, loss_curve)
+            assert list(keeper.files) == ["training.gif"]  # kept, or written at once
+            assert list(keeper.waiting) == (["training.gif"] if small and background else [])
+            path = descend(x, z, start_a(), 1e-3, 10)
+            pictures.two_weights(x, z, path, loss_surface)
+            pictures.scaling([x, x], z, [path, path], loss_surface)
+            together = ["training.gif", "two_weights.png"] if small else ["scaling.png",
+                                                                          "two_weights.png"]
+            assert keeper.handed_over[-1:] == ([together] if background else [])
 
 
 def test_start_forgets_the_last_runs_names():
