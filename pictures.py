@@ -283,9 +283,9 @@ def loss_curve(x, z, tangents, loss_curve):
 
 def long_training(steps, count):
     """Whether training `steps` steps over `count` points takes about 0.3 s or more: long
-    enough to hide the cost of one more worker process (about 0.15 s of CPU). A step
-    costs about as much as the arithmetic on `count` + 1,000 points: measured on a shared
-    2-core machine, about 7 µs a step for 30 points and 7 ms for a million."""
+    enough to hide the cost of one more worker process (0.155 s of CPU in a short run). A
+    step costs about as much as the arithmetic on `count` + 1,000 points: measured on a
+    shared 2-core machine, about 7 µs a step for 30 points and 7 ms for a million."""
     return steps * (1_000 + count) >= LONG_TRAINING
 
 
@@ -695,7 +695,7 @@ def two_weights(x, z, descent, loss_surface):
     """Left the contour map of the lesson's `loss_surface(a, b, x, z)`, right the surface;
     the `descent` (a Descent: its path, minimum, rate and valley's curvature ratio) on
     both. It is slow to draw: a plain script run draws it in a worker process, with the
-    scaling picture (see `scaling`)."""
+    animation or the scaling picture (see `scaling`)."""
     return keep("two_weights.png", (draw_two_weights, x, z, descent, loss_surface))
 
 
