@@ -610,7 +610,8 @@ class Pictures:
         (None: every one kept so far) to one new worker process, which draws and writes them
         while this process goes on; where none can start, they are drawn here now. Without
         `background`, or with none of them kept, it does nothing."""
-        names = [name for name in names or list(self.figures) if name in self.figures]
+        names = [name for name in (self.figures if names is None else names)
+                 if name in self.figures]
         if self.background and names:
             jobs = [self.figures.pop(name) for name in names]
             self.start_worker(", ".join(names), write_each,
@@ -664,10 +665,10 @@ class Pictures:
             write(*args)
 
     def save_all(self):
-        """Draw and write the figures kept here, wait for the workers, then rename every
-        file into place, all at once (in the folder's turn: other runs into it wait); the
-        names saved. On failure, OSError with one line; the folder's earlier pictures are
-        then as they were."""
+        """Draw and write the figures kept here (a file still kept goes to a worker first),
+        wait for the workers, then rename every file into place, all at once (in the
+        folder's turn: other runs into it wait); the names saved. On failure, OSError with
+        one line; the folder's earlier pictures are then as they were."""
         try:
             self.write_figures()
             self.wait_for_workers()
@@ -690,9 +691,8 @@ class Pictures:
     def write_figures(self):
         """Draw the figures kept for this process and write them into their temporary
         files; a file still kept (from `keep_file`) goes to a worker first."""
-        files = [name for name, job in self.figures.items() if job[0] is not save_picture]
-        if files:
-            self.hand_over(files)
+        self.hand_over([name for name, (write, _args) in self.figures.items()
+                        if write is not save_picture])  # a file, not a picture of `add`'s
         for name, (write, args) in self.figures.items():
             try:
                 self.in_this_process(write, self.temporary(name), *args)

@@ -285,8 +285,15 @@ def test_a_kept_file_is_written_by_a_worker_with_others_or_of_its_own(tmp_path):
     folder.mkdir()
     pictures = safe_writing.Pictures(str(folder), background=True)
     pictures.keep_file("training.gif", write_pid)
-    pictures.add("measurements.png", small_figure, "red")
+    running = []
+
+    def drawn_here(color):  # what is running when this process draws its own picture
+        running.extend(pictures.workers)
+        return small_figure(color)
+
+    pictures.add("measurements.png", drawn_here, "red")
     assert pictures.save_all() == ["measurements.png", "training.gif"]
+    assert running == ["training.gif"]
     assert (folder / "training.gif").read_bytes() not in (b"", here)
     folder = tmp_path / "now"
     folder.mkdir()

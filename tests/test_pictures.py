@@ -127,7 +127,12 @@ class Keeper:
         kept so far) go to a worker."""
         if self.background:
             kept = [*self.added, *self.waiting]
-            self.handed_over.append(sorted(name for name in names or kept if name in kept))
+            given = sorted(name for name in (kept if names is None else names) if name in kept)
+            if given:
+                self.handed_over.append(given)
+            for name in given:  # gone to the worker: never handed over twice
+                self.added.pop(name, None)
+                self.waiting.pop(name, None)
 
     def add_file(self, name, write, *args):
         """As Pictures.add_file: written at once (by a worker, in the background)."""
@@ -402,9 +407,10 @@ def test_each_picture_is_kept_under_its_name_and_the_slow_ones_go_to_one_worker(
         keeper = Keeper(background)
         pictures.start(keeper, 100, True)
         figures = every_picture()
-        assert sorted(keeper.added) == sorted(names)
-        # the slow ones go to one worker together; 100 steps are too short for the others.
-        # No animation was kept before this: only the two-weights picture is handed over
+        assert sorted(keeper.added) == sorted(names if not background else
+                                              set(names) - {"two_weights.png"})
+        # a slow one goes to a worker; 100 steps are too short for the others. It waits for
+        # the animation, not kept here: the two-weights picture goes alone
         assert keeper.handed_over == ([["two_weights.png"]] if background else [])
         # in the background nothing is drawn at once: each picture waits to be written
         still = [figures[name[:-4]] for name in names]
@@ -437,23 +443,27 @@ def test_a_long_training_hands_the_pictures_before_it_to_a_worker():
 def test_in_a_small_run_the_animation_waits_to_share_a_worker_with_the_two_weights():
     """Two processes on two cores, not three, where the studies after the animation are
     quick; with many points, or a long training, the animation is drawn meanwhile."""
-    many = np.linspace(0.1, 10, pictures.MAX_DRAWN + 1)
-    runs = [(100, POST_X, POST_Z, True), (1_000_000, POST_X, POST_Z, False),
-            (100, many, 2 * many, False)]
-    for steps, x, z, small in runs:
+    most, more = (np.linspace(0.1, 10, count) for count in (pictures.MAX_DRAWN,
+                                                           pictures.MAX_DRAWN + 1))
+    runs = [(100, POST_X, True), (5_000, POST_X, True), (100, most, True),
+            (1_000_000, POST_X, False), (100, more, False)]
+    for steps, x, small in runs:
         assert pictures.small_run(steps, len(x)) == small
-        for background in (True, False):
+        z = 2 * x
+        for background, gif in ((True, True), (True, False), (False, True)):
             keeper = Keeper(background)
-            pictures.start(keeper, 100, True, steps)
+            pictures.start(keeper, 100, gif, steps)
             animation.training_gif(x, z, train(start_a(), x, z, 1e-3, 10), state, loss_curve)
-            assert list(keeper.files) == ["training.gif"]  # kept, or written at once
-            assert list(keeper.waiting) == (["training.gif"] if small and background else [])
+            assert list(keeper.files) == (["training.gif"] if gif else [])  # kept, or written
+            waits = small and gif and background
+            assert list(keeper.waiting) == (["training.gif"] if waits else [])
             path = descend(x, z, start_a(), 1e-3, 10)
             pictures.two_weights(x, z, path, loss_surface)
             pictures.scaling([x, x], z, [path, path], loss_surface)
-            together = ["training.gif", "two_weights.png"] if small else ["scaling.png",
+            together = ["training.gif", "two_weights.png"] if waits else ["scaling.png",
                                                                           "two_weights.png"]
-            assert keeper.handed_over[-1:] == ([together] if background else [])
+            assert keeper.handed_over == ([together] if background else [])
+            assert "training.gif" not in keeper.waiting
 
 
 def test_start_forgets_the_last_runs_names():
