@@ -19,7 +19,7 @@ from PIL import Image
 
 import pictures as draw
 from safe_writing import fit_layout
-from translation import _
+from translation import _, count
 
 GIF_SIZE, GIF_DPI = (6.4, 4.8), 80  # the animation: 512x384 pixels
 FRAME_MS, HOLD_LAST_MS = 200, 2000  # each frame's time on screen; the last frame's
@@ -114,8 +114,8 @@ def frame_steps(weights, frames):
     progress = np.r_[0, np.cumsum(np.abs(np.diff(np.log(np.maximum(moves, floor)))))]
     chosen = np.searchsorted(progress, np.linspace(0, progress[-1], frames - 2)) + 1
     moving = np.unique(np.r_[0, chosen, steps])
-    for count in range(frames, 1, -1):
-        steady = np.linspace(0, steps, count).round().astype(int)
+    for even in range(frames, 1, -1):  # how many steps spread evenly over the run
+        steady = np.linspace(0, steps, even).round().astype(int)
         frame_list = np.union1d(moving, steady)
         if len(frame_list) <= frames:
             return frame_list
@@ -129,7 +129,7 @@ def unchanged_note(weights, since):
     if since == 0:
         return (_("a has not changed\nat all in {steps}") if exact
                 else _("a has not visibly changed\nat all in {steps}")).format(
-                    steps=draw.n_steps(len(weights) - 1))
+                    steps=count(len(weights) - 1))
     return (_("a has not changed\nsince step {since:,}; the frames\nbetween are left out")
             if exact else _("a has not visibly changed\nsince step {since:,}; the "
                             "frames\nbetween are left out")).format(since=since)

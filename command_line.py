@@ -15,7 +15,7 @@ import gc
 import os
 import sys
 
-from translation import _, use
+from translation import _, count, use  # count: for the lesson's notes too
 
 if sys.version_info < (3, 10):  # before anything that needs a newer Python
     sys.exit(_("error: this lesson needs Python 3.10 or newer, and this is Python "
@@ -431,13 +431,6 @@ def suggest(settings, **changes):
         if option in changes or value != settings.knobs[option]:
             words += [f"--{option}", f"{value:g}" if option == "lr" else str(value)]
     return "`" + " ".join(words) + "`"
-
-
-def count(steps, most=None):
-    """'1 step', '453 steps', or 'over 5,000 steps' (`most`) where `steps` is None."""
-    if steps is None:
-        return _("over {most:,} steps").format(most=most)
-    return (_("{steps:,} step") if steps == 1 else _("{steps:,} steps")).format(steps=steps)
 
 
 def scale_hint(settings, bound):

@@ -22,7 +22,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from safe_writing import fit_layout, in_notebook
-from translation import _
+from translation import _, count
 
 SIZE, WIDE, DPI = (6.4, 4.8), (9.6, 4.8), 100  # still pictures: 640x480 (960x480) pixels
 TANGENT_SHARE = 0.15  # a tangent reaches this share of the bowl's width to each side
@@ -100,11 +100,6 @@ def digits(value):
     """A number with 4 significant digits, or more where 4 would round it to ±1."""
     text = f"{value:.4g}"
     return f"{value:.10g}" if abs(float(text)) == 1 != abs(value) else text
-
-
-def n_steps(count):
-    """'1 step', '100 steps', '1,000,000 steps'."""
-    return (_("{steps:,} step") if count == 1 else _("{steps:,} steps")).format(steps=count)
 
 
 # The pieces every picture is made of.
@@ -526,7 +521,7 @@ def curve_title(kind, c, closed, steps):
         "overshooting but converging": "Overshooting but converging: excess loss ×{factor} "
                                        "a step",
         "converging": "Converging: every step multiplies the excess loss by c² = {factor}",
-    }[kind]).format(factor=digits(c * c), share=100 * closed, steps=n_steps(steps))
+    }[kind]).format(factor=digits(c * c), share=100 * closed, steps=count(steps))
 
 
 def learning_curve(excess, predicted, distance, title):
@@ -575,7 +570,7 @@ def draw_distance(ax, distance, last):
     exact = np.flatnonzero(distance[:last + 1] == 0)
     if exact.size:
         ax.plot([], [], " ", label=_("a = a* exactly (not drawn on a log scale) at {steps} "
-                                     "from step {first:,}").format(steps=n_steps(exact.size),
+                                     "from step {first:,}").format(steps=count(exact.size),
                                                                    first=exact[0]))
     log_axis(ax, sizes, "|a − a*|")
     step_axis(ax, last)
@@ -717,7 +712,7 @@ def draw_two_weights(x, z, descent, surface_of):
     shown = draw_descent(ax, grid, surface_of(*grid, x, z), surface_of(*descent.best, x, z),
                          descent, [
         _("descent path"), _("start (a₀, 0)"),
-        _("after {steps}").format(steps=n_steps(len(descent.path) - 1)),
+        _("after {steps}").format(steps=count(len(descent.path) - 1)),
         _("minimum a* = {a:.4g}, b* = {b:.4g}").format(a=descent.best[0], b=descent.best[1])])
     ax.set(xlabel=_("a (slope)"), ylabel=_("b (offset)"))
     ax.set_title(_("seen from above: its contours"), fontsize="medium")
@@ -788,11 +783,10 @@ def draw_scaling(xs, z, descents, surface_of):
         grid = surface_grid(descent.path, descent.best, square=True)
         draw_descent(ax, grid, surface_of(*grid, x, z), surface_of(*descent.best, x, z), descent, [
             _("descent path"), _("start (a₀, 0)"),
-            _("after {steps}").format(steps=n_steps(len(descent.path) - 1)),
+            _("after {steps}").format(steps=count(len(descent.path) - 1)),
             _("minimum (a*, b*)")] if name == names[0] else [None] * 4)
         ax.set_aspect("equal", adjustable="box")  # the panel, not the grid, is made square
-        reach = (n_steps(descent.reached) if descent.reached is not None
-                 else _("over {most:,} steps").format(most=len(descent.path) - 1))
+        reach = count(descent.reached, len(descent.path) - 1)
         ax.set_title(_("{name}: curvatures {ratio:.3g}× apart;\n{reach} to within 1% of the "
                        "minimum").format(name=name, ratio=descent.ratio, reach=reach),
                      fontsize="medium")

@@ -84,3 +84,10 @@ def _(text):
     if Speaking.translation is None:
         use()
     return Speaking.translation.gettext(text)
+
+
+def count(steps, most=None):
+    """'1 step', '453 steps', or 'over 5,000 steps' (`most`) where `steps` is None."""
+    if steps is None:
+        return _("over {most:,} steps").format(most=most)
+    return (_("{steps:,} step") if steps == 1 else _("{steps:,} steps")).format(steps=steps)
