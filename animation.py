@@ -32,10 +32,9 @@ def training_gif(x, z, history, state, loss_curve):
     the bowl and the tangent on the right, at most Kept.frames frames, the start included.
     Skipped with --no-gif (Kept.gif is False), and where no pictures are kept.
 
-    A plain script run has a worker process draw it: in a small run, the one that
-    `pictures.scaling` starts for it and the two-weights picture (`pictures.animation_waits`;
-    where the two-weights section is skipped, one of its own when the pictures are
-    written); else one of its own, at once."""
+    A plain script run has a worker process draw it. Where `pictures.animation_waits`,
+    that worker starts at the scaling picture and draws the two-weights picture too (where
+    that section is skipped, it starts when the pictures are written); else it starts now."""
     keeper = draw.Kept.keeper
     if draw.Kept.gif and keeper is not None:
         run = Run(x, z, draw.Kept.names, history, state, loss_curve)

@@ -15,7 +15,7 @@ import gc
 import os
 import sys
 
-from translation import _, count, use  # count: for the lesson's notes too
+from translation import _, count, use  # count: the lesson's notes call it as cli.count
 
 if sys.version_info < (3, 10):  # before anything that needs a newer Python
     sys.exit(_("error: this lesson needs Python 3.10 or newer, and this is Python "

@@ -6,8 +6,8 @@ the end of the run, and returns the figure (None in a plain script run, which dr
 only when it writes the pictures). Nothing here computes the lesson's mathematics: for a
 weight a the lesson hands a `State` (its line at every x, the loss, the gradient, the
 next step's move), and for the bowl or the surface its own function giving the loss at
-many weights at once. Only layout is decided here: sizes, limits, ticks,
-legends and titles.
+many weights at once. Only layout is decided here: sizes, limits, ticks, legends and
+titles.
 """
 
 import functools

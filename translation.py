@@ -6,6 +6,7 @@ from the .po files there by docs/spanish.py). `use(language)` chooses the langua
 rest of the run: "en", "es", or None for the system's (the environment variables LANGUAGE,
 LC_ALL, LC_MESSAGES and LANG, in that order, else `locale.getlocale()`, as on Windows;
 Spanish where it starts with "es"). A message missing from the catalog stays English.
+`count(steps)` says a number of steps in that language ("1 step", "453 steps").
 argparse's own words ("usage:", "options:", its errors) come through the standard library's
 `gettext.gettext`, so `use` also binds gettext's global domain to the program's catalog.
 Only the standard library is used.
