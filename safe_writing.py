@@ -707,9 +707,12 @@ class Pictures:
 
     def collect(self, name):
         """Wait for the worker writing `name`, keep why it failed (if it did), and close
-        what it held open here."""
-        worker, reading = self.workers.pop(name)
+        what it held open here. It stays in `workers` while it is waited for, so that a stop
+        meanwhile (`discard`) kills it before removing its files, which it would otherwise
+        go on writing."""
+        worker, reading = self.workers[name]
         worker.join()
+        del self.workers[name]
         if worker.exitcode != 0:
             self.failures[name] = why_worker_failed(name, worker, reading)
         reading.close()

@@ -305,6 +305,37 @@ def test_a_kept_file_is_written_by_a_worker_with_others_or_of_its_own(tmp_path):
     assert (folder / "training.gif").read_bytes() == here
 
 
+def write_after_a_second(path, tag):
+    """A writer still at work when the test stops the run."""
+    time.sleep(1)
+    write_tag(path, tag)
+
+
+def test_a_stop_while_waiting_for_a_worker_stops_the_worker_too(tmp_path):
+    """As a Ctrl-C while the run waits for its last worker: the worker must not go on to
+    write its file after the run has removed what it wrote."""
+    class Stopped(Exception):
+        pass
+
+    def stop(signum, frame):  # what a stop does (stop_quietly_on_signals), then out
+        pictures.discard()
+        raise Stopped
+
+    pictures = safe_writing.Pictures(str(tmp_path), background=True)
+    pictures.add_file("training.gif", write_after_a_second, b"new")
+    (worker, _reading), = pictures.workers.values()
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(Stopped):
+            pictures.wait_for_workers()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    time.sleep(1.5)  # past the moment the worker would have written its file
+    assert worker.exitcode == -signal.SIGKILL and os.listdir(tmp_path) == []
+
+
 def test_a_killed_worker_of_handed_over_pictures_names_them_and_changes_nothing(tmp_path):
     """As when the system kills the worker drawing the pictures kept before training."""
     folder = str(tmp_path / "figures")
