@@ -1,7 +1,7 @@
 """Benchmark: where the lesson's time goes, measured side by side in one run.
 
-    python tests/benchmark.py [--repeats 5] [--long-repeats 2] [--million-repeats 2]
-                              [--events 200]
+    python tests/benchmark.py [--repeats 5] [--pairs 20] [--long-repeats 2]
+                              [--million-repeats 2] [--events 200]
 
 1. The default run against its straightforward twin and against the bare import floor.
    "Straightforward" is how the post saves its animation: matplotlib's FuncAnimation with
@@ -11,8 +11,12 @@
    the start-up cost are shared by both. The floor is `import numpy, matplotlib.pyplot,
    PIL.Image` alone. The floor and the default run go once untimed (the bytecode of what
    they import is then cached); then each side runs as a fresh process, alternating, so
-   that drifts in the machine's load hit all sides; the ratio is given of the medians and
-   for each repeat. Then the two GIFs are compared frame by frame.
+   that drifts in the machine's load hit all sides. The floor and the default run take
+   one or two seconds each, and on a shared machine their ratio swings widely from one
+   pair to the next, so they alternate --pairs times; the twin, which takes half a
+   minute, runs --repeats times among them. The ratio is given of the medians, and the
+   median and spread of the pairs' own ratios. Then the two GIFs are compared frame by
+   frame.
 2. A million steps: the whole run with --steps 1000000, and its own training loop timed
    inside it, from its first log line to its last as they arrive (its output unbuffered),
    plus the end of train() after its last line, timed alone; what the run costs beyond
@@ -118,8 +122,9 @@ def row(name, seconds, mib=None):
     print(f"{name:26}{statistics.median(seconds):9.2f}{spread:>13}{memory}   {runs}")
 
 
-def default_runs(work, repeats):
-    """Section 1: the floor, the default run and its twin, alternating; then the frames."""
+def default_runs(work, repeats, pairs):
+    """Section 1: the floor and the default run, alternating `pairs` times, with the twin
+    run `repeats` times among them, evenly spread; then the frames."""
     sides = {
         "import floor": [sys.executable, "-c", "import numpy, matplotlib.pyplot, PIL.Image"],
         "fast (default run)": [sys.executable, SCRIPT, "--out", os.path.join(work, "fast")],
@@ -129,18 +134,22 @@ def default_runs(work, repeats):
     for name in ("import floor", "fast (default run)"):  # untimed: every module the
         timed(sides[name])  # sides import (the twin too) has its bytecode cached
     times = {name: [] for name in sides}
-    for _ in range(repeats):
+    pairs = max(pairs, repeats)
+    twin_after = {pair * pairs // repeats for pair in range(repeats)}
+    for pair in range(pairs):
         for name, command in sides.items():
-            times[name].append(timed(command)[0])
+            if name != "straightforward twin" or pair in twin_after:
+                times[name].append(timed(command)[0])
     print(f"{'':26}{'median s':>9}{'spread s':>13}{'peak MiB':>10}   runs s")
     for name, command in sides.items():
         row(name, times[name], peak_mib(command))
     floor, fast, slow = (statistics.median(times[name]) for name in sides)
-    pairs = [run / bare for run, bare in zip(times["fast (default run)"],
-                                             times["import floor"], strict=True)]
-    print(f"default run / import floor:          {fast / floor:.2f}x (each repeat: "
-          + ", ".join(f"{pair:.2f}x" for pair in pairs)
-          + f"; their median {statistics.median(pairs):.2f}x)")
+    ratios = sorted(run / bare for run, bare in zip(times["fast (default run)"],
+                                                    times["import floor"], strict=True))
+    quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+    print(f"default run / import floor:          {fast / floor:.2f}x (each of the "
+          f"{len(ratios)} pairs: median {statistics.median(ratios):.2f}x, middle half "
+          f"{quartiles[0]:.2f}x-{quartiles[2]:.2f}x, all {ratios[0]:.2f}x-{ratios[-1]:.2f}x)")
     print(f"straightforward twin / default run:  {slow / fast:.1f}x")
     differences = frame_differences(os.path.join(work, "fast", "training.gif"),
                                     os.path.join(work, "slow", "training.gif"))
@@ -299,7 +308,11 @@ def explorer_latency(events):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5, help="runs of each side (default 5)")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="runs of the straightforward twin (default 5)")
+    parser.add_argument("--pairs", type=int, default=20,
+                        help="runs of the floor and of the default run, alternating "
+                             "(default 20; at least --repeats)")
     parser.add_argument("--long-repeats", type=int, default=2,
                         help="runs of a million steps (default 2; 0 skips them)")
     parser.add_argument("--million-repeats", type=int, default=2,
@@ -318,7 +331,7 @@ def main():
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(work, "bytecode")
     print("bytecode: kept for every run in " + os.environ["PYTHONPYCACHEPREFIX"])
-    same = default_runs(work, args.repeats)
+    same = default_runs(work, args.repeats, args.pairs)
     if args.long_repeats:
         long_runs(work, args.long_repeats)
     if args.million_repeats:
