@@ -279,10 +279,10 @@ def loss_curve(x, z, tangents, loss_curve):
 def long_training(steps, count):
     """Whether training `steps` steps over `count` points takes about 0.3 s or more: long
     enough for one more worker process to pay for itself, drawing on the core the training
-    loop leaves idle (in a short run, three processes on two cores slow one another down:
-    see `small_run`). A step costs about as much as the arithmetic on `count` + 1,000
-    points: measured on a shared 2-core machine, about 7 µs a step for 30 points and 7 ms
-    for a million."""
+    loop leaves idle (in a short run it cost 0.155 s more CPU: more processes than cores
+    slow one another down, as `small_run` also found). A step costs about as much as the
+    arithmetic on `count` + 1,000 points: measured on a shared 2-core machine, about 7 µs
+    a step for 30 points and 7 ms for a million."""
     return steps * (1_000 + count) >= LONG_TRAINING
 
 

@@ -11,12 +11,12 @@
    the start-up cost are shared by both. The floor is `import numpy, matplotlib.pyplot,
    PIL.Image` alone. The floor and the default run go once untimed (the bytecode of what
    they import is then cached); then each side runs as a fresh process, alternating, so
-   that drifts in the machine's load hit all sides. The floor and the default run take
-   one or two seconds each, and on a shared machine their ratio swings widely from one
-   pair to the next, so they alternate --pairs times; the twin, which takes half a
-   minute, runs --repeats times among them. The ratio is given of the medians, and the
-   median and spread of the pairs' own ratios. Then the two GIFs are compared frame by
-   frame.
+   that drifts in the machine's load hit all sides. The floor takes about half a second
+   and the default run one or two, and on a shared machine their ratio swings widely from
+   one pair to the next, so they alternate --pairs times; the twin, which takes from 20
+   to 40 seconds, runs --repeats times among them. The ratio is given of the medians, and
+   the median, middle half and range of the pairs' own ratios. Then the two GIFs are
+   compared frame by frame.
 2. A million steps: the whole run with --steps 1000000, and its own training loop timed
    inside it, from its first log line to its last as they arrive (its output unbuffered),
    plus the end of train() after its last line, timed alone; what the run costs beyond
@@ -134,7 +134,6 @@ def default_runs(work, repeats, pairs):
     for name in ("import floor", "fast (default run)"):  # untimed: every module the
         timed(sides[name])  # sides import (the twin too) has its bytecode cached
     times = {name: [] for name in sides}
-    pairs = max(pairs, repeats)
     twin_after = {pair * pairs // repeats for pair in range(repeats)}
     for pair in range(pairs):
         for name, command in sides.items():
@@ -146,10 +145,13 @@ def default_runs(work, repeats, pairs):
     floor, fast, slow = (statistics.median(times[name]) for name in sides)
     ratios = sorted(run / bare for run, bare in zip(times["fast (default run)"],
                                                     times["import floor"], strict=True))
-    quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
-    print(f"default run / import floor:          {fast / floor:.2f}x (each of the "
-          f"{len(ratios)} pairs: median {statistics.median(ratios):.2f}x, middle half "
-          f"{quartiles[0]:.2f}x-{quartiles[2]:.2f}x, all {ratios[0]:.2f}x-{ratios[-1]:.2f}x)")
+    pairs_said = "the one pair" if len(ratios) == 1 else f"each of the {len(ratios)} pairs"
+    middle = ""
+    if len(ratios) >= 4:  # fewer have no middle half to speak of
+        quartiles = statistics.quantiles(ratios, n=4)
+        middle = f"middle half {quartiles[0]:.2f}x-{quartiles[2]:.2f}x, "
+    print(f"default run / import floor:          {fast / floor:.2f}x ({pairs_said}: median "
+          f"{statistics.median(ratios):.2f}x, {middle}all {ratios[0]:.2f}x-{ratios[-1]:.2f}x)")
     print(f"straightforward twin / default run:  {slow / fast:.1f}x")
     differences = frame_differences(os.path.join(work, "fast", "training.gif"),
                                     os.path.join(work, "slow", "training.gif"))
@@ -320,6 +322,8 @@ def main():
     parser.add_argument("--events", type=int, default=200,
                         help="events per explorer control (default 200)")
     args = parser.parse_args()
+    if not 1 <= args.repeats <= args.pairs:
+        parser.error("--repeats must be at least 1, and --pairs at least --repeats")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
           f"{platform.release()}, Python {platform.python_version()}; load average "
           + " ".join(f"{load:.2f}" for load in os.getloadavg()))
