@@ -158,6 +158,9 @@ def stop_quietly_on_signals(outcome=nothing_written, clean_up=None):
     second signal while the first is handled is ignored, quietly.
     """
     def stop(signum, frame):
+        if Held.depth:  # inside a held block, reached through another thread: after it
+            Held.signal = Held.signal or signum
+            return
         for number in STOPS:
             signal.signal(number, signal.SIG_IGN)
         name, status = STOPS[signum]
@@ -190,18 +193,33 @@ def remove_matplotlib_temporary_folders():
             shutil.rmtree(folder, ignore_errors=True)
 
 
+class Held:
+    """How many `signals_held` blocks are open, and the first stopping signal that came
+    during them. A mask holds a signal only for the thread that sets it: one sent to the
+    process can reach another of its threads (numpy starts some), and Python then runs
+    the handler in the main thread at once, in the middle of the block. So the handler
+    itself waits for the blocks to end."""
+    depth = 0
+    signal = None
+
+
 @contextlib.contextmanager
 def signals_held():
     """Hold the stopping signals until the block is done, so that it runs whole: a signal
-    that arrives meanwhile is handled right after it."""
-    if not hasattr(signal, "pthread_sigmask"):  # Windows has no signal masks
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    that arrives meanwhile is handled right after it. The mask also keeps the signal
+    from a worker forked inside the block until the worker ignores it."""
+    masks = hasattr(signal, "pthread_sigmask")  # Windows has no signal masks
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS) if masks else None
+    Held.depth += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        Held.depth -= 1
+        if masks:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        if Held.depth == 0 and Held.signal is not None:
+            number, Held.signal = Held.signal, None
+            signal.raise_signal(number)  # handled now, in this thread
 
 
 def new_token():
@@ -473,18 +491,18 @@ def write_each(paths, jobs):
         write(path, *args)
 
 
-def write_in_worker(report, write, path, *args):
-    """A worker process's task: `write(path, *args)`. Signals are left to the main process,
-    which stops the worker and removes what it wrote; a failure is sent back through
-    `report` for the main process to say, in one line. If the main process dies, so does
-    the worker, removing its file (or files)."""
+def write_in_worker(parent, report, write, path, *args):
+    """A worker process's task: `write(path, *args)`. Signals are left to the main process
+    (`parent`, its process id), which stops the worker and removes what it wrote; a
+    failure is sent back through `report` for the main process to say, in one line. If
+    the main process dies, so does the worker, removing its file (or files), even where
+    it died before the worker began to watch it."""
     for number in STOPS:
         signal.signal(number, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_SETMASK, set())  # held while it was started
     try:
-        threading.Thread(target=exit_with_parent, args=(os.getppid(), path),
-                         daemon=True).start()
+        threading.Thread(target=exit_with_parent, args=(parent, path), daemon=True).start()
         write(path, *args)
     except Exception as error:  # RuntimeError "can't start new thread" included
         report.send(why_it_failed(error))
@@ -629,7 +647,7 @@ class Pictures:
             self.write_here(name, write, path, *args)
             return
         worker = self.processes.Process(target=write_in_worker,
-                                        args=(sending, write, path, *args))
+                                        args=(os.getpid(), sending, write, path, *args))
         try:
             with signals_held():  # a signal inside the start could be lost in the fork
                 worker.start()

@@ -336,6 +336,58 @@ def test_a_stop_while_waiting_for_a_worker_stops_the_worker_too(tmp_path):
     assert worker.exitcode == -signal.SIGKILL and os.listdir(tmp_path) == []
 
 
+HELD_BLOCK = """
+import signal, sys, threading, time
+sys.path.insert(0, {root!r})
+import safe_writing
+safe_writing.stop_quietly_on_signals(clean_up=lambda: print("clean-up", flush=True))
+other = threading.Thread(target=threading.Event().wait, daemon=True)
+other.start()  # as numpy's threads: one that does not hold the signals
+with safe_writing.signals_held():
+    signal.pthread_kill(other.ident, signal.SIGTERM)
+    time.sleep(0.2)
+    sum(range(100_000))  # Python at work, where the handler would run
+    print("block finished", flush=True)
+print("after the block", flush=True)
+"""
+
+
+def test_a_stop_that_reaches_another_thread_waits_for_the_held_block():
+    """A signal sent to the process can be delivered to a thread that does not hold it
+    (numpy's); the block held in the main thread (a fork, the final renames) must still
+    run whole, and the stop come right after it."""
+    done = subprocess.run([sys.executable, "-c", HELD_BLOCK.format(root=ROOT)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 143, done.stderr
+    assert done.stdout.splitlines() == ["block finished", "clean-up"], done.stdout
+    assert done.stderr.splitlines()[-1] == ("interrupted: stopped by SIGTERM; no picture was "
+                                            "written or changed."), done.stderr
+
+
+ORPHAN = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+import safe_writing
+def write_after_a_second(path):
+    time.sleep(1)
+    with open(path, "wb") as file:
+        file.write(b"new")
+pictures = safe_writing.Pictures({folder!r}, background=True)
+pictures.add_file("training.gif", write_after_a_second)
+os._exit(0)  # gone at once, as when a stop ends the run in the instant after a fork
+"""
+
+
+def test_a_worker_whose_parent_is_gone_before_it_watches_removes_its_file(tmp_path):
+    """The worker ignores stops and watches its parent; where the parent is gone before
+    the worker has begun to watch, the worker must still see it (it is told which process
+    started it) and exit without writing its file."""
+    subprocess.run([sys.executable, "-c", ORPHAN.format(root=ROOT, folder=str(tmp_path))],
+                   check=True, timeout=60)
+    time.sleep(2)  # past the moment the worker would have written its file
+    assert [name for name in os.listdir(tmp_path) if "training.gif" in name] == []
+
+
 def test_a_killed_worker_of_handed_over_pictures_names_them_and_changes_nothing(tmp_path):
     """As when the system kills the worker drawing the pictures kept before training."""
     folder = str(tmp_path / "figures")
