@@ -194,11 +194,12 @@ def remove_matplotlib_temporary_folders():
 
 
 class Held:
-    """How many `signals_held` blocks are open, and the first stopping signal that came
-    during them. A mask holds a signal only for the thread that sets it: one sent to the
-    process can reach another of its threads (numpy starts some), and Python then runs
-    the handler in the main thread at once, in the middle of the block. So the handler
-    itself waits for the blocks to end."""
+    """How many `signals_held` blocks are open, and the first stopping signal whose
+    handler was called during them. A mask holds a signal only for the thread that sets
+    it: one sent to the process can reach another of its threads (numpy starts some), and
+    Python then calls the handler in the main thread at once, in the middle of the block.
+    So `stop_quietly_on_signals`'s handler, called then, records the signal and returns,
+    and `signals_held` raises it again when the outermost block ends."""
     depth = 0
     signal = None
 
@@ -206,8 +207,11 @@ class Held:
 @contextlib.contextmanager
 def signals_held():
     """Hold the stopping signals until the block is done, so that it runs whole: a signal
-    that arrives meanwhile is handled right after it. The mask also keeps the signal
-    from a worker forked inside the block until the worker ignores it."""
+    that arrives meanwhile is handled right after it, by `stop_quietly_on_signals`'s
+    handler (Python's own, as in a notebook, is not held back). The main thread masks the
+    signals, which also keeps them from a worker forked inside the block until the worker
+    ignores them; a signal that reaches another thread is recorded (`Held`) and raised
+    again here."""
     masks = hasattr(signal, "pthread_sigmask")  # Windows has no signal masks
     before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS) if masks else None
     Held.depth += 1
@@ -496,7 +500,7 @@ def write_in_worker(parent, report, write, path, *args):
     (`parent`, its process id), which stops the worker and removes what it wrote; a
     failure is sent back through `report` for the main process to say, in one line. If
     the main process dies, so does the worker, removing its file (or files), even where
-    it died before the worker began to watch it."""
+    it died before the worker began to watch it, or while the file was being finished."""
     for number in STOPS:
         signal.signal(number, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
@@ -504,6 +508,8 @@ def write_in_worker(parent, report, write, path, *args):
     try:
         threading.Thread(target=exit_with_parent, args=(parent, path), daemon=True).start()
         write(path, *args)
+        if os.getppid() != parent:  # gone since the watch last looked
+            remove_and_exit(path)
     except Exception as error:  # RuntimeError "can't start new thread" included
         report.send(why_it_failed(error))
         raise SystemExit(1) from None
@@ -523,6 +529,12 @@ def exit_with_parent(parent, path):
     `path` may be a list) and exit."""
     while os.getppid() == parent:
         time.sleep(0.2)
+    remove_and_exit(path)
+
+
+def remove_and_exit(path):
+    """In a worker whose parent is gone: remove its file (or files: `path` may be a list),
+    and end."""
     for each in [path] if isinstance(path, str) else path:
         with contextlib.suppress(OSError):
             os.remove(each)

@@ -19,7 +19,7 @@ import time
 
 import pytest
 from conftest import PICTURES, POST_LOG, ROOT, SCRIPT, headless_env, run
-from test_signals import wait_for_a_worker
+from test_signals import alive, wait_for_a_worker
 
 import safe_writing
 
@@ -372,8 +372,14 @@ def write_after_a_second(path):
     time.sleep(1)
     with open(path, "wb") as file:
         file.write(b"new")
+def slow_to_start(*args):  # so that the parent is surely gone before the worker watches
+    time.sleep(0.3)
+    started(*args)
+started, safe_writing.write_in_worker = safe_writing.write_in_worker, slow_to_start
 pictures = safe_writing.Pictures({folder!r}, background=True)
 pictures.add_file("training.gif", write_after_a_second)
+(worker, _reading), = pictures.workers.values()
+print(worker.pid, flush=True)
 os._exit(0)  # gone at once, as when a stop ends the run in the instant after a fork
 """
 
@@ -382,9 +388,16 @@ def test_a_worker_whose_parent_is_gone_before_it_watches_removes_its_file(tmp_pa
     """The worker ignores stops and watches its parent; where the parent is gone before
     the worker has begun to watch, the worker must still see it (it is told which process
     started it) and exit without writing its file."""
-    subprocess.run([sys.executable, "-c", ORPHAN.format(root=ROOT, folder=str(tmp_path))],
-                   check=True, timeout=60)
-    time.sleep(2)  # past the moment the worker would have written its file
+    started = subprocess.run([sys.executable, "-c", ORPHAN.format(root=ROOT,
+                                                                  folder=str(tmp_path))],
+                             check=True, timeout=60, capture_output=True, text=True)
+    worker = int(started.stdout)
+    for _ in range(100):  # it ends at once once it watches, 0.3 s in; its writer needs 1.3 s
+        if not alive(worker):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the worker outlived its parent by 10 s")
     assert [name for name in os.listdir(tmp_path) if "training.gif" in name] == []
 
 
