@@ -155,10 +155,12 @@ def stop_quietly_on_signals(outcome=nothing_written, clean_up=None):
     It ends with os._exit rather than by raising SystemExit: an exception raised from a
     signal handler lands in whatever code runs at that instant, and code that catches
     broadly (an optional import, a library's callback) would swallow it and carry on. A
-    second signal while the first is handled is ignored, quietly.
+    second signal while the first is handled is ignored, quietly. Inside a `signals_held`
+    block the handler only records the signal (`Held`), and the stop comes when the block
+    ends.
     """
     def stop(signum, frame):
-        if Held.depth:  # inside a held block, reached through another thread: after it
+        if Held.depth:  # reached through another thread inside a held block: stop after it
             Held.signal = Held.signal or signum
             return
         for number in STOPS:
