@@ -16,24 +16,18 @@
 #
 # Run `python regression_gd.py` (`--help` lists its options), or open it as a notebook
 # and run the cells in order; each section shows its result below it. The modules
-# beside this file only read the options, draw the pictures and write them safely.
+# beside this file read the options and the data, print the notes and draw the pictures.
 
 # %%
-try:  # first: it checks this Python and its packages
-    import command_line as cli
-except ModuleNotFoundError:  # a notebook on its own, without the modules beside it
-    import sys
-    NEEDED = ("this lesson needs the modules beside it (command_line.py, ...): "
-              "download its folder as a zip from the lesson's page (docs/lesson.html), "
-              "or clone the repository this notebook came from")
-    if "IPython" not in sys.modules:  # run as a script: this line, and exit status 1
-        raise SystemExit("error: " + NEEDED) from None
-    from IPython.core.error import UsageError  # Jupyter shows one line, then stops
-    raise UsageError(NEEDED) from None
 import random
 from typing import NamedTuple
 
+import program  # first: an old Python or a missing package is one line saying what to do
 import numpy as np
+
+import data
+import pictures
+from program import note
 
 # %% [markdown]
 # ## The knobs
@@ -51,16 +45,13 @@ FRAMES = 100  # at most this many frames in the training animation
 DATA = None  # a CSV file of your own points (columns x,z), or None: the post's 30
 OUT = "figures"  # the folder the pictures are written to
 EXPLORE = False  # open the live explorer at the end (in Jupyter it needs ipympl)
-LANGUAGE = None  # "es": Spanish notes and pictures, "en": English; None: the system's
+LANGUAGE = "en"  # the language of the pictures, the errors and --help
 
 # %%
-settings = cli.read_settings(lr=LEARNING_RATE, steps=STEPS, seed=SEED, every=EVERY,
-                             frames=FRAMES, data=DATA, out=OUT, explore=EXPLORE,
-                             lang=LANGUAGE)
+settings = program.read_settings(LANGUAGE, lr=LEARNING_RATE, steps=STEPS, seed=SEED,
+                                 every=EVERY, frames=FRAMES, data=DATA, out=OUT,
+                                 explore=EXPLORE)
 lr, steps, seed, every = settings.lr, settings.steps, settings.seed, settings.every
-import animation  # the drawing modules: matplotlib loads once the settings are checked
-import explorer
-import pictures
 
 # %% [markdown]
 # ## The measurements
@@ -88,7 +79,7 @@ POST_Z = np.array([-0.16281253, 1.88707606, 0.39649312, 0.03857752, 4.0148778,
 if settings.data is None:
     x, z = POST_X, POST_Z
 else:
-    x, z = cli.read_points(settings.data)  # a file it cannot read: one line says why
+    x, z = data.read_points(settings.data)  # a file it cannot read: one line says why
 pictures.measurements(x, z)
 
 # %% [markdown]
@@ -130,7 +121,7 @@ def loss(z_pred, z):
 
 # %%
 start_loss = loss(predict(a, x), z)
-cli.note("at the random start a = {a} the loss is {loss}", a=a, loss=start_loss)
+note(f"at the random start a = {a} the loss is {start_loss}")
 
 # %% [markdown]
 # ## The loss for every a: a bowl, and its slope
@@ -172,9 +163,9 @@ def finite_difference(a, x, z, h=1e-6):
 
 # %%
 slope, measured = gradient(a, x, z), finite_difference(a, x, z)
-cli.note("gradient check at the start: formula {slope}, finite difference {measured} "
-         "(relative difference {gap:.1e})", slope=slope, measured=measured,
-         gap=abs(slope - measured) / max(abs(slope), 1e-300))
+gap = abs(slope - measured) / max(abs(slope), 1e-300)  # relative to the formula's
+note(f"gradient check at the start: formula {slope:.10g}, finite difference "
+     f"{measured:.10g} (relative difference {gap:.1e})")
 
 # %% [markdown]
 # The gradient is negative left of the bottom, positive right of it, and zero at it.
@@ -191,8 +182,8 @@ def best_a(x, z):
 # %%
 a_star = best_a(x, z)
 min_loss = loss(predict(a_star, x), z)
-cli.note("exact minimum a* = Σxz/Σx² = {a_star} with loss {min_loss}, the lowest a "
-         "line through the origin can reach", a_star=a_star, min_loss=min_loss)
+note(f"exact minimum a* = Σxz/Σx² = {a_star} with loss {min_loss}, the lowest a line "
+     f"through the origin can reach")
 
 # %% [markdown]
 # For the picture of the bowl, the parabola's formula gives the loss at many `a` at
@@ -278,8 +269,8 @@ def contraction(lr, x):
 
 # %%
 bound, c = stability_bound(x), contraction(lr, x)
-cli.note("threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {c:.4g} (each "
-         "step multiplies a − a* by c)", bound=bound, c=c)
+note(f"threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {c:.4g} (each step "
+     f"multiplies a − a* by c)")
 
 # %% [markdown]
 # N/Σx² falls as the square of x's scale: the same points stretched from 0–10 to
@@ -340,10 +331,10 @@ def safe_rate(limit):
 # %%
 end_a, safe = history.weights[-1], safe_rate(bound / 2)
 if blew_up(history.losses[-1], start_loss):  # one line, with the safe rate to try
-    cli.stop_diverged(settings, len(history.grads), history.losses[-1], bound, safe)
+    program.stop_diverged(len(history.grads), history.losses[-1], bound, safe)
 if lr >= bound:
-    cli.warn("lr={lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings "
-             "around a* without settling, as the pictures show", lr=lr, bound=bound)
+    note(f"lr = {lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings around "
+         f"a* without settling, as the pictures show")
 
 # %% [markdown]
 # A run that ended over 1% of its starting distance from `a*` gets a note on what
@@ -363,11 +354,8 @@ distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # 1% of the start's d
 if abs(end_a - a_star) > close:
     counts = [steps_needed(contraction(safe, x), distance, close),
               steps_needed(c, distance, close)]
-    cli.note("after {steps} a = {a:.6g} is still {gap:.3g} from a* = "
-             "{a_star:.6g}; try {ideas}{hint}", steps=cli.count(len(history.grads)),
-             a=end_a, gap=abs(end_a - a_star), a_star=a_star,
-             ideas=cli.one_weight_ideas(settings, safe, counts),
-             hint=cli.scale_hint(settings, bound))
+    note(f"at step {len(history.grads)} a = {end_a:.6g} is still {abs(end_a - a_star):.3g} "
+         f"from a* = {a_star:.6g}; try {program.ideas(safe, counts, bound)}")
 
 # %% [markdown]
 # ## The training, animated
@@ -377,7 +365,7 @@ if abs(end_a - a_star) > close:
 # `a` with the gradient of the step before, so its tangent cuts across the bowl.
 
 # %%
-animation.training_gif(x, z, history, state, loss_curve)
+pictures.training_gif(x, z, history, state, loss_curve)
 
 # %% [markdown]
 # ## The learning curve, predicted
@@ -429,14 +417,13 @@ def stopping_step(grads, tolerance):
 # %%
 stop = stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
 if stop is None:
-    cli.note("stopping rule (|gradient| below 1/1000 of its start): it would not have "
-             "stopped within {steps}", steps=cli.count(len(history.grads)))
+    note(f"stopping rule (|gradient| below 1/1000 of its start): it would not have "
+         f"stopped by step {len(history.grads)}")
 else:
     gap = abs(history.weights[stop] - a_star)
-    cli.note("stopping rule (|gradient| below 1/1000 of its start): it would have "
-             "stopped after {stop}, at a = {a:.6g}, {gap:.3g} from a* "
-             "({share:.2g}% of the start's distance)", stop=cli.count(stop),
-             a=history.weights[stop], gap=gap, share=100 * gap / distance)
+    note(f"stopping rule (|gradient| below 1/1000 of its start): it would have stopped "
+         f"at step {stop}, at a = {history.weights[stop]:.6g}, {gap:.3g} from a* "
+         f"({100 * gap / distance:.2g}% of the start's distance)")
 
 # %% [markdown]
 # ## Choosing a rate by trying
@@ -610,8 +597,8 @@ def enough_steps(lr, x):
 # %%
 two_ok = best_line(x, z) is not None
 if not two_ok:
-    cli.note("every x is the same, so a and b cannot be told apart (many lines fit "
-             "equally well); the two-weights and scaling sections are skipped")
+    note("every x is the same, so a and b cannot be told apart (many lines fit equally "
+         "well); the two-weights and scaling sections are skipped")
 
 # %%
 if two_ok:
@@ -619,9 +606,8 @@ if two_ok:
     descent = descend(x, z, a, min(lr, 0.9 * two_bound), study_steps)
     pictures.two_weights(x, z, descent, loss_surface)
     if descent.lr != lr:
-        cli.note("lr = {lr:g} is above 0.9 of the two-weight threshold 2/λmax = "
-                 "{bound:.4g}, so this section trains at 0.9 of it", lr=lr,
-                 bound=two_bound)
+        note(f"lr = {lr:g} is above 0.9 of the two-weight threshold 2/λmax = "
+             f"{two_bound:.4g}, so this section trains at 0.9 of it")
 
 # %% [markdown]
 # After 100 steps the path is in the valley; after 5,000 (`STEPS = 5000`), 3% of its
@@ -636,18 +622,17 @@ if two_ok:
     if descent.reached is None:
         rate = safe_rate(two_bound)
         faster = descend(x, z, a, rate, enough_steps(rate, x))
-        advice = cli.two_weight_advice(settings, faster, STUDY_STEPS)
-    cli.note("two weights after {steps} at lr = {lr:.4g}: a = {a:.6g}, "
-             "b = {b:.6g}; exact a* = {a_star:.6g}, b* = {b_star:.6g}{advice}",
-             steps=cli.count(len(descent.path) - 1), lr=descent.lr, a=end[0], b=end[1],
-             a_star=best[0], b_star=best[1], advice=advice)
+        advice = program.two_weight_advice(faster, STUDY_STEPS)
+    note(f"two weights at step {len(descent.path) - 1}, lr = {descent.lr:.4g}: "
+         f"a = {end[0]:.6g}, b = {end[1]:.6g}; exact a* = {best[0]:.6g}, "
+         f"b* = {best[1]:.6g}{advice}")
 
 # %%
 if two_ok and abs(best[1]) > 0.1 * np.abs(z).max():  # far off the origin: b helps
-    cli.note("these points lie off the origin: the best loss with one weight is "
-             "{one:.4g}, with an offset b: {two:.4g}; the one-weight line z = a·x is "
-             "forced through (0, 0)", one=min_loss,
-             two=loss_surface(best[0], best[1], x, z))
+    two = loss_surface(best[0], best[1], x, z)
+    note(f"these points lie off the origin: the best loss with one weight is "
+         f"{min_loss:.4g}, with an offset b: {two:.4g}; the one-weight line z = a·x is "
+         f"forced through (0, 0)")
 
 # %% [markdown]
 # ## The cure: scale the inputs
@@ -686,12 +671,10 @@ if two_ok:
 if two_ok:
     a_scaled, b_scaled = scaled["standardised x"].path[-1]
     spread, mean = x.std(), x.mean()
-    cli.note("scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, "
-             "{centred} centred, {standard} standardised; converted back: a = {a:.6g}, "
-             "b = {b:.6g}", raw=cli.count(scaled["x as measured"].reached, STUDY_STEPS),
-             centred=cli.count(scaled["x − mean"].reached, STUDY_STEPS),
-             standard=cli.count(scaled["standardised x"].reached, STUDY_STEPS),
-             a=a_scaled / spread, b=b_scaled - a_scaled * mean / spread)
+    raw, centred, standard = (scaled[name].reached or f"> {STUDY_STEPS}" for name in scaled)
+    note(f"scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, {centred} "
+         f"centred, {standard} standardised; converted back: a = {a_scaled / spread:.6g}, "
+         f"b = {b_scaled - a_scaled * mean / spread:.6g}")
 
 # %% [markdown]
 # The everyday fix: the threshold shrinks as the square of x's scale, so x in the
@@ -704,7 +687,7 @@ if two_ok:
 # that fails or is stopped leaves your earlier pictures as they were.
 
 # %%
-cli.save_pictures(settings)
+pictures.save()
 
 # %% [markdown]
 # `EXPLORE = True` (or `--explore`) opens a window to touch the model: drag **a**, and
@@ -713,8 +696,7 @@ cli.save_pictures(settings)
 # resets, `q` closes (in Jupyter: `pip install ipympl`).
 
 # %%
-explorer_window = explorer.offer(settings.explore, x, z, history, state, loss_curve,
-                                 train, bound)
+explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
 
 # %% [markdown]
 # ## Try it yourself

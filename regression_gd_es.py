@@ -14,29 +14,20 @@
 # en sentido contrario. Lo que queda para más adelante: las funciones de activación, las
 # capas y los minilotes (cada paso ve solo una muestra de los datos).
 #
-# Ejecuta `python regression_gd_es.py` (`--help` muestra sus opciones) o ábrelo como
-# cuaderno y ejecuta las celdas en orden; cada sección muestra su resultado debajo. Los
-# módulos que acompañan a este archivo solo leen las opciones, dibujan las gráficas y
-# las guardan sin riesgos. El código es el mismo que el de la lección en inglés, así que
-# las plantillas de las notas (`cli.note("...")`) están escritas en inglés: el programa
-# las muestra en español, con las traducciones de la carpeta `locale/es`.
+# Run `python regression_gd.py` (`--help` lists its options), or open it as a notebook
+# and run the cells in order; each section shows its result below it. The modules beside
+# this file read the options and the data, print the notes and draw the pictures.
 
 # %%
-try:  # primero: comprueba esta versión de Python y sus paquetes
-    import command_line as cli
-except ModuleNotFoundError:  # un cuaderno suelto, sin los módulos que lo acompañan
-    import sys
-    NEEDED = ("this lesson needs the modules beside it (command_line.py, ...): "
-              "download its folder as a zip from the lesson's page (docs/lesson.html), "
-              "or clone the repository this notebook came from")
-    if "IPython" not in sys.modules:  # como script: esta línea y estado de salida 1
-        raise SystemExit("error: " + NEEDED) from None
-    from IPython.core.error import UsageError  # Jupyter muestra una línea y se detiene
-    raise UsageError(NEEDED) from None
 import random
 from typing import NamedTuple
 
+import program  # first: an old Python or a missing package is one line saying what to do
 import numpy as np
+
+import data
+import pictures
+from program import note
 
 # %% [markdown]
 # ## Los ajustes
@@ -54,24 +45,21 @@ FRAMES = 100  # como mucho estos fotogramas en la animación del entrenamiento
 DATA = None  # un CSV con tus propios puntos (columnas x,z), o None: los 30 del artículo
 OUT = "figures"  # la carpeta donde se guardan las gráficas
 EXPLORE = False  # abrir el explorador interactivo al final (en Jupyter necesita ipympl)
-LANGUAGE = "es"  # "es": notas y gráficas en español, "en": inglés; None: el del sistema
+LANGUAGE = "es"  # the language of the pictures, the errors and --help
 
 # %%
-settings = cli.read_settings(lr=LEARNING_RATE, steps=STEPS, seed=SEED, every=EVERY,
-                             frames=FRAMES, data=DATA, out=OUT, explore=EXPLORE,
-                             lang=LANGUAGE)
+settings = program.read_settings(LANGUAGE, lr=LEARNING_RATE, steps=STEPS, seed=SEED,
+                                 every=EVERY, frames=FRAMES, data=DATA, out=OUT,
+                                 explore=EXPLORE)
 lr, steps, seed, every = settings.lr, settings.steps, settings.seed, settings.every
-import animation  # los módulos de dibujo: matplotlib se carga tras revisar los ajustes
-import explorer
-import pictures
 
 # %% [markdown]
 # ## Las medidas
 #
 # Treinta puntos (x, z) de algún experimento. Quedan cerca de una recta que pasa por el
 # origen (0, 0), justo el tipo de recta `z = a·x` que dibuja una neurona. Aprender
-# consiste en encontrar el `a` cuya recta pasa más cerca de ellos. Con `DATA` (o
-# `--data ARCHIVO`), la lección usa tus propios puntos.
+# consiste en encontrar el `a` cuya recta pasa más cerca de ellos. Con `DATA` (o `--data
+# ARCHIVO`), la lección usa tus propios puntos.
 
 # %%
 POST_X = np.array([0., 0.34482759, 0.68965517, 1.03448276, 1.37931034,
@@ -91,7 +79,7 @@ POST_Z = np.array([-0.16281253, 1.88707606, 0.39649312, 0.03857752, 4.0148778,
 if settings.data is None:
     x, z = POST_X, POST_Z
 else:
-    x, z = cli.read_points(settings.data)  # si no lo puede leer, una línea dice por qué
+    x, z = data.read_points(settings.data)  # si no lo puede leer, una línea dice por qué
 pictures.measurements(x, z)
 
 # %% [markdown]
@@ -134,7 +122,7 @@ def loss(z_pred, z):
 
 # %%
 start_loss = loss(predict(a, x), z)
-cli.note("at the random start a = {a} the loss is {loss}", a=a, loss=start_loss)
+note(f"at the random start a = {a} the loss is {start_loss}")
 
 # %% [markdown]
 # ## La pérdida para cada a: un cuenco, y su pendiente
@@ -152,9 +140,8 @@ cli.note("at the random start a = {a} the loss is {loss}", a=a, loss=start_loss)
 #
 # Lo mismo sale punto a punto con la *regla de la cadena*, la regla para derivar una
 # función de otra función: el cuadrado de un error e cambia 2e por cada unidad de e, y
-# el error e = a·x − z cambia x por cada unidad de a, así que (a·x − z)² cambia
-# 2·(a·x − z)·x. Esa regla, aplicada capa tras capa en una red, es la
-# *retropropagación*.
+# el error e = a·x − z cambia x por cada unidad de a, así que (a·x − z)² cambia 2·(a·x −
+# z)·x. Esa regla, aplicada capa tras capa en una red, es la *retropropagación*.
 
 # %%
 def gradient(a, x, z):
@@ -176,9 +163,9 @@ def finite_difference(a, x, z, h=1e-6):
 
 # %%
 slope, measured = gradient(a, x, z), finite_difference(a, x, z)
-cli.note("gradient check at the start: formula {slope}, finite difference {measured} "
-         "(relative difference {gap:.1e})", slope=slope, measured=measured,
-         gap=abs(slope - measured) / max(abs(slope), 1e-300))
+gap = abs(slope - measured) / max(abs(slope), 1e-300)  # relative to the formula's
+note(f"gradient check at the start: formula {slope:.10g}, finite difference {measured:.10g} (relative "
+     f"difference {gap:.1e})")
 
 # %% [markdown]
 # El gradiente es negativo a la izquierda del fondo, positivo a la derecha y cero justo
@@ -196,8 +183,8 @@ def best_a(x, z):
 # %%
 a_star = best_a(x, z)
 min_loss = loss(predict(a_star, x), z)
-cli.note("exact minimum a* = Σxz/Σx² = {a_star} with loss {min_loss}, the lowest a "
-         "line through the origin can reach", a_star=a_star, min_loss=min_loss)
+note(f"mínimo exacto a* = Σxz/Σx² = {a_star} con pérdida {min_loss}, la más baja que puede lograr "
+     f"una recta que pasa por el origen")
 
 # %% [markdown]
 # Para dibujar el cuenco, la fórmula de la parábola da la pérdida en muchos `a` a la vez
@@ -278,7 +265,8 @@ step(a, gradient(a, x, z), lr)
 
 # %%
 def stability_bound(x):
-    """El umbral N/Σx²: bajo él, el descenso del gradiente converge; encima, diverge."""
+    """El umbral N/Σx²: bajo él, el descenso del gradiente converge; encima,
+    diverge."""
     return len(x) / (x * x).sum()
 
 # %%
@@ -288,17 +276,17 @@ def contraction(lr, x):
 
 # %%
 bound, c = stability_bound(x), contraction(lr, x)
-cli.note("threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {c:.4g} (each "
-         "step multiplies a − a* by c)", bound=bound, c=c)
+note(f"umbral N/Σx² = {bound:.4g}; en esta ejecución c = 1 − lr·2Σx²/N = {c:.4g} (cada paso multiplica "
+     f"a − a* por c)")
 
 # %% [markdown]
 # N/Σx² depende de la escala de x, en concreto de su cuadrado: los mismos puntos
 # estirados de 0–10 a 0–200, 20 veces más anchos, tienen un umbral 400 veces menor
 # (7,4·10⁻⁵), y con lr = 0,001 el entrenamiento diverge.
 #
-# El entrenamiento repite el paso y se detiene si la pérdida supera mil veces la
-# inicial (ha divergido). Cada `every` pasos escribe la línea del artículo: la pérdida
-# después del paso (`error`), el gradiente que usó el paso, en el `a` de antes del paso
+# El entrenamiento repite el paso y se detiene si la pérdida supera mil veces la inicial
+# (ha divergido). Cada `every` pasos escribe la línea del artículo: la pérdida después
+# del paso (`error`), el gradiente que usó el paso, en el `a` de antes del paso
 # (`gradiente`; en i=10 marca −61,98, mientras que la pendiente en el `a` escrito es
 # −57,78), y el nuevo `a`.
 
@@ -307,7 +295,8 @@ BLOWUP = 1000  # una pérdida de más de tantas veces la inicial: la ejecución 
 
 
 def blew_up(value, start_loss):
-    """Si una pérdida indica divergencia: no es finita, o supera BLOWUP × la inicial."""
+    """Si una pérdida indica divergencia: no es finita, o supera BLOWUP × la
+    inicial."""
     return bool(not np.isfinite(value) or value > BLOWUP * start_loss)
 
 # %%
@@ -320,8 +309,8 @@ class History(NamedTuple):
 
 # %%
 def train(a, x, z, lr, steps, every=None):
-    """Hasta `steps` actualizaciones desde a, con una línea cada `every` pasos (None:
-    ninguna); se detiene tras el paso en que la pérdida se dispara."""
+    """Hasta `steps` actualizaciones desde a, con una línea cada `every` pasos
+    (None: ninguna); se detiene tras el paso en que la pérdida se dispara."""
     weights, losses, grads = [a], [loss(predict(a, x), z)], []
     with np.errstate(over="ignore", invalid="ignore"):  # blew_up ve el desbordamiento
         for i in range(1, steps + 1):
@@ -352,10 +341,10 @@ def safe_rate(limit):
 # %%
 end_a, safe = history.weights[-1], safe_rate(bound / 2)
 if blew_up(history.losses[-1], start_loss):  # una línea, con la tasa segura que probar
-    cli.stop_diverged(settings, len(history.grads), history.losses[-1], bound, safe)
+    program.stop_diverged(len(history.grads), history.losses[-1], bound, safe)
 if lr >= bound:
-    cli.warn("lr={lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings "
-             "around a* without settling, as the pictures show", lr=lr, bound=bound)
+    note(f"lr = {lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings around a* without "
+         f"settling, as the pictures show")
 
 # %% [markdown]
 # Una ejecución que terminó a más del 1 % de su distancia inicial a `a*` recibe una nota
@@ -376,11 +365,8 @@ distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # 1 % de la distancia
 if abs(end_a - a_star) > close:
     counts = [steps_needed(contraction(safe, x), distance, close),
               steps_needed(c, distance, close)]
-    cli.note("after {steps} a = {a:.6g} is still {gap:.3g} from a* = "
-             "{a_star:.6g}; try {ideas}{hint}", steps=cli.count(len(history.grads)),
-             a=end_a, gap=abs(end_a - a_star), a_star=a_star,
-             ideas=cli.one_weight_ideas(settings, safe, counts),
-             hint=cli.scale_hint(settings, bound))
+    note(f"at step {len(history.grads)} a = {end_a:.6g} is still {abs(end_a - a_star):.3g} from a* "
+         f"= {a_star:.6g}; try {program.ideas(safe, counts, bound)}")
 
 # %% [markdown]
 # ## El entrenamiento, animado
@@ -391,7 +377,7 @@ if abs(end_a - a_star) > close:
 # que su tangente atraviesa el cuenco.
 
 # %%
-animation.training_gif(x, z, history, state, loss_curve)
+pictures.training_gif(x, z, history, state, loss_curve)
 
 # %% [markdown]
 # ## La curva de aprendizaje, predicha
@@ -412,8 +398,8 @@ with np.errstate(under="ignore"):  # c^(2·paso) puede quedar bajo el menor floa
 
 # %%
 def run_kind(lr, x, start_a, end_a, a_star):
-    """Cómo fue una ejecución, para el título: diverge, rebota, apenas se mueve, se pasa
-    pero converge, o converge."""
+    """Cómo fue una ejecución, para el título: diverge, rebota, apenas se mueve, se
+    pasa pero converge, o converge."""
     bound = stability_bound(x)
     if lr >= bound:
         return "diverging" if lr > bound else "bouncing"
@@ -436,45 +422,45 @@ pictures.learning_curve(excess, predicted, history.weights - a_star, title)
 
 # %%
 def stopping_step(grads, tolerance):
-    """Los pasos que da una ejecución con la regla «parar cuando
-    |gradiente| < tolerancia» (None: todos)."""
+    """Los pasos que da una ejecución con la regla «parar cuando |gradiente| <
+    tolerancia» (None: todos)."""
     small = np.flatnonzero(np.abs(grads) < tolerance)
     return int(small[0]) if small.size else None
 
 # %%
 stop = stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
 if stop is None:
-    cli.note("stopping rule (|gradient| below 1/1000 of its start): it would not have "
-             "stopped within {steps}", steps=cli.count(len(history.grads)))
+    note(f"stopping rule (|gradient| below 1/1000 of its start): it would not have stopped by step "
+         f"{len(history.grads)}")
 else:
     gap = abs(history.weights[stop] - a_star)
-    cli.note("stopping rule (|gradient| below 1/1000 of its start): it would have "
-             "stopped after {stop}, at a = {a:.6g}, {gap:.3g} from a* "
-             "({share:.2g}% of the start's distance)", stop=cli.count(stop),
-             a=history.weights[stop], gap=gap, share=100 * gap / distance)
+    note(f"stopping rule (|gradient| below 1/1000 of its start): it would have stopped at step {stop}, "
+         f"at a = {history.weights[stop]:.6g}, {gap:.3g} from a* ({100 * gap / distance:.2g}% of "
+         f"the start's distance)")
 
 # %% [markdown]
 # ## Elegir una tasa probando
 #
 # N/Σx² tiene fórmula solo porque esta pérdida es una parábola. En una red de verdad, la
-# tasa se encuentra probando: entrena un poco con tasas separadas por un factor de
-# √10 ≈ 3,16 (0,001, 0,00316, ...) y observa la pérdida. Si la pérdida sube alguna vez,
-# la tasa es demasiado grande (o hay un fallo); de las demás, quédate con la que deja la
+# tasa se encuentra probando: entrena un poco con tasas separadas por un factor de √10 ≈
+# 3,16 (0,001, 0,00316, ...) y observa la pérdida. Si la pérdida sube alguna vez, la
+# tasa es demasiado grande (o hay un fallo); de las demás, quédate con la que deja la
 # pérdida más baja al final de la prueba. Aquí se dan 10 pasos con cada tasa, partiendo
 # de la de esta ejecución: se sube mientras la pérdida baje (o se reduce hasta que
 # baje).
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
-    """Si la pérdida baja en cada uno de `steps` pasos a la tasa lr (salvo redondeo)."""
+    """Si la pérdida baja en cada uno de `steps` pasos a la tasa lr (salvo
+    redondeo)."""
     losses = train(a, x, z, lr, steps).losses
     rises = np.diff(losses) > 1e-12 * losses[:-1]
     return len(losses) == steps + 1 and not bool(np.any(rises))
 
 # %%
 def rates_by_trying(a, x, z, lr):
-    """{tasa: si la pérdida bajó}, a √10 de distancia desde lr, subiendo mientras baja o
-    bajando hasta que baje, 30 tasas como mucho."""
+    """{tasa: si la pérdida bajó}, a √10 de distancia desde lr, subiendo mientras
+    baja o bajando hasta que baje, 30 tasas como mucho."""
     tried = {lr: loss_falls(a, x, z, lr)}
     factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
     while tried[rate] == (factor > 1) and len(tried) < 30:  # sube: bajó; baja: subió
@@ -519,12 +505,12 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
 #
 # Si desarrollas los productos, las sumas se reducen a cuatro medias que solo dependen
-# de los datos (mean(x²) = Σx²/N, y así las demás) y que ningún paso cambia:
-# ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z)) y
-# ∂loss/∂b = 2·(a·mean(x) + b − mean(z)). Calculadas una sola vez, hacen que cada paso
-# de los que siguen cueste lo mismo con un millón de puntos que con 30 (esta pérdida lo
-# permite; la de una red, no). Un paso actualiza los dos pesos con la misma tasa,
-# desde (a₀, 0): a₀ es el punto de partida aleatorio.
+# de los datos (mean(x²) = Σx²/N, y así las demás) y que ningún paso cambia: ∂loss/∂a =
+# 2·(a·mean(x²) + b·mean(x) − mean(x·z)) y ∂loss/∂b = 2·(a·mean(x) + b − mean(z)).
+# Calculadas una sola vez, hacen que cada paso de los que siguen cueste lo mismo con un
+# millón de puntos que con 30 (esta pérdida lo permite; la de una red, no). Un paso
+# actualiza los dos pesos con la misma tasa, desde (a₀, 0): a₀ es el punto de partida
+# aleatorio.
 
 # %%
 def predict_with_offset(a, b, x):
@@ -540,7 +526,8 @@ def gradients(a, b, means):
 
 # %%
 def train_two_weights(a, b, x, z, lr, steps):
-    """Descenso del gradiente en a y b a la vez; el camino, una fila (a, b) por paso."""
+    """Descenso del gradiente en a y b a la vez; el camino, una fila (a, b) por
+    paso."""
     means = (x * x).mean(), x.mean(), (x * z).mean(), z.mean()  # una sola vez
     path = np.empty((steps + 1, 2))
     path[0] = a, b
@@ -571,9 +558,9 @@ def best_line(x, z):
     return (n * sxz - sx * sz) / det, (sxx * sz - sx * sxz) / det
 
 # %% [markdown]
-# Igual que el cuenco, la superficie es su suelo más una forma cuadrática,
-# `loss(a*, b*) + (Σx²·da² + 2Σx·da·db + N·db²)/N` con `da = a − a*` y
-# `db = b − b*`: muchos (a, b) de una sola pasada.
+# Igual que el cuenco, la superficie es su suelo más una forma cuadrática, `loss(a*, b*)
+# + (Σx²·da² + 2Σx·da·db + N·db²)/N` con `da = a − a*` y `db = b − b*`: muchos (a, b) de
+# una sola pasada.
 
 # %%
 def loss_surface(a, b, x, z):
@@ -626,16 +613,16 @@ def descend(x, z, start_a, lr, steps):
 
 # %%
 def enough_steps(lr, x):
-    """Pasos que seguro llevan una ejecución de dos pesos con la tasa lr a menos del 1 %
-    de su distancia inicial, según el mayor |1 − lr·λ|; como mucho STUDY_STEPS."""
+    """Pasos que seguro llevan una ejecución de dos pesos con la tasa lr a menos del
+    1 % de su distancia inicial, según el mayor |1 − lr·λ|; como mucho STUDY_STEPS."""
     needed = steps_needed(two_weight_contraction(lr, x), 1.0, 0.01)
     return STUDY_STEPS if needed is None else min(needed, STUDY_STEPS)
 
 # %%
 two_ok = best_line(x, z) is not None
 if not two_ok:
-    cli.note("every x is the same, so a and b cannot be told apart (many lines fit "
-             "equally well); the two-weights and scaling sections are skipped")
+    note("todas las x son iguales, así que a y b no se pueden distinguir (muchas rectas se ajustan "
+         "igual de bien); se omiten las secciones de dos pesos y de escalado")
 
 # %%
 if two_ok:
@@ -643,13 +630,12 @@ if two_ok:
     descent = descend(x, z, a, min(lr, 0.9 * two_bound), study_steps)
     pictures.two_weights(x, z, descent, loss_surface)
     if descent.lr != lr:
-        cli.note("lr = {lr:g} is above 0.9 of the two-weight threshold 2/λmax = "
-                 "{bound:.4g}, so this section trains at 0.9 of it", lr=lr,
-                 bound=two_bound)
+        note(f"lr = {lr:g} is above 0.9 of the two-weight threshold 2/λmax = {two_bound:.4g}, so "
+             f"this section trains at 0.9 of it")
 
 # %% [markdown]
-# Tras 100 pasos el camino está en el valle; tras 5000 (`STEPS = 5000`), queda el 3 %
-# de su distancia inicial (llegar al 1 % cuesta 7178 pasos). La nota dice dónde terminó
+# Tras 100 pasos el camino está en el valle; tras 5000 (`STEPS = 5000`), queda el 3 % de
+# su distancia inicial (llegar al 1 % cuesta 7178 pasos). La nota dice dónde terminó
 # esta ejecución y, si aún queda lejos, una tasa y un número de pasos que llegan a menos
 # del 1 %: contados entrenando con esa tasa.
 
@@ -660,27 +646,24 @@ if two_ok:
     if descent.reached is None:
         rate = safe_rate(two_bound)
         faster = descend(x, z, a, rate, enough_steps(rate, x))
-        advice = cli.two_weight_advice(settings, faster, STUDY_STEPS)
-    cli.note("two weights after {steps} at lr = {lr:.4g}: a = {a:.6g}, "
-             "b = {b:.6g}; exact a* = {a_star:.6g}, b* = {b_star:.6g}{advice}",
-             steps=cli.count(len(descent.path) - 1), lr=descent.lr, a=end[0], b=end[1],
-             a_star=best[0], b_star=best[1], advice=advice)
+        advice = program.two_weight_advice(faster, STUDY_STEPS)
+    note(f"two weights at step {len(descent.path) - 1}, lr = {descent.lr:.4g}: a = {end[0]:.6g}, "
+         f"b = {end[1]:.6g}; exact a* = {best[0]:.6g}, b* = {best[1]:.6g}{advice}")
 
 # %%
 if two_ok and abs(best[1]) > 0.1 * np.abs(z).max():  # lejos del origen: b ayuda
-    cli.note("these points lie off the origin: the best loss with one weight is "
-             "{one:.4g}, with an offset b: {two:.4g}; the one-weight line z = a·x is "
-             "forced through (0, 0)", one=min_loss,
-             two=loss_surface(best[0], best[1], x, z))
+    two = loss_surface(best[0], best[1], x, z)
+    note(f"these points lie off the origin: the best loss with one weight is {min_loss:.4g}, with "
+         f"an offset b: {two:.4g}; the one-weight line z = a·x is forced through (0, 0)")
 
 # %% [markdown]
 # ## El remedio: escalar las entradas
 #
 # El valle es estrecho porque x no se parece a la entrada 1 de b: su media es 5 y su
-# dispersión (su desviación típica), 2,98.
-# Si *centras* x (le restas la media), las curvaturas se diferencian en un factor 8,9,
-# no 135; si la *estandarizas* (además la divides por la dispersión), son iguales: un
-# cuenco redondo, la misma tasa para los dos.
+# dispersión (su desviación típica), 2,98. Si *centras* x (le restas la media), las
+# curvaturas se diferencian en un factor 8,9, no 135; si la *estandarizas* (además la
+# divides por la dispersión), son iguales: un cuenco redondo, la misma tasa para los
+# dos.
 
 # %%
 def standardised(x):
@@ -704,20 +687,17 @@ if two_ok:
                      [scaled["x as measured"], scaled["standardised x"]], loss_surface)
 
 # %% [markdown]
-# Los pesos aprendidos con la x estandarizada se pueden deshacer:
-# z = a'·(x − media)/dispersión + b' significa a = a'/dispersión y
-# b = b' − a'·media/dispersión, que vuelve a ser (a*, b*).
+# Los pesos aprendidos con la x estandarizada se pueden deshacer: z = a'·(x −
+# media)/dispersión + b' significa a = a'/dispersión y b = b' − a'·media/dispersión, que
+# vuelve a ser (a*, b*).
 
 # %%
 if two_ok:
     a_scaled, b_scaled = scaled["standardised x"].path[-1]
     spread, mean = x.std(), x.mean()
-    cli.note("scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, "
-             "{centred} centred, {standard} standardised; converted back: a = {a:.6g}, "
-             "b = {b:.6g}", raw=cli.count(scaled["x as measured"].reached, STUDY_STEPS),
-             centred=cli.count(scaled["x − mean"].reached, STUDY_STEPS),
-             standard=cli.count(scaled["standardised x"].reached, STUDY_STEPS),
-             a=a_scaled / spread, b=b_scaled - a_scaled * mean / spread)
+    raw, centred, standard = (scaled[name].reached or f"> {STUDY_STEPS}" for name in scaled)
+    note(f"scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, {centred} centred, "
+         f"{standard} standardised; converted back: a = {a_scaled / spread:.6g}, b = {b_scaled - a_scaled * mean / spread:.6g}")
 
 # %% [markdown]
 # El remedio de todos los días: el umbral encoge con el cuadrado de la escala de x, así
@@ -731,7 +711,7 @@ if two_ok:
 # estaban.
 
 # %%
-cli.save_pictures(settings)
+pictures.save()
 
 # %% [markdown]
 # `EXPLORE = True` (o `--explore`) abre una ventana para tocar el modelo: arrastra **a**
@@ -741,43 +721,36 @@ cli.save_pictures(settings)
 # reinicia y `q` cierra (en Jupyter: `pip install ipympl`).
 
 # %%
-explorer_window = explorer.offer(settings.explore, x, z, history, state, loss_curve,
-                                 train, bound)
+explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
 
 # %% [markdown]
 # ## Pruébalo tú
 #
-# Cada uno indica los ajustes que debes cambiar en un cuaderno y luego la orden para
-# un terminal.
-# 1. **Una tasa tímida.** `LEARNING_RATE = 1e-5`;
-#    `python regression_gd_es.py --lr 1e-5`: `a` avanza a paso de tortuga, de 0,27 a
-#    solo 0,385 en 100 pasos; una nota dice lo lejos que queda de a* y propone una tasa
-#    calculada a partir de los datos; la curva de aprendizaje dice que apenas se mueve.
-# 2. **Pasarse de largo**, entre N/(2Σx²) y N/Σx². `LEARNING_RATE = 0.02`, `EVERY = 1`;
-#    `python regression_gd_es.py --lr 0.02 --every 1`: tras el paso 1, `a` ya ha pasado
-#    a* (por encima de 1,9914); tras el paso 2, está por debajo, y cada oscilación es
-#    menor; en el paso 40 está en a* = 1,991412006340672 hasta la última cifra.
-# 3. **Justo por encima del umbral** N/Σx² = 0,0295. `LEARNING_RATE = 0.03`;
-#    `python regression_gd_es.py --lr 0.03`: un aviso, y cada oscilación es mayor que
-#    la anterior: tras 100 pasos `a` vale unos −49 y la pérdida pasa de 88 000. Con
-#    0,05 la pérdida se dispara en el paso 4: la lección se detiene con un error y no
-#    guarda ninguna gráfica.
-# 4. **Un solo paso.** `LEARNING_RATE = 0.0147457627`, `STEPS = 3`, `EVERY = 1`;
-#    `python regression_gd_es.py --lr 0.0147457627 --steps 3 --every 1`: N/(2Σx²) hace
-#    que c = 0, así que la línea `i=1` ya muestra a = 1,99141200…
-# 5. **Otro punto de partida.** `SEED = 7`; `python regression_gd_es.py --seed 7`:
-#    empieza en a = 0,324 y aun así termina a menos del 1 % de su distancia inicial
-#    a a*.
-# 6. **Cuándo parar.** `STEPS = 1000`, `EVERY = 100`;
-#    `python regression_gd_es.py --steps 1000 --every 100`: la regla habría parado tras
-#    99 pasos, a 0,00164 de a*; los demás cierran una distancia que ninguna gráfica de
-#    la recta deja ver.
-# 7. **Tus propios datos, lejos del origen.** Puntos sobre z = 10 + 2·x, que una recta
-#    que pasa por (0, 0) no puede seguir; esta línea de código los escribe:
-#    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`.
-#    `DATA = "offset.csv"`; `python regression_gd_es.py --data offset.csv`: las notas
-#    dicen que los puntos quedan lejos del origen (la menor pérdida con un solo peso
-#    es 33) y dan a* = 2, b* = 10; tras 100 pasos el descenso sigue lejos, en a = 3,55,
-#    b = 1,70. `LEARNING_RATE = 0.1`, `STEPS = 300`;
-#    `python regression_gd_es.py --data offset.csv --lr 0.1 --steps 300` sí llega:
-#    a = 2, b = 10.
+# Cada uno indica los ajustes que debes cambiar en un cuaderno y luego la orden para un
+# terminal. 1. **Una tasa tímida.** `LEARNING_RATE = 1e-5`; `python regression_gd_es.py
+# --lr 1e-5`: `a` avanza a paso de tortuga, de 0,27 a solo 0,385 en 100 pasos; una nota
+# dice lo lejos que queda de a* y propone una tasa calculada a partir de los datos; la
+# curva de aprendizaje dice que apenas se mueve. 2. **Pasarse de largo**, entre N/(2Σx²)
+# y N/Σx². `LEARNING_RATE = 0.02`, `EVERY = 1`; `python regression_gd_es.py --lr 0.02
+# --every 1`: tras el paso 1, `a` ya ha pasado a* (por encima de 1,9914); tras el paso
+# 2, está por debajo, y cada oscilación es menor; en el paso 40 está en a* =
+# 1,991412006340672 hasta la última cifra. 3. **Justo por encima del umbral** N/Σx² =
+# 0,0295. `LEARNING_RATE = 0.03`; `python regression_gd_es.py --lr 0.03`: un aviso, y
+# cada oscilación es mayor que la anterior: tras 100 pasos `a` vale unos −49 y la
+# pérdida pasa de 88 000. Con 0,05 la pérdida se dispara en el paso 4: la lección se
+# detiene con un error y no guarda ninguna gráfica. 4. **Un solo paso.** `LEARNING_RATE
+# = 0.0147457627`, `STEPS = 3`, `EVERY = 1`; `python regression_gd_es.py --lr
+# 0.0147457627 --steps 3 --every 1`: N/(2Σx²) hace que c = 0, así que la línea `i=1` ya
+# muestra a = 1,99141200… 5. **Otro punto de partida.** `SEED = 7`; `python
+# regression_gd_es.py --seed 7`: empieza en a = 0,324 y aun así termina a menos del 1 %
+# de su distancia inicial a a*. 6. **Cuándo parar.** `STEPS = 1000`, `EVERY = 100`;
+# `python regression_gd_es.py --steps 1000 --every 100`: la regla habría parado tras 99
+# pasos, a 0,00164 de a*; los demás cierran una distancia que ninguna gráfica de la
+# recta deja ver. 7. **Tus propios datos, lejos del origen.** Puntos sobre z = 10 + 2·x,
+# que una recta que pasa por (0, 0) no puede seguir; esta línea de código los escribe:
+# `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`. `DATA =
+# "offset.csv"`; `python regression_gd_es.py --data offset.csv`: las notas dicen que los
+# puntos quedan lejos del origen (la menor pérdida con un solo peso es 33) y dan a* = 2,
+# b* = 10; tras 100 pasos el descenso sigue lejos, en a = 3,55, b = 1,70. `LEARNING_RATE
+# = 0.1`, `STEPS = 300`; `python regression_gd_es.py --data offset.csv --lr 0.1 --steps
+# 300` sí llega: a = 2, b = 10.
