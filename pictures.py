@@ -48,13 +48,14 @@ def picture(name, caption, size=SIZE):
         def drawn(*args):
             fig = (plt.figure(figsize=size, dpi=DPI) if program.Run.settings.show
                    else FigureCanvasAgg(Figure(figsize=size, dpi=DPI)).figure)
-            draw(fig, *args)
-            spanish_ticks(fig)
-            arrange(fig)
-            title = fig.get_suptitle() or fig.axes[0].get_title()
-            program.keep(name, lambda path: fig.savefig(
-                path, format="png", metadata={"Title": title},
-                pil_kwargs={"compress_level": 3}))  # nearly as small, and quicker
+            with np.errstate(all="ignore"):  # ticks for numbers near 1e300 overflow, quietly
+                draw(fig, *args)
+                spanish_ticks(fig)
+                arrange(fig)
+                title = fig.get_suptitle() or fig.axes[0].get_title()
+                program.keep(name, lambda path: fig.savefig(
+                    path, format="png", metadata={"Title": title},
+                    pil_kwargs={"compress_level": 3}))  # nearly as small, and quicker
             show_in_notebook(fig, name, title)
             return fig if program.Run.settings.show else None
         return drawn
@@ -70,7 +71,8 @@ def animation(name, caption):
         @functools.wraps(write)
         def drawn(*args):
             if not program.Run.settings.no_gif:
-                program.keep(name, lambda path: write(path, *args))
+                with np.errstate(all="ignore"):
+                    program.keep(name, lambda path: write(path, *args))
                 show_in_notebook(program.Run.waiting[name], name, _("the training, animated"))
         return drawn
     return register

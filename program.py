@@ -9,6 +9,7 @@ output folder, and `save_pictures` renames them all into place at the end, with 
 signals held. Words come from the catalog in locale/, in the language the lesson speaks.
 """
 
+import atexit
 import gettext
 import os
 import re
@@ -45,16 +46,93 @@ def N_(text):
     return text
 
 
-main_file = getattr(sys.modules.get("__main__"), "__file__", None) or ""
-speak("es" if main_file.endswith("_es.py") else "en")  # until the lesson's knobs say
+# What a stop needs, ready before the slow imports below
+
+def write_err(text):
+    """A line on stderr; lost, quietly, if stderr is closed, full or gone."""
+    try:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+class Run:
+    """The run going on (one at a time): its settings, the data's column names, the
+    temporary file of each picture drawn, the folders it made, and whether it saved."""
+    settings = names = None
+    waiting, made, saved = {}, [], False
+
+    @staticmethod
+    def start(settings):
+        """Start a run with these settings; an earlier run's temporary files go."""
+        remove_temporaries()
+        Run.settings, Run.names, Run.waiting, Run.made, Run.saved = settings, None, {}, [], False
+
+
+def remove(path):
+    """Remove a file, if it is there."""
+    if path is not None and os.path.lexists(path):
+        os.remove(path)
+
+
+def remove_temporaries():
+    """Remove this run's temporary files, and the folders it made, while empty."""
+    for path in Run.waiting.values():
+        remove(path)
+    Run.waiting = {}
+    for folder in Run.made if not Run.saved else []:
+        if os.path.isdir(folder) and not os.listdir(folder):
+            os.rmdir(folder)
+
+
+atexit.register(remove_temporaries)  # every exit this process controls
+
+
+class Held:
+    """A block in which a stop signal waits until the block ends (the renames)."""
+    depth, waiting = 0, None
+
+    def __enter__(self):
+        Held.depth += 1
+
+    def __exit__(self, *exception):
+        Held.depth -= 1
+        if Held.depth == 0 and Held.waiting is not None:
+            stopped(Held.waiting, None)
+
+
+def stopped(signum, frame):
+    """A stop signal: unless held, remove the temporary files, say so in one line, and end
+    with status 128 + the signal's number."""
+    if Held.depth:
+        Held.waiting = signum
+        return
+    words, status = next(stop for name, stop in STOPS.items()
+                         if getattr(signal, name, None) == signum)
+    try:
+        remove_temporaries()
+        write_err(_("stopped by {words}; {outcome}").format(words=words, outcome=(
+            _("the pictures were saved before") if Run.saved else _("no picture was changed"))))
+        sys.stdout.flush()
+    finally:
+        os._exit(status)
+
+
+def lesson_file():
+    """The file of the script being run (the lesson's, in a script run), or ""."""
+    return getattr(sys.modules.get("__main__"), "__file__", None) or ""
+
+
+speak("es" if lesson_file().endswith("_es.py") else "en")  # until the lesson's knobs say
 if sys.version_info < (3, 10):  # noqa: UP036  (a learner's Python may be older than ruff's)
     sys.exit(_("error: this lesson needs Python 3.10 or newer, and this is Python {}.{}; "
                "make its virtual environment with a newer Python (see the README)")
              .format(*sys.version_info[:2]))
-if os.path.dirname(os.path.abspath(main_file)) == os.path.dirname(LOCALE):  # a script run
+if os.path.dirname(os.path.abspath(lesson_file())) == os.path.dirname(LOCALE):  # a script
     for signal_name in STOPS:  # from now on, a stop is one line, even while packages load
         if hasattr(signal, signal_name):
-            signal.signal(getattr(signal, signal_name), lambda *stop: stopped(*stop))
+            signal.signal(getattr(signal, signal_name), stopped)
 try:
     import matplotlib.pyplot  # noqa: F401  (a backend it does not know fails here)
     import numpy  # noqa: F401
@@ -68,7 +146,6 @@ except (ImportError, ValueError) as broken:  # such as MPLBACKEND set to a name 
                "or run: pip install -r requirements.txt").format(why=str(broken)[:200]))
 
 import argparse  # noqa: E402
-import atexit  # noqa: E402
 import io  # noqa: E402
 import math  # noqa: E402
 import secrets  # noqa: E402
@@ -146,7 +223,8 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a bad option is one error line, with a long value cut short."""
 
     def error(self, message):
-        message = re.sub(r"'([^']{41,})'", lambda found: shown(found[1]), message)
+        message = re.sub(r"'([^']{41,})'|\S{41,}", lambda found: shown(found[1] or found[0]),
+                         message)
         stop(_("{message} (see --help)").format(message=message), 2)
 
 
@@ -171,13 +249,19 @@ def command_line(settings):
 
 def script():
     """The lesson's file as the learner runs it (regression_gd.py, regression_gd_es.py)."""
-    return os.path.basename(main_file) if main_file.endswith(".py") else "regression_gd.py"
+    name = os.path.basename(lesson_file())
+    return name if name.endswith(".py") else "regression_gd.py"
 
 
 def read_settings(language, **knobs):
     """The run's settings, checked: the command line's options, defaulting to the lesson's
     knobs; in a notebook, the knobs themselves. It starts a new run of pictures."""
     speak(language if language in ("en", "es") else "en")
+    if language not in ("en", "es"):
+        stop(_("LANGUAGE: {value} must be \"en\" or \"es\"").format(value=shown(language)), 2)
+    for stream in (sys.stdout, sys.stderr):  # what the console cannot show becomes ?
+        if not in_notebook() and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     for option, value in knobs.items():
         try:
             knobs[option] = value if value is None and option in ("data", "guess") else check(
@@ -187,9 +271,6 @@ def read_settings(language, **knobs):
     knobs.update(no_gif=False, show=False)
     settings = argparse.Namespace(**knobs) if in_notebook() else command_line(knobs)
     if not in_notebook():
-        for stream in (sys.stdout, sys.stderr):  # what the console cannot show becomes ?
-            if hasattr(stream, "reconfigure"):
-                stream.reconfigure(errors="replace")
         sys.stdout = sys.stdout if isinstance(sys.stdout, Log) else Log(sys.stdout)
     problem = folder_problem(settings.out) or (settings.explore and window_problem())
     if problem:
@@ -238,15 +319,6 @@ class Log(io.TextIOBase):
                 stop(_("cannot write the training log ({why}); send it to a file on a disk "
                        "with room").format(why=error.strerror), 1)
         return len(text)
-
-
-def write_err(text):
-    """A line on stderr; lost, quietly, if stderr is closed, full or gone."""
-    try:
-        sys.stderr.write(text + "\n")
-        sys.stderr.flush()
-    except (AttributeError, OSError, ValueError):
-        pass
 
 
 def spanish_numbers(text):
@@ -306,19 +378,6 @@ def stop(message, status):
 
 # Saving the pictures: temporary files, renamed together at the end
 
-class Run:
-    """The run going on (one at a time): its settings, the data's column names, the
-    temporary file of each picture drawn, the folders it made, and whether it saved."""
-    settings = names = None
-    waiting, made, saved = {}, [], False
-
-    @staticmethod
-    def start(settings):
-        """Start a run with these settings; an earlier run's temporary files go."""
-        remove_temporaries()
-        Run.settings, Run.names, Run.waiting, Run.made, Run.saved = settings, None, {}, [], False
-
-
 def folder_problem(folder):
     """Why the pictures cannot go into `folder` (None if they can)."""
     above = os.path.abspath(folder)
@@ -338,23 +397,17 @@ def keep(name, write):
     while folder and not os.path.isdir(folder):
         missing, folder = [folder, *missing], os.path.dirname(folder)
     path = os.path.join(Run.settings.out, f".{name}.{os.getpid()}-{secrets.token_hex(4)}{PART}")
+    remove(Run.waiting.pop(name, None))
+    Run.waiting[name] = path  # from now on, removed by any exit
     try:
         for made in missing:
             os.mkdir(made)
             Run.made.insert(0, made)
         write(path)
     except OSError as error:
-        remove(path)
+        remove(Run.waiting.pop(name))
         stop(_("could not write {name} into {folder} ({why})").format(
             name=name, folder=Run.settings.out, why=error.strerror or error), 1)
-    remove(Run.waiting.pop(name, None))
-    Run.waiting[name] = path
-
-
-def remove(path):
-    """Remove a file, if it is there."""
-    if path is not None and os.path.lexists(path):
-        os.remove(path)
 
 
 def remove_stale(folder):
@@ -369,19 +422,6 @@ def remove_stale(folder):
             os.remove(entry.path)
         except (OSError, OverflowError):
             pass
-
-
-def remove_temporaries():
-    """Remove this run's temporary files, and the folders it made, while empty."""
-    for path in Run.waiting.values():
-        remove(path)
-    Run.waiting = {}
-    for folder in Run.made if not Run.saved else []:
-        if os.path.isdir(folder) and not os.listdir(folder):
-            os.rmdir(folder)
-
-
-atexit.register(remove_temporaries)  # every exit this process controls
 
 
 def save_pictures(names):
@@ -416,36 +456,6 @@ def save_pictures(names):
         print(line)
     else:
         write_err(line)
-
-
-class Held:
-    """A block in which a stop signal waits until the block ends (the renames)."""
-    depth, waiting = 0, None
-
-    def __enter__(self):
-        Held.depth += 1
-
-    def __exit__(self, *exception):
-        Held.depth -= 1
-        if Held.depth == 0 and Held.waiting is not None:
-            stopped(Held.waiting, None)
-
-
-def stopped(signum, frame):
-    """A stop signal: unless held, remove the temporary files, say so in one line, and end
-    with status 128 + the signal's number."""
-    if Held.depth:
-        Held.waiting = signum
-        return
-    words, status = next(stop for name, stop in STOPS.items()
-                         if getattr(signal, name, None) == signum)
-    try:
-        remove_temporaries()
-        write_err(_("stopped by {words}; {outcome}").format(words=words, outcome=(
-            _("the pictures were saved before") if Run.saved else _("no picture was changed"))))
-        sys.stdout.flush()
-    finally:
-        os._exit(status)
 
 
 # Advice: commands (or knobs) the learner can run

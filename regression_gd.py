@@ -22,7 +22,7 @@
 import random
 from typing import NamedTuple
 
-import program  # first: an old Python or a missing package is one line saying what to do
+import program  # first: an old Python or a missing package is one line saying why
 import numpy as np
 
 import data
@@ -269,8 +269,8 @@ def contraction(lr, x):
 
 # %%
 bound, c = stability_bound(x), contraction(lr, x)
-note(f"threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {c:.4g} (each step "
-     f"multiplies a − a* by c)")
+note(f"threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {c:.4g} (each "
+     f"step multiplies a − a* by c)")
 
 # %% [markdown]
 # N/Σx² falls as the square of x's scale: the same points stretched from 0–10 to
@@ -333,8 +333,8 @@ end_a, safe = history.weights[-1], safe_rate(bound / 2)
 if blew_up(history.losses[-1], start_loss):  # one line, with the safe rate to try
     program.stop_diverged(len(history.grads), history.losses[-1], bound, safe)
 if lr >= bound:
-    note(f"lr = {lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings around "
-         f"a* without settling, as the pictures show")
+    note(f"lr = {lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings "
+         f"around a* without settling, as the pictures show")
 
 # %% [markdown]
 # A run that ended over 1% of its starting distance from `a*` gets a note on what
@@ -354,8 +354,9 @@ distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # 1% of the start's d
 if abs(end_a - a_star) > close:
     counts = [steps_needed(contraction(safe, x), distance, close),
               steps_needed(c, distance, close)]
-    note(f"at step {len(history.grads)} a = {end_a:.6g} is still {abs(end_a - a_star):.3g} "
-         f"from a* = {a_star:.6g}; try {program.ideas(safe, counts, bound)}")
+    note(f"at step {len(history.grads)} a = {end_a:.6g} is still "
+         f"{abs(end_a - a_star):.3g} from a* = {a_star:.6g}; try "
+         f"{program.ideas(safe, counts, bound)}")
 
 # %% [markdown]
 # ## The training, animated
@@ -396,7 +397,7 @@ def run_kind(lr, x, start_a, end_a, a_star):
 
 # %%
 kind = run_kind(lr, x, a, end_a, a_star)
-closed = 1 - abs(end_a - a_star) / abs(a - a_star)  # the share of the way to a* covered
+closed = 1 - abs(end_a - a_star) / max(distance, 1e-300)  # the share of the way covered
 title = pictures.curve_title(kind, c, closed, len(history.grads))
 pictures.learning_curve(excess, predicted, history.weights - a_star, title)
 
@@ -423,7 +424,7 @@ else:
     gap = abs(history.weights[stop] - a_star)
     note(f"stopping rule (|gradient| below 1/1000 of its start): it would have stopped "
          f"at step {stop}, at a = {history.weights[stop]:.6g}, {gap:.3g} from a* "
-         f"({100 * gap / distance:.2g}% of the start's distance)")
+         f"({100 * gap / max(distance, 1e-300):.2g}% of the start's distance)")
 
 # %% [markdown]
 # ## Choosing a rate by trying
@@ -523,17 +524,19 @@ def train_two_weights(a, b, x, z, lr, steps):
 #     a·Σx² + b·Σx = Σxz
 #     a·Σx + b·N = Σz
 #
-# two equations in two unknowns, solved here by hand. They have no single answer when
-# every x is the same: then many lines fit equally well.
+# two equations in two unknowns. Divide the second by N: the best line passes through
+# the means (x̄, z̄), b* = z̄ − a*·x̄. Put that into the first: a* is Σ(x − x̄)(z − z̄)
+# over Σ(x − x̄)². There is no single answer when every x is the same: then many lines
+# fit equally well.
 
 # %%
 def best_line(x, z):
     """(a*, b*) from the normal equations; None when every x is the same."""
-    n, sx, sz, sxx, sxz = len(x), x.sum(), z.sum(), (x * x).sum(), (x * z).sum()
-    det = n * sxx - sx * sx
-    if det <= 1e-12 * n * sxx:
+    dx, dz = x - x.mean(), z - z.mean()  # each point's distance from the means
+    if (dx * dx).sum() <= 1e-12 * (x * x).sum():
         return None
-    return (n * sxz - sx * sz) / det, (sxx * sz - sx * sxz) / det
+    a_star = (dx * dz).sum() / (dx * dx).sum()
+    return a_star, z.mean() - a_star * x.mean()
 
 # %% [markdown]
 # Like the bowl, the surface is its floor plus a quadratic,
@@ -671,10 +674,11 @@ if two_ok:
 if two_ok:
     a_scaled, b_scaled = scaled["standardised x"].path[-1]
     spread, mean = x.std(), x.mean()
-    raw, centred, standard = (scaled[name].reached or f"> {STUDY_STEPS}" for name in scaled)
-    note(f"scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, {centred} "
-         f"centred, {standard} standardised; converted back: a = {a_scaled / spread:.6g}, "
-         f"b = {b_scaled - a_scaled * mean / spread:.6g}")
+    raw, centred, standard = (scaled[name].reached or f"> {STUDY_STEPS}"
+                              for name in scaled)
+    note(f"scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, "
+         f"{centred} centred, {standard} standardised; converted back: "
+         f"a = {a_scaled / spread:.6g}, b = {b_scaled - a_scaled * mean / spread:.6g}")
 
 # %% [markdown]
 # The everyday fix: the threshold shrinks as the square of x's scale, so x in the

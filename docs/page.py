@@ -162,7 +162,10 @@ def prose(source, toc):
         return f'<h{level} id="{slug(text)}">{text}</h{level}>'
     converted = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", markdown2html(source))
     converted = re.sub(r"<h([12])[^>]*>(.*?)</h\1>", heading, converted, flags=re.S)
-    return re.sub(r"\(0, 0\)", '<span class="nowrap">(0, 0)</span>', converted)
+    converted = re.sub(r"\(0, 0\)", '<span class="nowrap">(0, 0)</span>', converted)
+    return re.sub(r"(?<!<pre>)<code>([^<]*)</code>", lambda found: "<code>" + " ".join(
+        f'<span class="nowrap">{word}</span>' for word in found[1].split(" ")) + "</code>",
+        converted)  # inline code breaks only between its words, never at a hyphen
 
 
 def printed(text, words):

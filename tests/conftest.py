@@ -1,8 +1,7 @@
-"""Shared helpers: run the script as a learner would, one default run for many tests, and
-the checks a learner's eye makes on a picture."""
+"""Shared helpers: run the lesson as a learner would, one default run for many tests, the
+lesson's definitions without its story, and the checks a learner's eye makes on a picture."""
 
 import ast
-import hashlib
 import os
 import shutil
 import subprocess
@@ -15,9 +14,16 @@ from PIL import Image, ImageSequence
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "regression_gd.py")
+SPANISH_SCRIPT = os.path.join(ROOT, "regression_gd_es.py")
 POST_LOG = os.path.join(ROOT, "tests", "post_log.txt")
 sys.path.insert(0, ROOT)
 sys.dont_write_bytecode = True  # no __pycache__ in the repository from the tests' imports
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+needs_chromium = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="needs Chromium: apt-get install -y chromium "
+    "(and pip install playwright); .ci/run installs both")
 
 
 def is_definition(node):
@@ -29,60 +35,55 @@ def is_definition(node):
         isinstance(target, ast.Name) and target.id.isupper() for target in node.targets)
 
 
-def lesson_definitions():
+def lesson_definitions(path=SCRIPT, name="regression_gd"):
     """The lesson's definitions as a module, without running its story: only its imports,
-    functions, classes and constants are executed. Registered as `regression_gd`, so that
-    the tests' `import regression_gd` gets this."""
-    with open(SCRIPT) as file:
-        tree = ast.parse(file.read(), SCRIPT)
+    functions, classes and constants are executed."""
+    with open(path, encoding="utf-8") as file:
+        tree = ast.parse(file.read(), path)
     tree.body = [node for node in tree.body if is_definition(node)]
-    module = types.ModuleType("regression_gd")
-    module.__file__ = SCRIPT
-    sys.modules["regression_gd"] = module  # before running: NamedTuple looks itself up
-    exec(compile(tree, SCRIPT, "exec"), module.__dict__)
+    module = types.ModuleType(name)
+    module.__file__ = path
+    sys.modules[name] = module  # before running: NamedTuple looks itself up
+    exec(compile(tree, path, "exec"), module.__dict__)
     return module
 
 
 lesson_definitions()
+import pictures  # noqa: E402  (after the lesson's own imports, as the lesson does)
 
-PNGS = ["measurements.png", "random_start.png", "loss_curve.png", "learning_curve.png",
-        "learning_rates.png", "two_weights.png", "scaling.png"]
-WIDE = ["learning_curve.png", "two_weights.png", "scaling.png"]  # 960 pixels wide
-PICTURES = PNGS + ["training.gif"]
-
-
-def outputs_by_section(notebook):
-    """{section heading: [outputs of the code cells under it]} of a run notebook."""
-    found, heading = {}, "top"
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            heading = next((line[3:] for line in cell.source.splitlines()
-                            if line.startswith("## ")), heading)
-        else:
-            found.setdefault(heading, []).extend(cell.get("outputs", []))
-    return found
+PICTURES = list(pictures.PICTURES)  # every picture's file name, in the lesson's order
+PNGS = [name for name in PICTURES if name.endswith(".png")]
 
 
-def headless_env():
+def headless_env(**extra):
     """The environment without a display or a chosen backend, as on a server."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
-    return {**env, "PYTHONDONTWRITEBYTECODE": "1"}
+    return {**env, "PYTHONDONTWRITEBYTECODE": "1", **extra}
 
 
-def run(*args, cwd=ROOT, env=None, timeout=300, **kwargs):
-    """Run regression_gd.py headless and capture its output."""
-    return subprocess.run([sys.executable, SCRIPT, *args], cwd=cwd, env=env or headless_env(),
+def run(*args, script=SCRIPT, cwd=ROOT, env=None, timeout=300, **kwargs):
+    """Run a lesson script headless and capture its output."""
+    return subprocess.run([sys.executable, script, *args], cwd=cwd, env=env or headless_env(),
                           capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
-def hashes(folder):
-    """File name -> sha256 of every file in a folder, hidden ones included."""
-    return {name: hashlib.sha256(open(os.path.join(folder, name), "rb").read()).hexdigest()
-            for name in sorted(os.listdir(folder))}
+def one_line_error(result, status=2, *words):
+    """The run failed with exit `status`, no traceback, and one error line, the last on
+    stderr, that contains every word given (the notes of a run that failed midway come
+    before it); an option or a knob that is refused gets that line alone."""
+    assert result.returncode == status, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert "Traceback" not in result.stderr and lines, result.stderr
+    assert [line for line in lines if "error:" in line] == lines[-1:], result.stderr
+    if status == 2:
+        assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[-1], (word, lines[-1])
+    return lines[-1]
 
 
 def title_of(path):
-    """The titles a saved PNG carries in its metadata."""
+    """The title a saved PNG carries in its metadata."""
     with Image.open(path) as picture:
         return picture.text.get("Title", "")
 
@@ -113,9 +114,9 @@ def default_run(tmp_path_factory):
     return result, str(out)
 
 
-@pytest.fixture
-def good_folder(default_run, tmp_path):
-    """A copy of the default run's pictures, to check that a failing run leaves them alone."""
-    folder = tmp_path / "figures"
-    shutil.copytree(default_run[1], folder)
-    return str(folder)
+def write_points(folder, name, x, z, header="x,z"):
+    """A CSV file of points, as a learner's spreadsheet would export it; its path."""
+    path = os.path.join(folder, name)
+    with open(path, "w") as file:
+        file.write(header + "\n" + "".join(f"{p!r},{q!r}\n" for p, q in zip(x, z, strict=True)))
+    return path
