@@ -47,9 +47,6 @@ def read_points(path):
 
 def load(path):
     """(x, z, the header's two names or None) of a file of x,z rows."""
-    if not str(path).strip():
-        raise DataError(_("--data: the file name is empty; name a CSV file of x,z rows, or "
-                          "leave --data out to use the post's points"))
     lines = [(number, line) for number, line in enumerate(read_text(path).splitlines(), 1)
              if line.strip() and not line.lstrip().startswith("#")]
     separator = find_separator(path, lines)

@@ -7,12 +7,12 @@ lists it in PICTURES, from which the tests, the page and the README's table read
 here computes the lesson's mathematics: for a weight a the lesson hands its own
 `state(a, x, z, lr)` (the line at every x, the loss, the gradient, the next step's move),
 and for the bowl or the surface its own functions giving the loss at many weights at once.
-Only layout is decided here: sizes, limits, ticks, legends and titles.
+Only layout is decided here: sizes, limits, ticks, legends and titles. With --narrow, every
+picture is drawn for a phone's screen: 480 pixels wide, its panels one above the other.
 """
 
 import base64
 import functools
-import io
 from typing import NamedTuple
 
 import matplotlib.pyplot as plt
@@ -22,63 +22,75 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import findfont
-from matplotlib.ticker import AutoLocator, FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import (
+    AutoLocator,
+    FuncFormatter,
+    LogLocator,
+    MaxNLocator,
+    NullLocator,
+    ScalarFormatter,
+)
 from PIL import Image, ImageDraw, ImageFont
 
 import program
 from program import _
 
-SIZE, WIDE, DPI = (6.4, 4.8), (9.6, 4.8), 100  # 640x480 pixels, or 960x480
-GIF_DPI, FRAME_MS, LAST_MS = 80, 200, 2000  # the GIF: 512x384; each frame's time, the last's
+DPI, GIF_DPI = 100, 80  # pictures 640x480 pixels (960x480 with two panels); the GIF 512x384
+FRAME_MS, LAST_MS = 200, 2000  # each GIF frame's time on screen, and the last one's
 MOST_DRAWN = 3000  # pictures draw at most this many points: a seeded sample of more
-MOST_RATES = 6  # the rates picture draws at most this many curves
 TANGENT = 0.15  # a tangent reaches this share of the bowl's width to each side
 PICTURES = {}  # file name -> caption, in the lesson's order (filled by @picture)
 
 
 # Pictures: drawn, shown in a notebook, kept to be saved
 
-def picture(name, caption, size=SIZE):
-    """Register `draw(fig, *args)` as the picture `name` with its `caption`; calling it
-    draws a new figure, keeps it to be saved, and shows it in a notebook."""
+def picture(name, caption, panels=1):
+    """Register `draw(fig, *args)` as the picture `name` (a GIF: `draw(path, *args)`
+    writes it) with its `caption` and its number of `panels`; calling it draws it, keeps
+    it to be saved with the others, and shows it in a notebook."""
     PICTURES[name] = caption
 
     def register(draw):
         @functools.wraps(draw)
         def drawn(*args):
-            fig = (plt.figure(figsize=size, dpi=DPI) if program.Run.settings.show
-                   else FigureCanvasAgg(Figure(figsize=size, dpi=DPI)).figure)
+            if name.endswith(".gif"):
+                if not program.Run.settings.no_gif:
+                    with np.errstate(all="ignore"):
+                        program.keep(name, lambda path: draw(path, *args))
+                    show(program.Run.waiting[name], name, _("the training, animated"))
+                return None
+            fig = new_figure(panels)
             with np.errstate(all="ignore"):  # ticks for numbers near 1e300 overflow, quietly
                 draw(fig, *args)
-                spanish_ticks(fig)
-                arrange(fig)
                 title = fig.get_suptitle() or fig.axes[0].get_title()
+                arrange(fig)
                 program.keep(name, lambda path: fig.savefig(
                     path, format="png", metadata={"Title": title},
                     pil_kwargs={"compress_level": 3}))  # nearly as small, and quicker
-            show_in_notebook(fig, name, title)
+            show(fig, name, title)
             return fig if program.Run.settings.show else None
         return drawn
     return register
 
 
-def animation(name, caption):
-    """Register `write(path, *args)` as the animation `name`: kept and shown as pictures are,
-    unless --no-gif."""
-    PICTURES[name] = caption
-
-    def register(write):
-        @functools.wraps(write)
-        def drawn(*args):
-            if not program.Run.settings.no_gif:
-                with np.errstate(all="ignore"):
-                    program.keep(name, lambda path: write(path, *args))
-                show_in_notebook(program.Run.waiting[name], name, _("the training, animated"))
-        return drawn
-    return register
+def new_figure(panels):
+    """An empty figure for a picture of 1 or 2 panels (for a window too, with --show)."""
+    narrow = program.Run.settings.narrow
+    size = (4.8, 4.2 * panels + 0.6) if narrow else (3.2 + 3.2 * panels, 4.8)
+    if program.Run.settings.show:
+        return plt.figure(figsize=size, dpi=DPI)
+    return FigureCanvasAgg(Figure(figsize=size, dpi=DPI)).figure
 
 
-def show_in_notebook(shown, name, title):
+def panels(fig, **options):
+    """The figure's two panels: side by side, or one above the other with --narrow."""
+    if program.Run.settings.narrow:
+        options["height_ratios"] = options.pop("width_ratios", None)
+        return fig.subplots(2, 1, **options)
+    return fig.subplots(1, 2, **options)
+
+
+def show(shown, name, title):
     """In Jupyter, show a figure, or a GIF file (its data in the output, not a link), with
     its name and title in the output's metadata (for the lesson's page)."""
     if not program.in_notebook():
@@ -109,21 +121,37 @@ def text(value, spec):
     return program.number_text(value, spec)
 
 
-class SpanishFormatter(FuncFormatter):
-    """An axis's tick labels with decimal commas, from the formatter it had."""
-
-
-def spanish_ticks(fig):
-    """In Spanish, every axis's numbers with decimal commas and true minus signs."""
-    if program.Words.language != "es":
-        return
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis, getattr(ax, "zaxis", None)):
-            if axis is not None and not isinstance(axis.get_major_formatter(),
-                                                   SpanishFormatter):
-                axis.set_major_formatter(SpanishFormatter(
-                    lambda value, place, old=axis.get_major_formatter():
-                    program.spanish_numbers(old(value, place))))
+def arrange(fig, above=None):
+    """Place the panels, measuring once (a layout engine measures every label several
+    times, the slowest part of a picture): room on the left and between the panels for
+    their y labels, below for the x labels and the legend, above for the titles. In
+    Spanish, the numbers on the axes get decimal commas."""
+    renderer, width, height = fig.canvas.get_renderer(), fig.bbox.width, fig.bbox.height
+    flat = [ax for ax in fig.axes if ax.name == "rectilinear"]
+    for axis in [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis,
+                                                      getattr(ax, "zaxis", ax.xaxis))]:
+        if isinstance(axis.get_major_locator(), AutoLocator):  # fewer ticks: quicker to draw
+            axis.set_major_locator(MaxNLocator(6, steps=(1, 2, 2.5, 5, 10)))
+        if isinstance(axis.get_major_formatter(), ScalarFormatter):  # 0.0015, 1e-06: no
+            axis.set_major_formatter(FuncFormatter(  # "1e-6" above the axis, and Spanish
+                lambda value, _place: text(value + 0.0, ".4g")))  # decimal commas
+    # before a draw, an axis's label sits where it started: its extent misses a few pixels
+    sides = [ax.yaxis.get_tightbbox(renderer).width + 22 for ax in flat]
+    below = max(ax.xaxis.get_tightbbox(renderer).height for ax in flat) + 22 + sum(
+        legend.get_window_extent(renderer).height for legend in fig.legends)
+    line = 1.3 * 12 * fig.dpi / 72  # a title's line: 12 points
+    titles = [ax.get_title().count("\n") + 1 for ax in fig.axes if ax.get_title()]
+    suptitle = fig.get_suptitle().count("\n") + 1 if fig.get_suptitle() else 0
+    stacked = program.Run.settings.narrow and len(fig.axes) > 1
+    above = above or 8 + line * (suptitle + (max(titles, default=0) if not stacked else
+                                             titles[0] if titles else 0))
+    gap = (max(sides[1:], default=0) if not stacked else
+           below - sum(legend.get_window_extent(renderer).height for legend in fig.legends)
+           + line * max(titles, default=0)) + 24
+    room = (width - sides[0] - 24) if not stacked else (height - above - below)
+    share = gap / ((room - gap * (len(fig.axes) - 1)) / len(fig.axes))
+    fig.subplots_adjust(left=sides[0] / width, right=1 - 24 / width, bottom=below / height,
+                        top=1 - above / height, wspace=share, hspace=share)
 
 
 def axis_names():
@@ -133,9 +161,8 @@ def axis_names():
 
 def label_axes(ax):
     """Label a panel of points with the data's names, drawn as they read (no mathematics)."""
-    names = axis_names()
-    ax.set_xlabel(names[0], parse_math=False)
-    ax.set_ylabel(names[1], parse_math=False)
+    ax.set_xlabel(axis_names()[0], parse_math=False)
+    ax.set_ylabel(axis_names()[1], parse_math=False)
 
 
 def sample(count):
@@ -154,44 +181,16 @@ def scatter(ax, x, z, size):
     ax.scatter(x[shown], z[shown], s=size, zorder=3, label=words)
 
 
-def segments(x, z, fitted):
-    """One vertical segment per point, from the measurement z to the neuron's output."""
-    return np.stack([np.column_stack([x, z]), np.column_stack([x, fitted])], axis=1)
-
-
 def legend_below(fig, columns):
     """The figure's legend at its foot, in at most `columns` columns: fewer where a row
-    would be wider than the picture."""
-    for ncols in range(columns, 0, -1):
-        legend = fig.legend(loc="lower center", ncols=ncols, fontsize="small",
+    would be wider than the picture (one with --narrow)."""
+    small = "medium" if program.Run.settings.narrow else "small"  # a phone's 9 pixels
+    for ncols in range(1 if program.Run.settings.narrow else columns, 0, -1):
+        legend = fig.legend(loc="lower center", ncols=ncols, fontsize=small,
                             bbox_to_anchor=(0.5, 0.005))
         if ncols == 1 or legend.get_window_extent().width <= 0.98 * fig.bbox.width:
             return legend
         legend.remove()
-
-
-def arrange(fig, above=None):
-    """Place the panels, measuring once (a layout engine measures every label several
-    times, the slowest part of a picture): room on the left and between the panels for
-    their y labels, below for the x labels and the legend, above for the titles."""
-    renderer, width, height = fig.canvas.get_renderer(), fig.bbox.width, fig.bbox.height
-    flat = [ax for ax in fig.axes if ax.name == "rectilinear"]
-    for axis in [axis for ax in flat for axis in (ax.xaxis, ax.yaxis)]:
-        if isinstance(axis.get_major_locator(), AutoLocator):  # fewer ticks: quicker to draw
-            axis.set_major_locator(MaxNLocator(6, steps=(1, 2, 2.5, 5, 10)))
-    # before a draw, an axis's label sits where it started: its extent misses a few pixels
-    sides = [ax.yaxis.get_tightbbox(renderer).width + 22 for ax in flat]
-    below = max(ax.xaxis.get_tightbbox(renderer).height for ax in flat) + 22 + sum(
-        legend.get_window_extent(renderer).height for legend in fig.legends)
-    line = 1.3 * 12 * fig.dpi / 72  # a title's line: 12 points
-    lines = max(ax.get_title().count("\n") + 1 if ax.get_title() else 0 for ax in fig.axes)
-    above = above or 8 + line * (lines + (fig.get_suptitle().count("\n") + 1
-                                          if fig.get_suptitle() else 0))
-    room = width - sides[0] - 24
-    gap = max(sides[1:], default=0) + 24
-    panel = (room - gap * (len(fig.axes) - 1)) / len(fig.axes)
-    fig.subplots_adjust(left=sides[0] / width, right=1 - 24 / width, bottom=below / height,
-                        top=1 - above / height, wspace=gap / panel)
 
 
 def nice_limits(low, high):
@@ -208,8 +207,7 @@ def bowl_limits(centre, *a_values):
 
 def loss_limits(curve):
     """Limits for a loss axis that hold the curve, with room below 0 and above it."""
-    top = 1.08 * np.max(curve)
-    return -0.05 * top, top
+    return -0.05 * 1.08 * np.max(curve), 1.08 * np.max(curve)
 
 
 def tangent_segment(state, half_width):
@@ -260,10 +258,15 @@ def measurements(fig, x, z):
 
 
 def add_line(ax, x, fitted, words, **style):
-    """The neuron's line across the points, from the smallest x to the largest; its two
-    ends are where the lesson's outputs `fitted` are."""
+    """The neuron's line across the points, through its outputs `fitted` at the smallest
+    and the largest x."""
     ends = [np.argmin(x), np.argmax(x)]
     return ax.plot(x[ends], fitted[ends], "k", label=words, **style)[0]
+
+
+def segments(x, z, fitted):
+    """One vertical segment per point, from the measurement z to the neuron's output."""
+    return np.stack([np.column_stack([x, z]), np.column_stack([x, fitted])], axis=1)
 
 
 def add_errors(ax, x, z, fitted):
@@ -273,18 +276,35 @@ def add_errors(ax, x, z, fitted):
                                             colors="C3", linewidths=1, label=_("errors")))
 
 
-@picture("random_start.png", "the line of the random start, and each point's error as a red "
-         "segment")
-def random_start(fig, x, z, a, fitted):
-    """The points, the line of the weight a (the neuron's outputs `fitted`) and its errors."""
+def line_and_errors(fig, x, z, a, fitted, title):
+    """The points, the line of the weight a (the neuron's outputs `fitted`) and each
+    point's error, under `title`."""
     ax = fig.subplots()
     scatter(ax, x, z, 16)
     add_line(ax, x, fitted, _("the neuron's line z = {a}·x").format(a=text(a, ".4g")))
     add_errors(ax, x, z, fitted)
     label_axes(ax)
-    ax.set_title(_("Random start a = {a}: each red segment is one point's error").format(
-        a=text(a, ".4g")))
+    ax.set_title(title)
     legend_below(fig, 3)
+
+
+@picture("random_start.png", "the line of the random start, and each point's error as a red "
+         "segment")
+def random_start(fig, x, z, a, fitted):
+    """The line of the random start a (the neuron's outputs `fitted`) and its errors."""
+    line_and_errors(fig, x, z, a, fitted, _("Random start a = {a}: each red segment is one "
+                                           "point's error").format(a=text(a, ".4g")))
+
+
+def guess(x, z, a, fitted, loss):
+    """The learner's guess a: its line, its errors and its `loss`, shown in a notebook
+    (not saved); a script run shows nothing."""
+    if program.in_notebook():
+        fig = new_figure(1)
+        line_and_errors(fig, x, z, a, fitted, _("Your guess a = {a}: loss {loss}").format(
+            a=text(a, ".4g"), loss=text(loss, ".4g")))
+        arrange(fig)
+        show(fig, "", fig.axes[0].get_title())
 
 
 @picture("loss_curve.png", "the loss for every a, a bowl, with tangents left of, at and "
@@ -295,8 +315,7 @@ def loss_curve(fig, x, z, tangents, curve_of):
     ax, middle = fig.subplots(), tangents[1]
     limits = bowl_limits(middle.a, *(state.a for state in tangents))
     a_values = np.linspace(*limits, 200)
-    curve = curve_of(a_values, x, z)
-    ax.plot(a_values, curve, linewidth=3, label=_("loss(a)"))
+    ax.plot(a_values, curve_of(a_values, x, z), linewidth=3, label=_("loss(a)"))
     for state, color in zip(tangents, ("C2", "C1", "C3"), strict=True):
         where = (_("at the minimum a* = {a}: flat, slope 0") if state is middle else
                  _("left of a*, at a = {a}: slope {slope}") if state.a < middle.a else
@@ -305,8 +324,8 @@ def loss_curve(fig, x, z, tangents, curve_of):
                 label=_("tangent {where}").format(where=where.format(
                     a=text(state.a, ".4g"), slope=text(state.gradient, "+.4g"))))
         ax.plot(state.a, state.loss, "o", color=color)
-    ax.set(xlim=limits, ylim=loss_limits(curve), xlabel=_("a (the neuron's weight)"),
-           ylabel=_("loss (mean squared error)"))
+    ax.set(xlim=limits, ylim=loss_limits(curve_of(a_values, x, z)),
+           xlabel=_("a (the neuron's weight)"), ylabel=_("loss (mean squared error)"))
     ax.set_title(_("The loss is a bowl; its slope points away from the minimum"))
     legend_below(fig, 2)
 
@@ -367,7 +386,7 @@ def move(scene, x, z, state):
 
 
 def readout(state, step):
-    """The numbers under the title: the step, a, the loss, the slope and the next move."""
+    """The numbers above the panels: the step, a, the loss, the slope and the next move."""
     return (_("{step}   a = {a}   loss = {loss}").format(step=step, a=text(state.a, ".4g"),
                                                           loss=text(state.loss, ".4g")),
             _("slope here = {slope}   next step −lr·slope = {move}").format(
@@ -377,10 +396,8 @@ def readout(state, step):
 def frame_steps(steps, frames):
     """At most `frames` steps to draw, 0 and the last included: every step if few enough;
     else spread both evenly and geometrically (dense at the start, where a moves most)."""
-    if steps < frames:
-        return np.arange(steps + 1)
     for count in range(frames, 1, -1):
-        chosen = np.unique(np.r_[0, np.geomspace(1, steps, count),
+        chosen = np.unique(np.r_[0, np.geomspace(1, max(steps, 1), count),
                                  np.linspace(0, steps, count)].round().astype(int))
         if len(chosen) <= frames:
             return chosen
@@ -402,9 +419,9 @@ def palette_of(rgb):
 
 class GifWriter(PillowWriter):
     """matplotlib's PillowWriter, given frames already drawn on the canvas: Pillow writes
-    each frame's readout (`words`: its lines of text, a glyph cache faster than drawing
-    text anew) and maps it onto the first frame's palette (Pillow would make a new one for
-    each, slowly); the last frame is held longer."""
+    each frame's readout (`words`, quicker than matplotlib's text) and maps the frame onto
+    the first frame's palette (Pillow would make a new one for each, slowly); the last
+    frame is held longer."""
 
     def setup(self, fig, outfile, dpi=None):
         super().setup(fig, outfile, dpi)
@@ -414,29 +431,26 @@ class GifWriter(PillowWriter):
     def grab_frame(self, **savefig_kwargs):
         rgb = Image.frombuffer("RGBA", self.frame_size, self.fig.canvas.buffer_rgba(),
                                "raw", "RGBA", 0, 1).convert("RGB")
-        pen = ImageDraw.Draw(rgb)
         for row, words in enumerate(self.words):
-            pen.text((16, 6 + 19 * row), words, font=self.font, fill="black")
-        if not self.frames:
-            self.palette = palette_of(rgb)
+            ImageDraw.Draw(rgb).text((16, 6 + 19 * row), words, font=self.font, fill="black")
+        self.palette = self.palette if self.frames else palette_of(rgb)
         self.frames.append(rgb.quantize(palette=self.palette, dither=Image.Dither.NONE))
 
     def finish(self):
-        durations = [FRAME_MS] * (len(self.frames) - 1) + [LAST_MS]
         # Given the palette, Pillow writes it once and compares frames by their palette
         # indices: the same pixels, a smaller file, in half the time.
-        self.frames[0].save(self.outfile, format="GIF", save_all=True, loop=0,
-                            append_images=self.frames[1:], duration=durations, optimize=True,
-                            palette=self.palette.getpalette())
+        self.frames[0].save(self.outfile, format="GIF", save_all=True, loop=0, optimize=True,
+                            append_images=self.frames[1:], palette=self.palette.getpalette(),
+                            duration=[FRAME_MS] * (len(self.frames) - 1) + [LAST_MS])
 
 
-@animation("training.gif", "the training, a frame a step (up to --frames): the line and its "
-           "errors, a on the bowl with its tangent, and each step's numbers")
+@picture("training.gif", "the training, a frame a step (up to --frames): the line and its "
+         "errors, a on the bowl with its tangent, and each step's numbers")
 def training_gif(path, x, z, history, state, curve_of):
     """The run's History as an animation: the line and its errors moving onto the points,
     and a rolling down the lesson's bowl, its tangent's slope the gradient."""
-    fig = FigureCanvasAgg(Figure(figsize=SIZE, dpi=GIF_DPI)).figure
-    view, lr = view_of(x), history.lr
+    fig = FigureCanvasAgg(Figure(figsize=(6.4, 4.8), dpi=GIF_DPI)).figure
+    view, lr, steps = view_of(x), history.lr, len(history.weights) - 1
     scene = draw_panels(fig.subplots(1, 2), x[view], z[view],
                         lambda a: state(a, x[view], z[view], lr), curve_of,
                         run_limits(history.weights), history.weights)
@@ -447,7 +461,7 @@ def training_gif(path, x, z, history, state, curve_of):
         artist.set_animated(True)
     fig.canvas.draw()
     background = fig.canvas.copy_from_bbox(fig.bbox)
-    writer, steps = GifWriter(fps=1000 / FRAME_MS), len(history.weights) - 1
+    writer = GifWriter(fps=1000 / FRAME_MS)
     with writer.saving(fig, path, dpi=GIF_DPI):
         for step in frame_steps(steps, program.Run.settings.frames):
             here = frame_state(state, x, z, view, history, step)
@@ -465,11 +479,11 @@ def frame_state(state, x, z, view, history, step):
     training computed over all of them (the lesson's state gives them at the last step)."""
     a, lr = history.weights[step], history.lr
     here = state(a, x[view], z[view], lr)
-    if step < len(history.grads):
-        slope = history.grads[step]
-        return here._replace(loss=history.losses[step], gradient=slope, move=-lr * slope)
-    whole = state(a, x, z, lr)
-    return here._replace(loss=whole.loss, gradient=whole.gradient, move=whole.move)
+    if step == len(history.grads):  # the last step: training took no slope there
+        whole = state(a, x, z, lr)
+        return here._replace(loss=whole.loss, gradient=whole.gradient, move=whole.move)
+    slope = history.grads[step]
+    return here._replace(loss=history.losses[step], gradient=slope, move=-lr * slope)
 
 
 # The learning curve and the learning rates
@@ -490,11 +504,11 @@ def curve_title(kind, c, closed, steps):
 
 
 @picture("learning_curve.png", "how far the loss is from its lowest value at each step, and "
-         "how far a is from the best a", WIDE)
+         "how far a is from the best a", 2)
 def learning_curve(fig, excess, predicted, distance, title):
-    """Left, the excess loss per step, with the line the lesson `predicted`; right, the
-    distance |a − a*|, each step marked by the side of a* it is on."""
-    ax, side = fig.subplots(1, 2, width_ratios=(3, 2))
+    """The excess loss per step, with the line the lesson `predicted`; and the distance
+    |a − a*|, each step marked by the side of a* it is on."""
+    ax, side = panels(fig, width_ratios=(3, 2))
     shown = thinned(len(excess))
     visible = excess[shown] > 1e-12 * excess[0]  # below: rounding noise
     ax.plot(shown, np.where(visible, excess[shown], np.nan), linewidth=4, alpha=0.6,
@@ -503,7 +517,6 @@ def learning_curve(fig, excess, predicted, distance, title):
             label=_("predicted: (loss₀ − loss(a*))·c^(2·step)"))
     log_axis(ax, np.r_[excess[shown][visible], predicted[shown]],
              _("excess loss: loss − loss(a*)"))
-    step_axis(ax, shown[-1])
     sizes = np.abs(distance[shown])
     side.plot(shown, np.where(sizes > 0, sizes, np.nan), color="gray", linewidth=1)
     for sign, marker, color, words in ((1, "^", "C1", _("|a − a*| with a above a*")),
@@ -513,7 +526,8 @@ def learning_curve(fig, excess, predicted, distance, title):
             side.plot(shown[mine], sizes[mine], marker, color=color, markersize=4,
                       linestyle="none", label=words)
     log_axis(side, sizes, "|a − a*|")
-    step_axis(side, shown[-1])
+    for panel in (ax, side):
+        step_axis(panel, shown[-1])
     fig.suptitle(title)
     legend_below(fig, 2)
 
@@ -525,29 +539,21 @@ def kind_words(kind):
             "overshooting but converging": _("overshooting but converging")}[kind]
 
 
-def shown_rates(rates, own, kept):
-    """At most MOST_RATES of the rates tried, in increasing order: this run's `own`, the
-    `kept` one, the smallest and the largest, then others spread evenly between."""
-    rates = sorted(rates)
-    wanted = [own, kept, rates[0], rates[-1]] + [rates[index] for index in np.linspace(
-        0, len(rates) - 1, MOST_RATES).round().astype(int)]
-    return sorted(dict.fromkeys(rate for rate in wanted if rate is not None))[:MOST_RATES]
-
-
 @picture("learning_rates.png", "other learning rates tried from the same start, and the one "
          "kept")
 def learning_rates(fig, runs, kept, bound, floor):
     """The loss per step for the rates tried: `runs` maps each, this run's own first, to
     (its losses, how it went, whether it blew up); `kept` is the rate kept (or None),
-    `bound` the threshold N/Σx², `floor` loss(a*)."""
-    ax, own = fig.subplots(), next(iter(runs))
-    rates = shown_rates(list(runs), own, kept)
+    `bound` the threshold N/Σx², `floor` loss(a*). At most six curves."""
+    ax, own, tried = fig.subplots(), next(iter(runs)), sorted(runs)
+    spread = [tried[index] for index in np.linspace(0, len(tried) - 1, 6).round().astype(int)]
+    rates = sorted(list(dict.fromkeys(rate for rate in (own, kept, *spread) if rate))[:6])
     for order, rate in enumerate(rates):
         curve, kind, blown = runs[rate]
         shown = thinned(len(curve))
-        words = "lr = " + text(rate, ".3g") + (_(" (this run)") if rate == own else "") + \
-            ": " + kind_words(kind) + (_("; kept: the lowest loss, never rising")
-                                        if rate == kept else "")
+        words = (f"lr = {text(rate, '.3g')}" + (_(" (this run)") if rate == own else "")
+                 + f": {kind_words(kind)}" + (_("; kept: the lowest loss, never rising")
+                                              if rate == kept else ""))
         ax.plot(shown, curve[shown], linestyle=("-", "--", "-.", ":")[order % 4],
                 linewidth=4.5 if rate == kept else 2, label=words)
         if blown:
@@ -587,57 +593,51 @@ def contours(ax, x, z, descent, surface_of, end=None, steps=None, square=False):
     ax.contour(a_grid, b_grid, losses, cmap="viridis", linewidths=1,
                levels=floor + np.geomspace(1e-4, 1, 14) * (losses.max() - floor))
     path = path[thinned(len(path), 150)]
-    words = ([_("descent path"), _("start (a₀, 0)"), end, _("minimum (a*, b*)")] if end
-             else [None] * 4)
-    ax.plot(*path.T, ".-", color="C3", markersize=3, label=words[0])
-    ax.plot(*path[0], "o", color="k", label=words[1])
-    ax.plot(*path[-1], "s", color="C3", label=words[2])
-    ax.plot(*descent.best, "*", color="gold", markeredgecolor="k", markersize=14,
-            label=words[3])
+    words = [_("descent path"), _("start (a₀, 0)"), end, _("minimum (a*, b*)")]
+    for points, style, color, label in zip((path.T, path[0], path[-1], descent.best),
+                                           (".-", "o", "s", "*"), ("C3", "k", "C3", "gold"),
+                                           words if end else [None] * 4, strict=True):
+        ax.plot(*points, style, color=color, label=label, markersize=14 if style == "*" else
+                6 if style != ".-" else 3, markeredgecolor="k" if style == "*" else None)
     ax.set(xlim=(a_grid.min(), a_grid.max()), ylim=(b_grid.min(), b_grid.max()),
            xlabel=_("a (slope)"), ylabel=_("b (offset)"))
     return path
 
 
-def valley(ratio):
-    """The valley's shape in words, from its curvatures' ratio."""
-    if ratio < 3:
-        return _("a nearly round bowl")
-    return _("a valley {long}× longer than wide (curvatures {ratio}× apart)").format(
-        long=text(np.sqrt(ratio), ".3g"), ratio=text(ratio, ".3g"))
-
-
 @picture("two_weights.png", "a line with an offset, z = a·x + b: its loss over the plane "
-         "(a, b), with the path of descent", WIDE)
+         "(a, b), with the path of descent", 2)
 def two_weights(fig, x, z, descent, surface_of):
-    """Left the contour map of the lesson's `surface_of(a, b, x, z)`, right the surface in
-    3-D; the descent's path on both."""
-    flat = fig.add_subplot(1, 2, 1)
+    """The contour map of the lesson's `surface_of(a, b, x, z)`, and the surface in 3-D;
+    the descent's path on both."""
+    rows, columns = (2, 1) if program.Run.settings.narrow else (1, 2)
+    flat = fig.add_subplot(rows, columns, 1)
     path = contours(flat, x, z, descent, surface_of, _("after {steps}").format(
         steps=program.steps_text(len(descent.path) - 1)))
     flat.set_title(_("seen from above: its contours"))
-    solid = fig.add_subplot(1, 2, 2, projection="3d")
+    solid = fig.add_subplot(rows, columns, 2, projection="3d")
     a_grid, b_grid = grid(descent.path, descent.best, count=30)
     solid.plot_surface(a_grid, b_grid, surface_of(a_grid, b_grid, x, z), cmap="viridis",
                        alpha=0.6, linewidth=0)
-    solid.plot(*path.T, surface_of(path[:, 0], path[:, 1], x, z), color="C3", linewidth=2,
-               zorder=5)
-    solid.set(xlabel="a", ylabel="b", zlabel=_("loss"))
+    solid.plot(*path.T, surface_of(path[:, 0], path[:, 1], x, z), color="C3", linewidth=2)
+    solid.set(xlabel="a", ylabel="b", title=_("as a surface"))
+    solid.set_zlabel(_("loss"), labelpad=12)  # clear of the numbers
     for axis in (solid.xaxis, solid.yaxis, solid.zaxis):
         axis.set_major_locator(MaxNLocator(4))
-    solid.set_title(_("as a surface"))
+    shape = (_("a nearly round bowl") if descent.ratio < 3 else
+             _("a valley {long}× longer than wide (curvatures {ratio}× apart)").format(
+                 long=text(np.sqrt(descent.ratio), ".3g"), ratio=text(descent.ratio, ".3g")))
     fig.suptitle(_("Two weights: loss(a, b) is {shape}; lr = {rate}").format(
-        shape=valley(descent.ratio), rate=text(descent.lr, ".4g")))
+        shape=shape, rate=text(descent.lr, ".4g")))
     legend_below(fig, 4)
 
 
-@picture("scaling.png", "the same descent on the points as measured and on rescaled x", WIDE)
+@picture("scaling.png", "the same descent on the points as measured and on rescaled x", 2)
 def scaling(fig, xs, z, descents, surface_of):
-    """Side by side, descent on x as measured and on standardised x, each at its rate
-    1/λmax: two square panels, so that a round bowl draws round."""
+    """Descent on x as measured and on standardised x, each at its rate 1/λmax: two square
+    panels, so that a round bowl draws round."""
     names = (_("x as measured"), _("standardised x"))
     end = _("within 1% of the start's distance")
-    for ax, x, descent, words in zip(fig.subplots(1, 2), xs, descents, names, strict=True):
+    for ax, x, descent, words in zip(panels(fig), xs, descents, names, strict=True):
         contours(ax, x, z, descent, surface_of, end if words == names[0] else None,
                  descent.reached, square=True)
         ax.set_aspect("equal", adjustable="box")
@@ -655,7 +655,8 @@ def scaling(fig, xs, z, descents, surface_of):
 
 class Explorer:
     """One window (or ipympl widget): drag a, step through training, change the rate; the
-    fit and the bowl follow, redrawn by blitting."""
+    fit and the bowl follow, redrawn by blitting. `lesson` holds the points, the threshold
+    N/Σx² and the lesson's own state, loss_curve and train."""
 
     def __init__(self, fig, lesson, history):
         self.fig, self.lesson, self.start = fig, lesson, history.weights[0]
@@ -666,96 +667,81 @@ class Explorer:
                                   fig.add_axes((0.57, 0.42, 0.38, 0.46))), x, z,
                                  lambda a: lesson.state(a, x, z, 0.0), lesson.loss_curve,
                                  self.limits, np.array(self.limits))
-        self.trail = self.scene.point.axes.plot([], [], ".", color="C1",
-                                                label=_("weights visited"))[0]
         fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.34), ncols=6, fontsize="small")
         self.words = [fig.text(0.02, 0.98 - 0.04 * row, "", va="top",
                                family="DejaVu Sans Mono") for row in range(2)]
-        self.sliders = [self.slider(0.22, "a", *self.limits, self.start),
-                        self.slider(0.15, _("step"), 0, self.steps, 0, valstep=1),
+        self.sliders = [self.slider(0.22, "a", *self.limits, self.start, self.show),
+                        self.slider(0.15, _("step"), 0, self.steps, 0, self.go_to, valstep=1),
                         self.slider(0.08, _("rate (log10)"), np.log10(min(1e-5, history.lr)),
                                     np.log10(max(2 * lesson.bound, history.lr)),
-                                    np.log10(history.lr))]
+                                    np.log10(history.lr), self.retrain)]
         self.sliders[2].ax.axvline(np.log10(lesson.bound), color="red", linewidth=3)
         fig.text(0.5, 0.015, _("keys: ← → one step, r back to the start, q closes; the red "
                                "mark is N/Σx²"), ha="center", color="gray")
         self.connect()
-        self.retrain(history.lr)
+        self.retrain(np.log10(history.lr))
 
-    def slider(self, y, label, low, high, start, **options):
-        """A slider across the bottom."""
+    def slider(self, y, label, low, high, start, act, **options):
+        """A slider across the bottom that calls `act` with its value."""
         from matplotlib.widgets import Slider
-        return Slider(self.fig.add_axes((0.15, y, 0.6, 0.03)), label, low, high,
-                      valinit=start, initcolor="none", **options)
+        slider = Slider(self.fig.add_axes((0.15, y, 0.6, 0.03)), label, low, high,
+                        valinit=start, initcolor="none", **options)
+        slider.on_changed(act)
+        slider.drawon = False
+        return slider
 
     def connect(self):
-        """Wire the sliders, the keys and blitting."""
-        for slider, act in zip(self.sliders, (self.drag_a, self.go_to, self.slide_rate),
-                               strict=True):
-            slider.on_changed(act)
-            slider.drawon = False
+        """Wire the keys and blitting."""
         canvas = self.fig.canvas
         if canvas.manager is not None:  # a window: its keys go through press, below
             canvas.mpl_disconnect(canvas.manager.key_press_handler_id)
         canvas.mpl_connect("key_press_event", self.press)
-        self.moving = (*self.scene, self.trail, *self.words, *(s.ax for s in self.sliders))
+        self.moving = (*self.scene, *self.words, *(slider.ax for slider in self.sliders))
         for artist in self.moving:
             artist.set_animated(True)
         self.background = None
         canvas.mpl_connect("draw_event", self.keep_background)
 
-    def slide_rate(self, value):
-        """The rate slider moved (it shows log10 of the rate)."""
-        self.retrain(10.0 ** value)
-
-    def retrain(self, lr):
-        """Train from the same start at rate lr, up to where the loss blew up."""
-        self.lr = lr
-        history = self.lesson.train(self.start, self.lesson.x, self.lesson.z, lr, self.steps)
+    def retrain(self, log_rate):
+        """Train from the same start at the rate 10^log_rate, up to where the loss blew up."""
+        self.lr = 10.0 ** log_rate
+        history = self.lesson.train(self.start, self.lesson.x, self.lesson.z, self.lr,
+                                    self.steps)
         whole = np.isfinite(history.losses) & np.isfinite(history.weights)
         self.weights = history.weights[np.logical_and.accumulate(whole)]
-        self.losses = history.losses[:len(self.weights)]
         self.go_to(self.sliders[1].val)
 
     def go_to(self, value):
         """Show the weight after step `value` (a run that blew up stops at its last)."""
         self.step = min(int(value), len(self.weights) - 1)
-        self.show(self.weights[self.step])
+        self.show(self.weights[self.step], self.step)
 
-    def drag_a(self, value):
-        """Show the weight the a slider was dragged to."""
-        self.step = None
-        self.show(value)
-
-    def show(self, a):
-        """Move everything to the weight a, widening the bowl's view where a left it."""
-        self.a, state = a, self.lesson.state(a, self.lesson.x, self.lesson.z, self.lr)
+    def show(self, a, step=None):
+        """Move everything to the weight a (after `step`, or set by hand), widening the
+        bowl's view where a left it."""
+        lesson, view = self.lesson, self.view
+        state = lesson.state(a, lesson.x, lesson.z, self.lr)
         if not self.limits[0] <= a <= self.limits[1]:
             self.widen(a)
-        viewed = self.lesson.state(a, self.lesson.x[self.view], self.lesson.z[self.view],
-                                   self.lr)._replace(loss=state.loss, gradient=state.gradient)
-        move(self.scene, self.lesson.x[self.view], self.lesson.z[self.view], viewed)
-        shown = (self.step if self.step is not None else 0) + 1
-        self.trail.set_data(self.weights[:shown], self.losses[:shown])
-        where = (_("a set by hand") if self.step is None else
-                 _("step {step} of {steps}").format(step=self.step, steps=self.steps))
-        for line, words in zip(self.words, readout(state, where), strict=True):
-            line.set_text(words)
-        self.words[1].set_text(self.words[1].get_text() + "   lr = " + text(self.lr, ".3g")
-                               + (_("   diverging: lr above N/Σx²")
-                                  if self.lr > self.lesson.bound else ""))
+        move(self.scene, lesson.x[view], lesson.z[view], lesson.state(
+            a, lesson.x[view], lesson.z[view], self.lr)._replace(loss=state.loss,
+                                                                 gradient=state.gradient))
+        where = (_("a set by hand") if step is None else
+                 _("step {step} of {steps}").format(step=step, steps=self.steps))
+        numbers = readout(state, where)
+        self.words[0].set_text(numbers[0])
+        self.words[1].set_text(numbers[1] + f"   lr = {text(self.lr, '.3g')}" + (
+            _("   diverging: lr above N/Σx²") if self.lr > lesson.bound else ""))
         self.redraw()
 
     def widen(self, a):
         """Widen the bowl's view to hold a, and redraw the bowl over it."""
         self.limits = bowl_limits(sum(self.limits) / 2, *self.limits, a)
-        ax = self.scene.point.axes
         a_values = np.linspace(*self.limits, 150)
         curve = self.lesson.loss_curve(a_values, self.lesson.x, self.lesson.z)
-        ax.lines[0].set_data(a_values, curve)
-        ax.set(xlim=self.limits, ylim=loss_limits(curve))
+        self.scene.point.axes.lines[0].set_data(a_values, curve)
+        self.scene.point.axes.set(xlim=self.limits, ylim=loss_limits(curve))
         self.background = None
-        self.fig.canvas.draw_idle()
 
     def redraw(self):
         """Blit what moves over the kept background (or redraw the whole, before one is)."""
@@ -785,8 +771,7 @@ class Explorer:
 
 
 class Lesson(NamedTuple):
-    """What the explorer needs from the lesson: the points, the threshold N/Σx², and the
-    lesson's own state, loss_curve (the bowl) and train."""
+    """What the explorer needs from the lesson."""
     x: np.ndarray
     z: np.ndarray
     bound: float
@@ -800,19 +785,20 @@ def explore(x, z, history, state, curve_of, train, bound):
     in a notebook otherwise, say how. Returns the Explorer, or None."""
     import importlib.util
     asked, notebook = program.Run.settings.explore, program.in_notebook()
-    if notebook and importlib.util.find_spec("ipympl") is None:
-        program.note(_("to explore live here, pip install ipympl, restart the kernel, set "
-                       "EXPLORE = True and run all cells again"))
+    widgets = importlib.util.find_spec("ipympl") is not None
+    if notebook and not (asked and widgets):
+        program.note(_("to explore live here, set EXPLORE = True and run all cells again")
+                     if widgets else _("to explore live here, pip install ipympl, restart "
+                                       "the kernel, set EXPLORE = True and run all cells again"))
         return None
     if not asked:
-        if notebook:
-            program.note(_("to explore live here, set EXPLORE = True and run all cells "
-                           "again"))
         return None
     if notebook:
         from IPython import get_ipython
         get_ipython().run_line_magic("matplotlib", "widget")
     fig = plt.figure(figsize=(10, 6.4), dpi=DPI)
+    if fig.canvas.manager is not None:
+        fig.canvas.manager.set_window_title(_("One neuron, live: move a, the step, the rate"))
     explorer = Explorer(fig, Lesson(x, z, bound, state, curve_of, train), history)
     plt.show()
     return explorer

@@ -185,11 +185,13 @@ def shown(value):
 def check(option, value, knob):
     """The value of `option`, checked: a knob's own value, or (not `knob`) the command
     line's text. A ValueError says what is wrong."""
+    if option == "explore" and not isinstance(value, bool):
+        raise ValueError(_("{value} must be True or False").format(value=shown(value)))
+    if option in ("data", "out") and knob and not isinstance(value, str):
+        raise ValueError(_("{value} must be a name in quotes").format(value=shown(value)))
+    if option in ("data", "out") and not value.strip():
+        raise ValueError(_("the name is empty; give a file or folder name"))
     if option in ("data", "out", "explore"):
-        wanted, words = ((bool, N_("{value} must be True or False")) if option == "explore"
-                         else (str, N_("{value} must be a name in quotes")))
-        if (knob and not isinstance(value, wanted)) or not str(value).strip():
-            raise ValueError(_(words).format(value=shown(value)))
         return value
     limits = OPTIONS[option][1]
     try:
@@ -244,6 +246,8 @@ def command_line(settings):
     parser.add_argument("--no-gif", action="store_true", help=_("skip the training animation"))
     parser.add_argument("--show", action="store_true", help=_("also open the pictures in "
                                                               "windows"))
+    parser.add_argument("--narrow", action="store_true", help=_(
+        "draw the pictures for a phone's screen: 480 pixels wide, panels one above the other"))
     return parser.parse_args()
 
 
@@ -268,7 +272,7 @@ def read_settings(language, **knobs):
                 option, value, knob=True)
         except ValueError as error:
             stop(f"{OPTIONS[option][0]}: {error}", 2)
-    knobs.update(no_gif=False, show=False)
+    knobs.update(no_gif=False, show=False, narrow=False)
     settings = argparse.Namespace(**knobs) if in_notebook() else command_line(knobs)
     if not in_notebook():
         sys.stdout = sys.stdout if isinstance(sys.stdout, Log) else Log(sys.stdout)
@@ -345,8 +349,8 @@ def number_text(value, spec):
 
 def steps_text(count):
     """A number of steps in words: "1 step", "496 steps"."""
-    return Words.catalog.ngettext("{count} step", "{count} steps", count).format(
-        count=number_text(count, ","))
+    words = _("{count} step") if count == 1 else _("{count} steps")
+    return words.format(count=number_text(count, ","))
 
 
 def note(text):

@@ -22,7 +22,7 @@
 import random
 from typing import NamedTuple
 
-import program  # first: an old Python or a missing package is one line saying what to do
+import program  # first: an old Python or a missing package is one line saying why
 import numpy as np
 
 import data
@@ -164,8 +164,8 @@ def finite_difference(a, x, z, h=1e-6):
 # %%
 slope, measured = gradient(a, x, z), finite_difference(a, x, z)
 gap = abs(slope - measured) / max(abs(slope), 1e-300)  # relative to the formula's
-note(f"gradient check at the start: formula {slope:.10g}, finite difference {measured:.10g} (relative "
-     f"difference {gap:.1e})")
+note(f"gradient check at the start: formula {slope:.10g}, finite difference {measured:.10g} "
+     f"(relative difference {gap:.1e})")
 
 # %% [markdown]
 # El gradiente es negativo a la izquierda del fondo, positivo a la derecha y cero justo
@@ -276,8 +276,8 @@ def contraction(lr, x):
 
 # %%
 bound, c = stability_bound(x), contraction(lr, x)
-note(f"umbral N/Σx² = {bound:.4g}; en esta ejecución c = 1 − lr·2Σx²/N = {c:.4g} (cada paso multiplica "
-     f"a − a* por c)")
+note(f"umbral N/Σx² = {bound:.4g}; en esta ejecución c = 1 − lr·2Σx²/N = {c:.4g} (cada paso "
+     f"multiplica a − a* por c)")
 
 # %% [markdown]
 # N/Σx² depende de la escala de x, en concreto de su cuadrado: los mismos puntos
@@ -343,8 +343,8 @@ end_a, safe = history.weights[-1], safe_rate(bound / 2)
 if blew_up(history.losses[-1], start_loss):  # una línea, con la tasa segura que probar
     program.stop_diverged(len(history.grads), history.losses[-1], bound, safe)
 if lr >= bound:
-    note(f"lr = {lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings around a* without "
-         f"settling, as the pictures show")
+    note(f"lr = {lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings around a* "
+         f"without settling, as the pictures show")
 
 # %% [markdown]
 # Una ejecución que terminó a más del 1 % de su distancia inicial a `a*` recibe una nota
@@ -365,8 +365,8 @@ distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # 1 % de la distancia
 if abs(end_a - a_star) > close:
     counts = [steps_needed(contraction(safe, x), distance, close),
               steps_needed(c, distance, close)]
-    note(f"at step {len(history.grads)} a = {end_a:.6g} is still {abs(end_a - a_star):.3g} from a* "
-         f"= {a_star:.6g}; try {program.ideas(safe, counts, bound)}")
+    note(f"at step {len(history.grads)} a = {end_a:.6g} is still {abs(end_a - a_star):.3g} from "
+         f"a* = {a_star:.6g}; try {program.ideas(safe, counts, bound)}")
 
 # %% [markdown]
 # ## El entrenamiento, animado
@@ -409,7 +409,7 @@ def run_kind(lr, x, start_a, end_a, a_star):
 
 # %%
 kind = run_kind(lr, x, a, end_a, a_star)
-closed = 1 - abs(end_a - a_star) / abs(a - a_star)  # la parte del camino a a* ya hecha
+closed = 1 - abs(end_a - a_star) / max(distance, 1e-300)  # the share of the way covered
 title = pictures.curve_title(kind, c, closed, len(history.grads))
 pictures.learning_curve(excess, predicted, history.weights - a_star, title)
 
@@ -430,13 +430,13 @@ def stopping_step(grads, tolerance):
 # %%
 stop = stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
 if stop is None:
-    note(f"stopping rule (|gradient| below 1/1000 of its start): it would not have stopped by step "
-         f"{len(history.grads)}")
+    note(f"stopping rule (|gradient| below 1/1000 of its start): it would not have stopped by "
+         f"step {len(history.grads)}")
 else:
     gap = abs(history.weights[stop] - a_star)
-    note(f"stopping rule (|gradient| below 1/1000 of its start): it would have stopped at step {stop}, "
-         f"at a = {history.weights[stop]:.6g}, {gap:.3g} from a* ({100 * gap / distance:.2g}% of "
-         f"the start's distance)")
+    note(f"stopping rule (|gradient| below 1/1000 of its start): it would have stopped at step "
+         f"{stop}, at a = {history.weights[stop]:.6g}, {gap:.3g} from a* "
+         f"({100 * gap / max(distance, 1e-300):.2g}% of the start's distance)")
 
 # %% [markdown]
 # ## Elegir una tasa probando
@@ -544,18 +544,19 @@ def train_two_weights(a, b, x, z, lr, steps):
 #     a·Σx² + b·Σx = Σxz
 #     a·Σx + b·N = Σz
 #
-# dos ecuaciones con dos incógnitas, que aquí se resuelven a mano. No tienen una única
-# solución cuando todas las x son iguales: entonces muchas rectas se ajustan igual de
-# bien.
+# two equations in two unknowns. Divide the second by N: the best line passes through
+# the means (x̄, z̄), b* = z̄ − a*·x̄. Put that into the first: a* is Σ(x − x̄)(z − z̄)
+# over Σ(x − x̄)². There is no single answer when every x is the same: then many lines
+# fit equally well.
 
 # %%
 def best_line(x, z):
     """(a*, b*) según las ecuaciones normales; None si todas las x son iguales."""
-    n, sx, sz, sxx, sxz = len(x), x.sum(), z.sum(), (x * x).sum(), (x * z).sum()
-    det = n * sxx - sx * sx
-    if det <= 1e-12 * n * sxx:
+    dx, dz = x - x.mean(), z - z.mean()  # each point's distance from the means
+    if (dx * dx).sum() <= 1e-12 * (x * x).sum():
         return None
-    return (n * sxz - sx * sz) / det, (sxx * sz - sx * sxz) / det
+    a_star = (dx * dz).sum() / (dx * dx).sum()
+    return a_star, z.mean() - a_star * x.mean()
 
 # %% [markdown]
 # Igual que el cuenco, la superficie es su suelo más una forma cuadrática, `loss(a*, b*)
@@ -621,8 +622,8 @@ def enough_steps(lr, x):
 # %%
 two_ok = best_line(x, z) is not None
 if not two_ok:
-    note("todas las x son iguales, así que a y b no se pueden distinguir (muchas rectas se ajustan "
-         "igual de bien); se omiten las secciones de dos pesos y de escalado")
+    note("todas las x son iguales, así que a y b no se pueden distinguir (muchas rectas se "
+         "ajustan igual de bien); se omiten las secciones de dos pesos y de escalado")
 
 # %%
 if two_ok:
@@ -695,9 +696,11 @@ if two_ok:
 if two_ok:
     a_scaled, b_scaled = scaled["standardised x"].path[-1]
     spread, mean = x.std(), x.mean()
-    raw, centred, standard = (scaled[name].reached or f"> {STUDY_STEPS}" for name in scaled)
-    note(f"scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, {centred} centred, "
-         f"{standard} standardised; converted back: a = {a_scaled / spread:.6g}, b = {b_scaled - a_scaled * mean / spread:.6g}")
+    raw, centred, standard = (scaled[name].reached or f"> {STUDY_STEPS}"
+                              for name in scaled)
+    note(f"scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, {centred} "
+         f"centred, {standard} standardised; converted back: a = {a_scaled / spread:.6g}, b = "
+         f"{b_scaled - a_scaled * mean / spread:.6g}")
 
 # %% [markdown]
 # El remedio de todos los días: el umbral encoge con el cuadrado de la escala de x, así

@@ -139,8 +139,8 @@ def lesson_texts(source):
 
 
 def helper_texts():
-    """The helpers' words: every `_("...")`, `N_("...")` and picture caption, argparse's own
-    words, and the plural forms of "step"."""
+    """The helpers' words: every `_("...")`, `N_("...")` and picture caption, and
+    argparse's own words."""
     found = []
     for name in HELPERS:
         with open(os.path.join(ROOT, name), encoding="utf-8") as file:
@@ -154,7 +154,7 @@ def helper_texts():
                           for part in ast.walk(argument)
                           if isinstance(part, ast.Constant) and isinstance(part.value, str)]
     texts = [text for *_where, text in sorted(found)]
-    return list(dict.fromkeys(texts + ARGPARSE)) + [("{count} step", "{count} steps")]
+    return list(dict.fromkeys(texts + ARGPARSE))
 
 
 # The catalogs
@@ -183,12 +183,10 @@ def updated_catalog(path, domain, english):
             catalog.add(message.id, message.string, flags=message.flags)
     for text in english:
         if text not in catalog:
-            catalog.add(text, ("", "") if isinstance(text, tuple) else "")
+            catalog.add(text, "")
     buffer = io.BytesIO()
     pofile.write_po(buffer, catalog, width=88, no_location=True, omit_header=False)
-    return buffer.getvalue().replace(
-        b"nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);",
-        b"nplurals=2; plural=(n != 1);")
+    return buffer.getvalue()
 
 
 def compiled(po_bytes):
@@ -220,16 +218,19 @@ def wrapped_block(text, width):
 
 
 def string_lines(text, is_f, first, width):
-    """A note's text as Python string literals, one a line, each at most `width` long with
-    the indent `first`; a line breaks only at a space outside {fields}."""
-    pieces, piece, depth = [], "", 0
+    """A note's text as Python string literals, one a line, each line at most `width` long
+    with the indent `first`; a line breaks only at a space outside {fields}."""
+    words, depth = [""], 0
     for character in text:
-        piece += character
+        words[-1] += character
         depth += {"{": 1, "}": -1}.get(character, 0)
-        if character == " " and depth == 0 and len(piece) > width - first - 6:
-            pieces.append(piece)
-            piece = ""
-    pieces.append(piece)
+        if character == " " and depth == 0:
+            words.append("")
+    pieces = [""]
+    for word in words:
+        if pieces[-1] and first + len(pieces[-1] + word) + 4 > width:
+            pieces.append("")
+        pieces[-1] += word
     prefix = "f" if is_f else ""
     return f"\n{' ' * first}".join(f'{prefix}"{piece}"' for piece in pieces if piece)
 

@@ -258,8 +258,8 @@ def page(notebook, language, captions):
 def build(language):
     """Run the notebook alone and write its page; (the page's path, its size in bytes)."""
     sys.path.insert(0, ROOT)
-    import program
     import pictures
+    import program
     program.speak(language)
     captions = {name: program._(caption) for name, caption in pictures.PICTURES.items()}
     with tempfile.TemporaryDirectory() as folder:

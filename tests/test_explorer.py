@@ -1,7 +1,19 @@
-"""The explorer, headless: every control driven through matplotlib's public API on the Agg
-canvas, and what a learner would see asserted."""
+"""The live explorer: every control driven on the Agg canvas, then in a real Tk window on a
+virtual screen (Xvfb, xdotool, ImageMagick's import), then inside a real JupyterLab driven
+by Chromium; what a learner would see is asserted, and the screenshots kept in tmp_path."""
 
-import warnings
+import argparse
+import importlib.util
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 import matplotlib
 
@@ -9,201 +21,284 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.backend_bases import KeyEvent, MouseEvent  # noqa: E402
+from conftest import (  # noqa: E402
+    BROWSER_ARGS,
+    CHROMIUM,
+    PICTURES,
+    ROOT,
+    SCRIPT,
+    headless_env,
+    needs_chromium,
+)
+from matplotlib.backend_bases import KeyEvent  # noqa: E402
+from PIL import Image  # noqa: E402
 
-import explorer as live  # noqa: E402
+import pictures  # noqa: E402
+import program  # noqa: E402
 import regression_gd as rg  # noqa: E402
 
 X, Z = rg.POST_X, rg.POST_Z
 A0 = rg.random_start(45)
-pytestmark = pytest.mark.slow  # every test draws the whole explorer: not in the quick run
-
-
-def post_lesson():
-    """What the lesson hands the explorer, for the post's points."""
-    return live.Lesson(X, Z, None, rg.stability_bound(X), rg.state, rg.loss_curve, rg.train)
 
 
 @pytest.fixture
-def explorer():
-    fig = plt.figure(figsize=live.EXPLORER_SIZE, dpi=100)
-    explorer = live.Explorer(fig, post_lesson(), rg.train(A0, X, Z, 1e-3, 100))
+def explorer(tmp_path):
+    program.Run.start(argparse.Namespace(out=str(tmp_path), narrow=False, show=False))
+    fig = plt.figure(figsize=(10, 6.4), dpi=100)
+    lesson = pictures.Lesson(X, Z, rg.stability_bound(X), rg.state, rg.loss_curve, rg.train)
+    explorer = pictures.Explorer(fig, lesson, rg.train(A0, X, Z, 1e-3, 100))
     fig.canvas.draw()
     yield explorer
     plt.close(fig)
 
 
 def shows(explorer, a):
-    """Assert that the line, the errors, the point and the tangent all show the weight a."""
+    """The line, the errors, the point, the tangent and the numbers all show the weight a."""
     scene = explorer.scene
-    x_line = np.asarray(scene.line.get_xdata())
-    assert np.asarray(scene.line.get_ydata()) == pytest.approx(a * x_line)
+    assert np.asarray(scene.line.get_ydata()) == pytest.approx(a * np.array([0.0, 10.0]))
     segments = np.array(scene.errors.get_segments())
-    assert segments[:, 0] == pytest.approx(np.column_stack([X, Z]))
-    assert segments[:, 1] == pytest.approx(np.column_stack([X, a * X]))
+    assert segments[:, 1, 1] == pytest.approx(a * X)
     (pa,), (pl,) = scene.point.get_data()
     assert pa == pytest.approx(a) and pl == pytest.approx(rg.loss(rg.predict(a, X), Z))
     tx, ty = (np.asarray(values) for values in scene.tangent.get_data())
-    assert np.mean(tx) == pytest.approx(a) and np.mean(ty) == pytest.approx(pl)
     assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(rg.gradient(a, X, Z))
-    numbers = {label: text.get_text() for label, text in scene.numbers.items()}
-    assert numbers["a ="] == f"{a:.4g}"
-    assert float(numbers["loss ="]) == pytest.approx(pl, rel=1e-3)
-    assert float(numbers["slope here ="]) == pytest.approx(rg.gradient(a, X, Z), rel=1e-3)
-    move = -explorer.lr * rg.gradient(a, X, Z)
-    assert float(numbers["next step −lr·slope ="]) == pytest.approx(move, rel=1e-2)
+    assert f"a = {a:.4g}" in explorer.words[0].get_text()
 
 
-def test_it_opens_at_the_start(explorer):
+def test_it_opens_at_the_start_and_dragging_a_moves_everything(explorer):
     shows(explorer, A0)
-    assert explorer.scene.numbers["step"].get_text() == "0 of 100"
-
-
-def test_dragging_a_moves_everything(explorer):
+    assert explorer.words[0].get_text().startswith("step 0 of 100")
     for a in (0.5, 1.991412006340672, 3.7):
-        explorer.a_slider.set_val(a)
+        explorer.sliders[0].set_val(a)
         shows(explorer, a)
-        assert explorer.scene.numbers["step"].get_text() == "(a set by hand)"
+        assert explorer.words[0].get_text().startswith("a set by hand")
 
 
-def test_the_step_slider_gives_the_weights_of_train(explorer):
-    weights = rg.train(A0, X, Z, 1e-3, 100).weights  # from the start
-    for step in (1, 10, 57, 100):
-        explorer.step_slider.set_val(step)
-        assert explorer.a == weights[step]
-        shows(explorer, weights[step])
-        visited = explorer.trail.get_xdata()
-        assert list(visited) == list(weights[:step + 1])
-
-
-def test_a_new_learning_rate_retrains(explorer):
-    explorer.step_slider.set_val(30)
-    explorer.lr_slider.set_val(np.log10(0.02))
-    assert explorer.lr == pytest.approx(0.02)
-    expected = rg.train(A0, X, Z, explorer.lr, 100).weights
-    assert list(explorer.weights) == list(expected)
-    shows(explorer, expected[30])
-    assert explorer.scene.numbers["lr ="].get_text() == "0.02"
-    assert explorer.scene.numbers["warning"].get_text() == ""
-
-
-def test_a_diverging_rate_stops_at_the_blow_up_and_keeps_a_in_view(explorer):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no numpy warning may escape
-        explorer.lr_slider.set_val(explorer.lr_slider.valmax)
-        for step in range(0, 101, 7):
-            explorer.step_slider.set_val(step)
-            explorer.fig.canvas.draw()
-            # the step shown never passes the last step before the blow-up
-            assert explorer.step == min(step, len(explorer.weights) - 1)
-            low, high = explorer.scene.point.axes.get_xlim()
-            assert low <= explorer.a <= high  # the bowl's view follows a
-            shows(explorer, explorer.weights[explorer.step])
-    assert explorer.lr == pytest.approx(2 * rg.stability_bound(X))
-    assert explorer.scene.numbers["warning"].get_text() == (
-        "diverges: lr above N/Σx² = 0.0295; the loss blew up at step 4")
-    history = rg.train(A0, X, Z, explorer.lr, 100)
-    assert len(history.weights) == 5  # the start, and the loss blew up at step 4
-    assert list(explorer.weights) == list(history.weights)  # the start, then every step
-    assert explorer.scene.numbers["step"].get_text() == "4 of 100"
-    assert explorer.step_slider.val == 4  # the slider shows the step the numbers belong to
-    assert np.all(np.isfinite(explorer.weights))
-    for artist in (explorer.scene.line, explorer.scene.point, explorer.scene.tangent,
-                   explorer.trail):
-        assert np.all(np.isfinite(np.asarray(artist.get_xydata(), dtype=float)))
-    assert np.all(np.isfinite(np.array(explorer.scene.errors.get_segments())))
-
-
-def test_playing_a_diverging_run_stops_where_it_blew_up(explorer):
-    explorer.lr_slider.set_val(explorer.lr_slider.valmax)
-    press(explorer, " ")
-    for _ in range(20):
-        explorer.advance()
-    assert not explorer.playing and explorer.step == len(explorer.weights) - 1
-
-
-def test_q_closes_the_window_and_other_keys_stay_matplotlibs(explorer):
-    number = explorer.fig.number
-    press(explorer, "q")
-    assert not plt.fignum_exists(number)
-
-
-def click(explorer, button):
-    """A mouse click in the middle of a button, through the canvas's callback registry."""
-    canvas = explorer.fig.canvas
-    x, y = button.ax.transAxes.transform((0.5, 0.5))
-    for name in ("button_press_event", "button_release_event"):
-        canvas.callbacks.process(name, MouseEvent(name, canvas, x, y, button=1))
-
-
-def press(explorer, key):
-    canvas = explorer.fig.canvas
-    canvas.callbacks.process("key_press_event", KeyEvent("key_press_event", canvas, key))
-
-
-def test_play_pause_button_and_timer(explorer):
-    click(explorer, explorer.button)
-    assert explorer.playing and explorer.button.label.get_text() == "pause"
-    for _ in range(3):
-        explorer.advance()  # what the timer calls while playing
-    assert explorer.step == 3
-    click(explorer, explorer.button)
-    assert not explorer.playing and explorer.button.label.get_text() == "play"
-
-
-def test_playing_stops_at_the_end(explorer):
-    explorer.step_slider.set_val(99)
-    press(explorer, " ")
-    explorer.advance()
-    explorer.advance()
-    assert explorer.step == 100 and not explorer.playing
-
-
-def test_keys_step_and_reset(explorer):
+def test_the_step_slider_and_the_keys_give_the_weights_of_train(explorer):
     weights = rg.train(A0, X, Z, 1e-3, 100).weights
-    press(explorer, "right")
-    press(explorer, "right")
-    assert explorer.step == 2
-    shows(explorer, weights[2])
-    press(explorer, "left")
-    assert explorer.step == 1
-    press(explorer, "left")
-    press(explorer, "left")
-    assert explorer.step == 0
-    explorer.step_slider.set_val(40)
-    press(explorer, "r")
-    assert explorer.step == 0
-    shows(explorer, A0)
+    for step in (1, 10, 57, 100):
+        explorer.sliders[1].set_val(step)
+        shows(explorer, weights[step])
+    for key, step in (("left", 99), ("r", 0), ("right", 1)):
+        explorer.press(KeyEvent("key_press_event", explorer.fig.canvas, key))
+        shows(explorer, weights[step])
 
 
-def test_redrawing_blits_only_what_moves(explorer):
-    assert explorer.blitting and explorer.background is not None
-    before = np.asarray(explorer.fig.canvas.buffer_rgba()).copy()
-    explorer.a_slider.set_val(3.5)
-    after = np.asarray(explorer.fig.canvas.buffer_rgba())
-    changed = np.argwhere(np.any(before != after, axis=2))
-    assert len(changed) > 0
-    # The legend, drawn once with the still parts, is untouched.
-    legend = explorer.fig.legends[0].get_window_extent()
-    top = explorer.fig.bbox.height
-    rows = slice(int(top - legend.y1) + 1, int(top - legend.y0) - 1)
-    columns = slice(int(legend.x0) + 1, int(legend.x1) - 1)
-    assert np.array_equal(before[rows, columns], after[rows, columns])
+def test_a_new_rate_retrains_and_a_diverging_one_stops_in_view(explorer):
+    explorer.sliders[1].set_val(30)
+    explorer.sliders[2].set_val(np.log10(0.01))
+    shows(explorer, rg.train(A0, X, Z, 0.01, 30).weights[30])
+    explorer.sliders[2].set_val(np.log10(0.05))  # blows up at step 4
+    explorer.sliders[1].set_val(100)
+    last = rg.train(A0, X, Z, 0.05, 100).weights[-1]
+    assert explorer.step == 4 and explorer.limits[0] <= last <= explorer.limits[1]
+    assert "diverging" in explorer.words[1].get_text()
 
 
-def test_not_asked_in_jupyter_it_prints_one_line_and_leaves_the_backend_alone(
-        monkeypatch, capsys):
-    import IPython
+def test_a_move_redraws_only_what_moves(explorer, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(explorer.fig, "draw_artist", drawn.append)
+    monkeypatch.setattr(explorer.fig.canvas, "draw", lambda: pytest.fail("a full redraw"))
+    explorer.sliders[0].set_val(1.2)
+    assert set(drawn) == set(explorer.moving)
 
-    class Kernel:
-        kernel = object()  # what a shell in a Jupyter kernel has
-    monkeypatch.setitem(__import__("sys").modules, "ipykernel", object())
-    monkeypatch.setattr(IPython, "get_ipython", Kernel)
-    backend = matplotlib.get_backend()
-    history = rg.train(A0, X, Z, 1e-3, 10)
-    assert live.offer(False, X, Z, history, rg.state, rg.loss_curve, rg.train,
-                      rg.stability_bound(X)) is None
-    out, err = capsys.readouterr()
-    assert err == "" and out.count("\n") == 1
-    assert out.startswith("note: to explore live here,") and "EXPLORE = True" in out
-    assert matplotlib.get_backend() == backend  # ipympl was looked for, not imported
+
+def test_not_asked_in_a_script_the_explorer_says_nothing(tmp_path, capsys):
+    program.Run.start(argparse.Namespace(out=str(tmp_path), explore=False, narrow=False))
+    assert pictures.explore(X, Z, rg.train(A0, X, Z, 1e-3, 5), rg.state, rg.loss_curve,
+                            rg.train, 0.0295) is None
+    assert capsys.readouterr() == ("", "")
+
+
+# In a real window
+
+WINDOW_TOOLS = ("Xvfb", "xdotool", "import")
+
+
+def on_a_screen(test):
+    """A test in a real window: slow, and skipped without Xvfb and its tools, or Tk."""
+    for mark in (pytest.mark.slow,
+                 pytest.mark.skipif(not all(shutil.which(tool) for tool in WINDOW_TOOLS),
+                                    reason="needs a virtual screen: apt-get install -y xvfb "
+                                    "xdotool imagemagick (.ci/run installs them)"),
+                 pytest.mark.skipif(importlib.util.find_spec("tkinter") is None,
+                                    reason="needs Tk: apt-get install -y python3-tk")):
+        test = mark(test)
+    return test
+
+
+@pytest.fixture
+def window(tmp_path):
+    """A default run with --explore on a virtual screen: (environment, window id, geometry,
+    the lesson's process)."""
+    number = next(n for n in range(97, 400) if not os.path.exists(f"/tmp/.X{n}-lock"))
+    screen = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24",
+                               "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
+    env = {**headless_env(), "DISPLAY": f":{number}"}
+    deadline = time.monotonic() + 30
+    while subprocess.run(["xdotool", "getdisplaygeometry"], env=env,
+                         capture_output=True).returncode:
+        assert time.monotonic() < deadline, "Xvfb did not answer within 30 s"
+        time.sleep(0.1)
+    lesson = subprocess.Popen([sys.executable, SCRIPT, "--explore", "--out",
+                               str(tmp_path / "figures")], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        while not (found := subprocess.run(["xdotool", "search", "--name", "One neuron"], env=env,
+                                           capture_output=True, text=True).stdout.split()):
+            assert lesson.poll() is None, lesson.communicate()
+            assert time.monotonic() < deadline + 90, "no window appeared"
+            time.sleep(0.2)
+        time.sleep(2)  # Tk settles the window's size, and the figure is drawn in full
+        shape = subprocess.run(["xdotool", "getwindowgeometry", "--shell", found[0]], env=env,
+                               capture_output=True, text=True, check=True).stdout
+        geometry = {key: int(value) for key, value in (line.split("=") for line in
+                                                        shape.split()) if key != "WINDOW"}
+        yield env, found[0], geometry, lesson
+    finally:
+        lesson.kill()
+        screen.terminate()
+        lesson.wait()
+        screen.wait()
+
+
+def screenshot(env, path):
+    """The screen, saved at path, as an RGB array."""
+    data = subprocess.run(["import", "-window", "root", "png:-"], env=env, capture_output=True,
+                          check=True).stdout
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    image.save(path)
+    return np.asarray(image, dtype=int)
+
+
+def at(geometry, fx, fy):
+    """The screen pixel of a point given as shares of the figure (fy from its bottom)."""
+    width = geometry["WIDTH"]
+    return (round(geometry["X"] + fx * width),
+            round(geometry["Y"] + (1 - fy) * width * 0.64))
+
+
+def high_line_pixels(pixels, geometry):
+    """Near-black pixels in the upper half of the fit panel."""
+    left, top = at(geometry, 0.09, 0.87)
+    right, bottom = at(geometry, 0.44, 0.66)
+    return int((pixels[top:bottom, left:right].max(axis=2) < 60).sum())
+
+
+@on_a_screen
+def test_in_a_window_drag_a_and_step_with_the_keyboard(window, tmp_path):
+    env, window_id, geometry, lesson = window
+    assert sorted(os.listdir(tmp_path / "figures")) == sorted(PICTURES)
+    before = screenshot(env, tmp_path / "1-start.png")
+    assert high_line_pixels(before, geometry) < 20  # a = 0.27: the line stays low
+    start, end = at(geometry, 0.15 + 0.6 * A0 / 4, 0.235), at(geometry, 0.15 + 0.6 * 3 / 4,
+                                                                0.235)
+    subprocess.run(["xdotool", "mousemove", *map(str, start), "mousedown", "1", "mousemove",
+                    str(start[0] + 30), str(start[1]), "mousemove", *map(str, end), "mouseup",
+                    "1"], env=env, check=True)
+    time.sleep(1)
+    dragged = screenshot(env, tmp_path / "2-dragged-to-3.png")
+    assert high_line_pixels(dragged, geometry) > 100  # a = 3: the line rises to z = 30
+    subprocess.run(["xdotool", "windowfocus", "--sync", window_id, "key", "Right"], env=env,
+                   check=True)
+    time.sleep(1)
+    stepped = screenshot(env, tmp_path / "3-step-1.png")
+    assert high_line_pixels(stepped, geometry) < 20  # step 1: a = 0.39
+    subprocess.run(["xdotool", "key", "q"], env=env, check=True)
+    assert lesson.wait(timeout=30) == 0 and "Traceback" not in lesson.stderr.read()
+
+
+@on_a_screen
+def test_ctrl_c_with_the_window_open_is_one_line_and_130(window, tmp_path):
+    lesson = window[3]
+    lesson.send_signal(signal.SIGINT)
+    assert lesson.wait(timeout=30) == 130
+    lines = lesson.stderr.read().strip().splitlines()
+    assert lines[-1] == "stopped by Ctrl-C; the pictures were saved before"
+    assert sorted(os.listdir(tmp_path / "figures")) == sorted(PICTURES)
+
+
+# Inside JupyterLab
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.skipif(shutil.which("jupyter-lab", path=os.path.dirname(sys.executable)) is None,
+                    reason="needs JupyterLab: pip install -r tests/requirements.txt")
+def test_the_explorer_works_in_jupyterlab(tmp_path):
+    folder, home = tmp_path / "lab", tmp_path / "home"
+    folder.mkdir()
+    with open(os.path.join(ROOT, "regression_gd.ipynb"), encoding="utf-8") as file:
+        notebook = json.load(file)  # alone in its folder, as downloaded from the page
+    for cell in notebook["cells"]:
+        cell["source"] = "".join(cell["source"]).replace("EXPLORE = False", "EXPLORE = True")
+    (folder / "lesson.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    env = {**headless_env(), "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / "c"),
+           "JUPYTER_DATA_DIR": str(home / "d"), "JUPYTER_RUNTIME_DIR": str(home / "r"),
+           "IPYTHONDIR": str(home / "i"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "w"),
+           "JUPYTERLAB_SETTINGS_DIR": str(home / "s")}
+    port = free_port()
+    server = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "jupyter-lab"), "--no-browser",
+         f"--port={port}", "--ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
+         f"--ServerApp.root_dir={folder}", "--LabApp.news_url=", "--allow-root"],
+        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "no JupyterLab"
+                time.sleep(0.5)
+        drive_jupyterlab(url, tmp_path)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def drive_jupyterlab(url, tmp_path):
+    """Run all cells, then drag the a slider and press → in the ipympl figure."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.goto(f"{url}/lab/tree/lesson.ipynb")
+        tab.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                              timeout=120_000)
+        time.sleep(2)
+        tab.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        tab.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        tab.wait_for_selector(".jupyter-matplotlib-canvas-div canvas", state="attached",
+                              timeout=300_000)
+        canvas = tab.locator(".jupyter-matplotlib-canvas-div canvas").first
+        canvas.scroll_into_view_if_needed()
+        time.sleep(3)
+
+        def seen(name):
+            tab.screenshot(path=str(tmp_path / name))
+            return np.asarray(Image.open(io.BytesIO(canvas.screenshot())), dtype=int)
+        before, box = seen("1-explorer.png"), canvas.bounding_box()
+        start = (box["x"] + (0.15 + 0.6 * A0 / 4) * box["width"],
+                 box["y"] + (1 - 0.235) * box["height"])
+        tab.mouse.move(*start)
+        tab.mouse.down()
+        tab.mouse.move(start[0] + 0.3 * box["width"], start[1], steps=8)
+        tab.mouse.up()
+        time.sleep(2)
+        dragged = seen("2-dragged.png")
+        assert np.abs(dragged - before).sum() > 0, "dragging the a slider changed nothing"
+        tab.mouse.move(box["x"] + 0.5 * box["width"], box["y"] + 0.6 * box["height"])
+        tab.keyboard.press("ArrowRight")
+        time.sleep(2)
+        assert np.abs(seen("3-stepped.png") - dragged).sum() > 0, "→ changed nothing"
+        errors = tab.evaluate("Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
+                              ".map(o => o.textContent).filter(t => t.includes('Traceback'))")
+        assert errors == []
+        browser.close()
