@@ -13,6 +13,7 @@ picture is drawn for a phone's screen: 480 pixels wide, its panels one above the
 
 import base64
 import functools
+import io
 from typing import NamedTuple
 
 import matplotlib.pyplot as plt
@@ -57,7 +58,8 @@ def picture(name, caption, panels=1):
                 if not program.Run.settings.no_gif:
                     with np.errstate(all="ignore"):
                         program.keep(name, lambda path: draw(path, *args))
-                    show(program.Run.waiting[name], name, _("the training, animated"))
+                    show(program.Run.waiting[name], "image/gif", name,
+                         _("the training, animated"))
                 return None
             fig = new_figure(panels)
             with np.errstate(all="ignore"):  # ticks for numbers near 1e300 overflow, quietly
@@ -67,7 +69,7 @@ def picture(name, caption, panels=1):
                 program.keep(name, lambda path: fig.savefig(
                     path, format="png", metadata={"Title": title},
                     pil_kwargs={"compress_level": 3}))  # nearly as small, and quicker
-            show(fig, name, title)
+            show(program.Run.waiting[name], "image/png", name, title)
             return fig if program.Run.settings.show else None
         return drawn
     return register
@@ -90,20 +92,21 @@ def panels(fig, **options):
     return fig.subplots(1, 2, **options)
 
 
-def show(shown, name, title):
-    """In Jupyter, show a figure, or a GIF file (its data in the output, not a link), with
-    its name and title in the output's metadata (for the lesson's page)."""
+def show(picture, kind, name, title):
+    """In Jupyter, show a picture (a file's path, or a figure) as a `kind` of image, its
+    data in the output (not a link), with its name and title in the output's metadata."""
     if not program.in_notebook():
         return
     from IPython.display import display
-    about = {"picture": {"name": name, "title": title}}
-    if isinstance(shown, str):
-        with open(shown, "rb") as file:
-            data = base64.b64encode(file.read()).decode("ascii")
-        display({"image/gif": data, "text/html": f'<img src="data:image/gif;base64,{data}" '
-                 f'alt="{title}">'}, raw=True, metadata=about)
+    data = io.BytesIO()
+    if isinstance(picture, str):
+        with open(picture, "rb") as file:
+            data.write(file.read())
     else:
-        display(shown, metadata=about)
+        picture.savefig(data, format="png")
+    data = base64.b64encode(data.getvalue()).decode("ascii")
+    display({kind: data, "text/html": f'<img src="data:{kind};base64,{data}" alt="{title}">'},
+            raw=True, metadata={"picture": {"name": name, "title": title}})
 
 
 def save():
@@ -304,7 +307,7 @@ def guess(x, z, a, fitted, loss):
         line_and_errors(fig, x, z, a, fitted, _("Your guess a = {a}: loss {loss}").format(
             a=text(a, ".4g"), loss=text(loss, ".4g")))
         arrange(fig)
-        show(fig, "", fig.axes[0].get_title())
+        show(fig, "image/png", "", fig.axes[0].get_title())
 
 
 @picture("loss_curve.png", "the loss for every a, a bowl, with tangents left of, at and "

@@ -84,7 +84,7 @@ h1 { font-size: 1.9rem; line-height: 1.25; margin: 1.5rem 0 1rem; }
 h2 { font-size: 1.4rem; margin: 2.2rem 0 0.6rem; border-top: 1px solid var(--line);
      padding-top: 1.2rem; }
 p code, li code, .notes code { background: var(--box); padding: 0.05rem 0.25rem;
-                               border-radius: 4px; font-size: 0.9em; }
+                               border-radius: 4px; font-size: 0.9em; overflow-wrap: anywhere; }
 pre { margin: 0.6rem 0; padding: 0.7rem 0.9rem; overflow-x: auto; white-space: pre-wrap;
       overflow-wrap: anywhere; background: var(--box); border: 1px solid var(--line);
       border-radius: 6px; font: 14px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
@@ -164,8 +164,8 @@ def prose(source, toc):
     converted = re.sub(r"<h([12])[^>]*>(.*?)</h\1>", heading, converted, flags=re.S)
     converted = re.sub(r"\(0, 0\)", '<span class="nowrap">(0, 0)</span>', converted)
     return re.sub(r"(?<!<pre>)<code>([^<]*)</code>", lambda found: "<code>" + " ".join(
-        f'<span class="nowrap">{word}</span>' for word in found[1].split(" ")) + "</code>",
-        converted)  # inline code breaks only between its words, never at a hyphen
+        f'<span class="nowrap">{word}</span>' if len(word) <= 24 else word
+        for word in found[1].split(" ")) + "</code>", converted)  # no break at a hyphen
 
 
 def printed(text, words):
