@@ -4,19 +4,17 @@
 # A neural network learns by nudging its weights, over and over, in whichever direction
 # makes its error smaller. Here is that on the smallest network there is: one neuron
 # with one weight `a`, which turns an input `x` into `a·x`, its guess for a measured
-# `z`. It gets 30 measured points, starts from a random `a`, and improves `a` step by
-# step until its line fits, as the post this lesson follows does ("How Neural Networks
-# Work: Linear Regression and Gradient Descent Step by Step"); its log is printed digit
-# for digit.
+# `z`. Starting from a random `a`, it learns from 30 measured points, as in the blog
+# post this lesson follows (written in Spanish; our copy is its English translation,
+# "How Neural Networks Work: Linear Regression and Gradient Descent Step by Step"),
+# whose training log it prints digit for digit.
 #
 # What carries over to large networks: a loss that measures the error, its derivative
 # for each weight (the *gradient*), and the update that moves each weight a little
-# against it. What comes later: activation functions, layers, and mini-batches (each
-# step seeing a sample of the data).
+# against it. What comes later: activation functions, layers, and mini-batches.
 #
 # Run `python regression_gd.py` (`--help` lists its options), or open it as a notebook
-# and run the cells in order; each section shows its result below it. The modules
-# beside this file read the options and the data, print the notes and draw the pictures.
+# and run the cells in order.
 
 # %%
 import random
@@ -26,15 +24,16 @@ import program  # first: an old Python or a missing package is one line saying w
 import numpy as np
 
 import data
+import exercises
 import pictures
 from program import note
 
 # %% [markdown]
 # ## The knobs
 #
-# The values the post uses. Each one is also a command-line option (`--lr 0.01`,
-# `--steps 500`, `--data offset.csv`, ...). In a notebook, change them here, run this
-# cell, then run the cells after it again.
+# The values the post uses, each also a command-line option (`--lr 0.01`, `--steps 500`,
+# `--data offset.csv`). In a notebook, change them here, then run this cell and those
+# after it.
 
 # %%
 LEARNING_RATE = 1e-3  # each step moves a by LEARNING_RATE × gradient
@@ -42,6 +41,7 @@ STEPS = 100  # how many updates training makes
 SEED = 45  # seed of Python's random generator, which picks the starting a
 EVERY = 10  # a progress line every this many steps
 FRAMES = 100  # at most this many frames in the training animation
+GUESS = 1.0  # your own guess for a, before any training (see "Your turn" below)
 DATA = None  # a CSV file of your own points (columns x,z), or None: the post's 30
 OUT = "figures"  # the folder the pictures are written to
 EXPLORE = False  # open the live explorer at the end (in Jupyter it needs ipympl)
@@ -49,9 +49,17 @@ LANGUAGE = "en"  # the language of the pictures, the errors and --help
 
 # %%
 settings = program.read_settings(LANGUAGE, lr=LEARNING_RATE, steps=STEPS, seed=SEED,
-                                 every=EVERY, frames=FRAMES, data=DATA, out=OUT,
-                                 explore=EXPLORE)
+                                 every=EVERY, frames=FRAMES, guess=GUESS, data=DATA,
+                                 out=OUT, explore=EXPLORE)
 lr, steps, seed, every = settings.lr, settings.steps, settings.seed, settings.every
+
+# %% [markdown]
+# **Predict, then run.** x runs from 0 to 10 and z from about 0 to 20: roughly what
+# slope `a` would a line through the origin need?
+# <details><summary>Answer</summary>
+#
+# About 2: z grows by about 20 while x grows by 10. The best value comes later: 1.9914.
+# </details>
 
 # %% [markdown]
 # ## The measurements
@@ -83,10 +91,18 @@ else:
 pictures.measurements(x, z)
 
 # %% [markdown]
+# **Predict, then run.** The random start below is between 0 and 1. Will its line pass
+# above or below most of the points?
+# <details><summary>Answer</summary>
+#
+# Below: it reaches at most 10 at x = 10, where the points are near 20.
+# </details>
+
+# %% [markdown]
 # ## The neuron and a random start
 #
-# The neuron's whole computation is one multiplication, `z = a·x`. Like the weights
-# of any network, `a` starts at a random value; seeding Python's generator makes it the
+# The neuron's whole computation is one multiplication, `z = a·x`. Like the weights of
+# any network, `a` starts at a random value; seeding Python's generator makes it the
 # same on every run, so your numbers match the post's. In the picture, the red segments
 # are the errors: for each point, the gap between what the neuron says at that x and
 # what was measured.
@@ -96,7 +112,7 @@ def predict(a, x):
     """The neuron's output for inputs x: a·x."""
     return a * x
 
-# %%
+
 def random_start(seed):
     """A starting weight drawn uniformly from [0, 1) by Python's seeded generator."""
     random.seed(seed)
@@ -108,11 +124,20 @@ pictures.random_start(x, z, a, predict(a, x))
 a
 
 # %% [markdown]
+# **Predict, then run.** The next section squares each error. Which errors will count
+# most: near x = 0, or near x = 10?
+# <details><summary>Answer</summary>
+#
+# Near x = 10: a gap of about 17 there (19.4 measured, 2.7 on the line) squares to 280.
+# </details>
+
+# %% [markdown]
 # ## How wrong is it? The loss
 #
 # One number for how wrong the line is: the mean squared error. Square each point's
 # error (so errors above and below the line both count, and big ones count a lot) and
-# average them; only a line through every point would score 0.
+# average them; only a line through every point would score 0. Such a score is called
+# the *loss function*, or the loss: learning means making it small.
 
 # %%
 def loss(z_pred, z):
@@ -124,11 +149,32 @@ start_loss = loss(predict(a, x), z)
 note(f"at the random start a = {a} the loss is {start_loss}")
 
 # %% [markdown]
+# ### Your turn: fit it by hand
+#
+# Before the computer learns `a`, find it yourself: set `GUESS` in the knobs (or run
+# `python regression_gd.py --guess 1.5`), run this cell, and read the loss in the title.
+# How low can you get it? On the lesson's page, drag `a` in the live figure instead.
+# Once the lesson knows the best `a`, one line says how close you came.
+
+# %%
+guess_loss = loss(predict(settings.guess, x), z)
+pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
+
+# %% [markdown]
+# **Predict, then run.** The gradient is the slope of the loss. At the random start, is
+# it positive or negative, and why?
+# <details><summary>Answer</summary>
+#
+# Negative: at 0.27, well below the best `a` (about 2), the loss falls as `a` grows. The
+# formula below gives −116.6.
+# </details>
+
+# %% [markdown]
 # ## The loss for every a: a bowl, and its slope
 #
 # With N points, and Σ for "add up over the points" (Σx² = x₁² + x₂² + … + x_N²),
-# multiply out each square (a·x − z)² = a²x² − 2a·xz + z², and the loss is a parabola
-# in `a`, a bowl:
+# multiply out each square (a·x − z)² = a²x² − 2a·xz + z², and the loss is a parabola in
+# `a`, a bowl:
 #
 #     loss(a) = (a²·Σx² − 2a·Σxz + Σz²) / N
 #
@@ -137,24 +183,39 @@ note(f"at the random start a = {a} the loss is {start_loss}")
 #
 #     d loss / d a = (2a·Σx² − 2·Σxz) / N = (2/N) · Σ (a·x − z)·x
 #
-# The same comes one point at a time by the *chain rule*, the rule for the derivative
-# of a function of a function: the square of an error e changes by 2e per unit of e,
-# and the error e = a·x − z changes by x per unit of a, so (a·x − z)² changes by
-# 2·(a·x − z)·x. Repeated through every layer of a network, that rule is
-# *backpropagation*.
+# The same comes one point at a time by the *chain rule*, the rule for the derivative of
+# a function of a function: the square of an error e changes by 2e per unit of e, and
+# the error e = a·x − z changes by x per unit of a, so (a·x − z)² changes by 2·(a·x −
+# z)·x. Repeated through every layer of a network, that rule is *backpropagation*.
+#
+# ### Your turn: write the gradient
+#
+# Before reading the lesson's version, write `my_gradient` in place of the `...`
+# (`a * x - z` holds every point's error, `.sum()` adds up an array, `len(z)` is N). The
+# cell after the lesson's version checks it.
+# <details><summary>A solution</summary>
+#
+# `return 2 * ((a * x - z) * x).sum() / len(z)`, the lesson's own line below.
+# </details>
+
+# %%
+def my_gradient(a, x, z):
+    """Your gradient of the loss with respect to a, at a."""
+    ...  # your code here
 
 # %%
 def gradient(a, x, z):
     """The derivative of the loss with respect to a, at a."""
     return float(2 * ((predict(a, x) - z) * x).sum() / len(z))
 
+# %%
+exercises.check_gradient(my_gradient, gradient, x, z)
+
 # %% [markdown]
-# A formula for a derivative is easy to get wrong, so check it by measuring the slope:
-# the loss a little to the right minus a little to the left, over the distance between
-# them. Taking the two points either side of `a` (a *central finite difference*) makes
-# the measurement far more accurate than one side alone. A right formula agrees with it
-# to a relative difference of about 1e-6 or less; a formula missing its `·x` would be
-# off by about 1.
+# A formula for a derivative is easy to get wrong, so measure the slope too: the loss a
+# little to the right of `a` minus a little to the left, over the distance between them
+# (a *central finite difference*). A right formula agrees with it to a relative
+# difference of about 1e-6 or less; one missing its `·x` would be off by about 1.
 
 # %%
 def finite_difference(a, x, z, h=1e-6):
@@ -169,10 +230,10 @@ note(f"gradient check at the start: formula {slope:.10g}, finite difference "
 
 # %% [markdown]
 # The gradient is negative left of the bottom, positive right of it, and zero at it.
-# Setting it to zero gives the minimum in closed form, `a* = Σxz / Σx²`. It is used here
-# only to check training: networks that are not linear in their weights have no such
-# formula, hence gradient descent. Here the slope, `(2Σx²/N)·(a − a*)`, grows with the
-# distance from the minimum; in general a steep slope does not mean a long way to go.
+# Setting it to zero gives the minimum, `a* = Σxz / Σx²`, used here only to check
+# training: networks that are not linear in their weights have no such formula, hence
+# gradient descent. (Here the slope, `(2Σx²/N)·(a − a*)`, grows with the distance to the
+# minimum; in general a steep slope does not mean a long way to go.)
 
 # %%
 def best_a(x, z):
@@ -184,24 +245,22 @@ a_star = best_a(x, z)
 min_loss = loss(predict(a_star, x), z)
 note(f"exact minimum a* = Σxz/Σx² = {a_star} with loss {min_loss}, the lowest a line "
      f"through the origin can reach")
-
-# %% [markdown]
-# For the picture of the bowl, the parabola's formula gives the loss at many `a` at
-# once from three sums, one pass over the points however many `a` there are.
+guess = settings.guess
+note(f"your guess a = {guess:g} is {abs(guess - a_star):.3g} from a*; its loss is "
+     f"{guess_loss:.4g}")
 
 # %%
 def loss_curve(a_values, x, z):
-    """The loss at many a at once: (a²·Σx² − 2a·Σxz + Σz²) / N."""
+    """The loss at many a at once, for the picture of the bowl: the parabola's formula
+    (a²·Σx² − 2a·Σxz + Σz²) / N, from three sums, one pass over the points."""
     a_values = np.asarray(a_values)
     sums = (x * x).sum(), (x * z).sum(), (z * z).sum()
     return (a_values ** 2 * sums[0] - 2 * a_values * sums[1] + sums[2]) / len(z)
 
-# %% [markdown]
-# A picture shows a weight `a` as its `state`: its line, loss, gradient and next move.
-
 # %%
 class State(NamedTuple):
-    """The neuron with weight a, as the pictures show it."""
+    """The neuron with weight a, as the pictures show it: its line, loss, gradient and
+    next move."""
     a: float
     fitted: np.ndarray  # the neuron's output a·x at every x: its line, and the errors
     loss: float
@@ -220,12 +279,18 @@ tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 
 # %% [markdown]
+# **Predict, then run.** The next section moves `a` by the rate times the gradient. With
+# lr = 0.001, does the first step move `a` by 0.001, or by more?
+# <details><summary>Answer</summary>
+#
+# By 0.001 × 116.6 = 0.1166, from 0.2719 to 0.3885: the rate times the slope.
+# </details>
+
+# %% [markdown]
 # ## Gradient descent
 #
-# One step moves `a` against the slope: `a ← a − lr·gradient`, so `a` grows left of
-# `a*` and shrinks right of it. The step is `lr × gradient`: at the post's start the
-# gradient is −116.6, so with lr = 0.001 the first step moves `a` by 0.1166, not by
-# 0.001.
+# One step moves `a` against the slope: `a ← a − lr·gradient`, so `a` grows left of `a*`
+# and shrinks right of it, by the rate times the slope.
 
 # %%
 def step(a, slope, lr):
@@ -236,33 +301,25 @@ def step(a, slope, lr):
 step(a, gradient(a, x, z), lr)
 
 # %% [markdown]
-# Why is that downhill, for any smooth loss? Near `a` the loss follows its tangent, so
-# loss(a − lr·g) ≈ loss(a) − lr·g²: lower, if lr is small enough for the tangent to be a
-# good guide. For our parabola the exact change adds one term,
-# loss(a − lr·g) = loss(a) − lr·g² + (Σx²/N)·(lr·g)². At the post's start the tangent
-# forecasts 90.124 after the first step and the loss is 90.585: the added term is the
-# bowl curving up, and it stays smaller than lr·g² as long as lr is below N/Σx².
+# Why downhill? Near `a` the loss follows its tangent: loss(a − lr·g) ≈ loss(a) − lr·g²,
+# lower if lr is small enough. (At the post's start the tangent forecasts 90.124 for the
+# first step; the bowl's curving up makes it 90.585.)
 #
-# How large may `lr` be? Put the slope `(2Σx²/N)·(a − a*)` into the update and every
-# step turns out to multiply the signed distance `a − a*` by the same number,
+# How large may `lr` be? Put the slope `(2Σx²/N)·(a − a*)` into the update: every step
+# multiplies the distance `a − a*` by the same number, c = 1 − lr·2Σx²/N.
 #
-#     c = 1 − lr·2Σx²/N
-#
-# - 0 < c < 1, for lr below N/(2Σx²) (0.0147 for the post's points): `a` walks towards
-#   `a*` from one side; each step removes the same share 1 − c of what is left (here
-#   about 33 steps per factor of 10 closer).
+# - 0 < c < 1, below lr = N/(2Σx²) (0.0147 here): `a` walks towards `a*` from one side,
+#   each step removing the same share 1 − c of what is left.
 # - c = 0, at lr = N/(2Σx²): `a` lands on `a*` in a single step.
-# - −1 < c < 0, for lr between N/(2Σx²) and N/Σx² (0.0295 here): every step overshoots,
-#   landing on the other side of `a*`, and still converges, each swing smaller.
-# - c = −1, at lr = N/Σx² exactly: `a` bounces between two values for ever.
-# - c < −1, above N/Σx²: every swing is larger than the last; training diverges.
+# - −1 < c < 0, up to N/Σx² (0.0295 here): every step overshoots, and still converges.
+# - c ≤ −1, from N/Σx² on: each swing is as large as the last, or larger: it diverges.
 
 # %%
 def stability_bound(x):
     """The threshold N/Σx²: below it gradient descent converges, above it diverges."""
     return len(x) / (x * x).sum()
 
-# %%
+
 def contraction(lr, x):
     """c = 1 − lr·2Σx²/N: each step multiplies the distance a − a* by c."""
     return 1 - lr * 2 * (x * x).sum() / len(x)
@@ -273,13 +330,10 @@ note(f"threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {c:.
      f"step multiplies a − a* by c)")
 
 # %% [markdown]
-# N/Σx² falls as the square of x's scale: the same points stretched from 0–10 to
-# 0–200, 20× wider, have a threshold 400× smaller (7.4e-5), where lr = 0.001 diverges.
-#
 # Training repeats the step, and stops once the loss passes a thousand times its start
 # (it has diverged). Every `every` steps it prints the post's line: the loss after the
-# step (`error`), the gradient the step used, at the `a` before it (`gradiente`; at
-# i=10, −61.98, while the slope at the printed `a` is −57.78), and the new `a`.
+# step (`error`), the gradient the step used, at the `a` before it (`gradiente`), and
+# the new `a`.
 
 # %%
 BLOWUP = 1000  # a loss past this many times its start means the run has diverged
@@ -319,12 +373,21 @@ def train(a, x, z, lr, steps, every=None):
 history = train(a, x, z, lr, steps, every)
 
 # %% [markdown]
-# A run whose loss blew up stops the lesson here, with a rate to try instead: a safe
-# one, 0.9 of N/(2Σx²) rounded down to one digit.
+# > **Common mistakes, and how the log shows them**
+# >
+# > - *The update's sign.* `a + lr·gradient` climbs the bowl: the loss (`error`) grows
+# >   at every line of the log, and `a` runs away from the points' slope.
+# > - *Forgetting to divide by N.* The gradient comes out N times too large, and so does
+# >   every step. That is why the loss is a mean: without the division, the usable rate
+# >   would depend on how many points there are. With the post's 30 points, lr = 0.001
+# >   then acts like 0.03, just past the threshold below: training diverges.
+# > - *A rate too large.* The error grows and the gradient changes sign at every line;
+# >   past 1000 times its start, the run stops with one line and a rate to try.
 
 # %%
 def safe_rate(limit):
-    """A learning rate safely below `limit`: 0.9 of it, rounded down to one digit."""
+    """A learning rate safely below `limit`, to try where a run blew up: 0.9 of it,
+    rounded down to one digit."""
     magnitude = 10.0 ** np.floor(np.log10(0.9 * limit))
     return float(np.floor(0.9 * limit / magnitude) * magnitude)
 
@@ -336,13 +399,10 @@ if lr >= bound:
     note(f"lr = {lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings "
          f"around a* without settling, as the pictures show")
 
-# %% [markdown]
-# A run that ended over 1% of its starting distance from `a*` gets a note on what
-# would get there: the safe rate, or more steps at this rate, each counted from c.
-
 # %%
 def steps_needed(c, distance, close):
-    """Steps, each multiplying the distance by c, from `distance` to within `close`."""
+    """Steps, each multiplying the distance by c, from `distance` to within `close`: for
+    a run that ended over 1% of its starting distance from a*, what would get there."""
     if abs(c) >= 1:
         return None
     if c == 0 or distance <= close:
@@ -359,25 +419,40 @@ if abs(end_a - a_star) > close:
          f"{program.ideas(safe, counts, bound)}")
 
 # %% [markdown]
+# **Predict, then run.** The next section animates these 100 steps. Will `a` reach `a*`
+# = 1.9914?
+# <details><summary>Answer</summary>
+#
+# Nearly: each step removes 1 − c = 6.8% of the distance left, so 0.932¹⁰⁰ ≈ 0.09% of it
+# remains: `a` = 1.98988.
+# </details>
+
+# %% [markdown]
 # ## The training, animated
 #
 # Left: the points, the line and its errors. Right: the bowl, `a` on it and its tangent,
-# whose slope ("slope here") is the gradient at the drawn `a`. The post draws each new
-# `a` with the gradient of the step before, so its tangent cuts across the bowl.
+# whose slope ("slope here") is the gradient at the drawn `a`.
 
 # %%
 pictures.training_gif(x, z, history, state, loss_curve)
+
+# %% [markdown]
+# **Predict, then run.** The next picture plots how far the loss is above its lowest
+# value, step by step, on a log scale (1, 10, 100 equally spaced). What shape will it
+# draw?
+# <details><summary>Answer</summary>
+#
+# A straight line down: every step multiplies that distance by the same c² = 0.869.
+# </details>
 
 # %% [markdown]
 # ## The learning curve, predicted
 #
 # The loss cannot reach 0: its floor is loss(a*), 3.463 for the post's points. The
 # *excess loss* above it, `loss(a) − loss(a*)`, equals `(Σx²/N)·(a − a*)²`, so every
-# step multiplies it by c²: on a log scale, a straight line from the starting excess
-# down. (A plain loss curve bends only because it nears the floor.) For this quadratic
-# loss the agreement is exact: the dashed line checks the derivation, it forecasts
-# nothing new. Squaring hides the sign of `a − a*`; the right panel shows it, swapping
-# sides at every step when c < 0.
+# step multiplies it by c²: a straight line on a log scale. For this loss the dashed
+# line agrees exactly: it checks the derivation, it forecasts nothing new. Squaring
+# hides the sign of `a − a*`; the right panel shows it, swapping sides when c < 0.
 
 # %%
 excess = history.losses - min_loss
@@ -404,9 +479,8 @@ pictures.learning_curve(excess, predicted, history.weights - a_star, title)
 # %% [markdown]
 # **When to stop?** Real training knows neither a* nor how many steps it needs. A common
 # rule stops once the gradient's size falls below a tolerance (here a thousandth of its
-# start), or after a maximum number of steps. Here the gradient is proportional to
-# a − a*, so it stops a thousandth of the start's distance from a*; elsewhere a flat
-# stretch can stop it early.
+# start). Here the gradient is proportional to a − a*, so that is a thousandth of the
+# start's distance from a*; elsewhere a flat stretch can stop it early.
 
 # %%
 def stopping_step(grads, tolerance):
@@ -417,23 +491,29 @@ def stopping_step(grads, tolerance):
 
 # %%
 stop = stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
-if stop is None:
-    note(f"stopping rule (|gradient| below 1/1000 of its start): it would not have "
-         f"stopped by step {len(history.grads)}")
-else:
+if stop is not None:  # (None: the rule would not have stopped this run)
     gap = abs(history.weights[stop] - a_star)
     note(f"stopping rule (|gradient| below 1/1000 of its start): it would have stopped "
          f"at step {stop}, at a = {history.weights[stop]:.6g}, {gap:.3g} from a* "
          f"({100 * gap / max(distance, 1e-300):.2g}% of the start's distance)")
 
 # %% [markdown]
+# **Predict, then run.** The next section trains 10 steps at each of 0.001, 0.00316,
+# 0.01 and 0.0316 and keeps the lowest loss that never rose. Which rate will it keep?
+# <details><summary>Answer</summary>
+#
+# 0.01: 0.0316 is past the threshold 0.0295, so its loss rises; of the other three, the
+# largest steps get lowest.
+# </details>
+
+# %% [markdown]
 # ## Choosing a rate by trying
 #
 # N/Σx² has a formula only because this loss is a parabola. For a real network you find
-# a rate by trying: train briefly at rates a factor √10 ≈ 3.16 apart (0.001, 0.00316,
-# ...) and watch the loss. A loss that ever rises means the rate is too large (or a
-# bug); of the rest, keep the one with the lowest loss after the trial. Here: 10 steps
-# each, from this run's rate up while the loss falls (or down until it does).
+# a rate by trying: train briefly at rates √10 ≈ 3.16 apart and watch the loss. A loss
+# that ever rises means the rate is too large (or a bug); of the rest, keep the lowest.
+# Here: 10 steps each, from this run's rate up while the loss falls, or down until it
+# does.
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
@@ -442,7 +522,7 @@ def loss_falls(a, x, z, lr, steps=10):
     rises = np.diff(losses) > 1e-12 * losses[:-1]
     return len(losses) == steps + 1 and not bool(np.any(rises))
 
-# %%
+
 def rates_by_trying(a, x, z, lr):
     """{rate: whether the loss fell}, √10 apart from lr, up while it falls or down until
     it does, at most 30 rates."""
@@ -460,11 +540,9 @@ trial_loss = {rate: train(a, x, z, rate, 10).losses[-1] for rate in fell}
 kept = min(fell, key=trial_loss.get) if fell else None
 kept
 
-# %% [markdown]
-# Below, each rate tried trains as long as this run (at most 5,000 steps, fewer if it
-# blows up); for this run's own rate, the run above is reused, cut to that length.
-
 # %%
+# each rate tried trains as long as this run (at most STUDY_STEPS, fewer if it blows
+# up); for this run's own rate, the run above is reused
 STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most this
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
@@ -476,27 +554,55 @@ for rate in tried:
 pictures.learning_rates(runs, kept, bound, min_loss)
 
 # %% [markdown]
+# **Predict, then run.** The next section adds a second weight, an offset `b`, trained
+# at the same rate. Will 100 steps get as close as they did with one weight?
+# <details><summary>Answer</summary>
+#
+# No: `a` = 1.958 and `b` = 0.213, far from `a*` = 2.063 and `b*` = −0.486.
+# </details>
+
+# %% [markdown]
 # ## Two weights: a line with an offset
 #
-# The post ends remarking that two weights would need a 3-D graph. Here it is: the
-# line `z = a·x + b` adds an offset `b`, so it need not pass through the origin. The
-# loss is a surface over the plane (a, b), with two *partial* derivatives (∂): each one
-# the slope along one weight, the other held fixed; by the chain rule as before, with 1
-# as the input that `b` multiplies:
+# The post ends remarking that two weights would need a 3-D graph. Here it is: the line
+# `z = a·x + b` adds an offset `b`, so it need not pass through the origin. The loss is
+# a surface over the plane (a, b), with two *partial* derivatives (∂): each one the
+# slope along one weight, the other held fixed; by the chain rule as before, with 1 as
+# the input that `b` multiplies:
 #
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
 #
-# Multiplied out, the sums split into four means of the data alone (mean(x²) = Σx²/N,
-# and so on), which no step changes: ∂loss/∂a = 2·(a·mean(x²) + b·mean(x) − mean(x·z))
-# and ∂loss/∂b = 2·(a·mean(x) + b − mean(z)). Worked out once, they make each step below
-# as cheap for a million points as for 30 (this loss allows it; a network's does not).
-# One step updates both weights with one rate, from (a₀, 0): a₀ is the random start.
+# ### Your turn: the offset's slope
+#
+# Write `my_slope_b`, the derivative ∂loss/∂b above, in place of the `...`; the check
+# after the lesson's version says if it is right.
+# <details><summary>A solution</summary>
+#
+# `return 2 * (a * x + b - z).sum() / len(z)`: as in `gradient`, with `b` added to each
+# prediction and no `* x`, since `b`'s input is 1.
+# </details>
+
+# %%
+def my_slope_b(a, b, x, z):
+    """Your derivative of the loss with respect to b, at (a, b)."""
+    ...  # your code here
+
+# %% [markdown]
+# Multiplied out, the sums split into four means of the data alone, such as mean(x²) =
+# Σx²/N, which no step changes. Worked out once, they make a step as cheap for a million
+# points as for 30 (a network's loss does not allow this). A step updates both weights
+# at one rate, from (a₀, 0): a₀ is the random start.
 
 # %%
 def predict_with_offset(a, b, x):
     """The output of a neuron with weight a and offset b: a·x + b."""
     return a * x + b
+
+
+def means_of(x, z):
+    """The four means of the data alone: mean(x²), mean(x), mean(x·z), mean(z)."""
+    return (x * x).mean(), x.mean(), (x * z).mean(), z.mean()
 
 # %%
 def gradients(a, b, means):
@@ -506,9 +612,12 @@ def gradients(a, b, means):
     return 2 * (a * mean_xx + b * mean_x - mean_xz), 2 * (a * mean_x + b - mean_z)
 
 # %%
+exercises.check_offset_slope(my_slope_b, gradients, means_of)
+
+# %%
 def train_two_weights(a, b, x, z, lr, steps):
     """Gradient descent on a and b together; the path, one (a, b) row per step."""
-    means = (x * x).mean(), x.mean(), (x * z).mean(), z.mean()  # worked out once
+    means = means_of(x, z)  # worked out once
     path = np.empty((steps + 1, 2))
     path[0] = a, b
     for i in range(1, steps + 1):
@@ -518,16 +627,14 @@ def train_two_weights(a, b, x, z, lr, steps):
     return path
 
 # %% [markdown]
-# Both derivatives are zero at the exact answer (a*, b*), which gives the two *normal
-# equations*
+# Both derivatives are zero at the exact answer (a*, b*): the two *normal equations*
 #
 #     a·Σx² + b·Σx = Σxz
 #     a·Σx + b·N = Σz
 #
-# two equations in two unknowns. Divide the second by N: the best line passes through
-# the means (x̄, z̄), b* = z̄ − a*·x̄. Put that into the first: a* is Σ(x − x̄)(z − z̄)
-# over Σ(x − x̄)². There is no single answer when every x is the same: then many lines
-# fit equally well.
+# The second says the best line passes through the means (x̄, z̄): b* = z̄ − a*·x̄; put
+# into the first, a* = Σ(x − x̄)(z − z̄) / Σ(x − x̄)². If every x is the same, many
+# lines fit equally well.
 
 # %%
 def best_line(x, z):
@@ -538,39 +645,38 @@ def best_line(x, z):
     a_star = (dx * dz).sum() / (dx * dx).sum()
     return a_star, z.mean() - a_star * x.mean()
 
-# %% [markdown]
-# Like the bowl, the surface is its floor plus a quadratic,
-# `loss(a*, b*) + (Σx²·da² + 2Σx·da·db + N·db²)/N` with `da = a − a*` and
-# `db = b − b*`: many (a, b) in one pass.
-
 # %%
 def loss_surface(a, b, x, z):
-    """The loss at many (a, b) at once: its floor plus a quadratic."""
+    """The loss at many (a, b) at once, for the pictures: like the bowl, its floor plus
+    a quadratic, loss(a*, b*) + (Σx²·da² + 2Σx·da·db + N·db²)/N, with da = a − a* and
+    db = b − b*."""
     (a_star, b_star), n = best_line(x, z), len(x)
     da, db = np.asarray(a) - a_star, np.asarray(b) - b_star
     quadratic = (x * x).sum() * da ** 2 + 2 * x.sum() * da * db + n * db ** 2
     return loss(predict_with_offset(a_star, b_star, x), z) + quadratic / n
 
 # %% [markdown]
-# Training is slower here, and the one-weight story says why. With two weights the
-# bowl curves more in some directions than in others. Its second derivatives form
-# H = (2/N)·[[Σx², Σx], [Σx, N]], whose two eigenvalues λ are its curvatures along its
-# most and least curved directions (the *eigen-directions*). Along each, a step
-# multiplies the distance by 1 − lr·λ, like c, so lr < 2/λmax (one weight has the one
-# curvature 2Σx²/N, hence the first half's N/Σx²). Here the curvatures differ 135×,
-# mostly as b's input is always 1 while x averages 5: a rate safe across the narrow
-# valley crawls along it. (A rate above 0.9 of the two weights' bound is cut to that.)
+# Training is slower here, and the picture below shows why: the loss is a long, narrow
+# valley, steep across and nearly flat along. One rate must serve both directions: small
+# enough not to overshoot across the steep walls, it crawls along the flat floor.
+#
+# A direction's *curvature* is how fast the slope grows along it: 2Σx²/N for one weight.
+# With two there is a steepest direction and a flattest one, their curvatures written
+# λmax and λmin (λ, "lambda", is the usual letter). Along each, a step multiplies the
+# distance to (a*, b*) by 1 − lr·λ, as c did, so the rate must stay below 2/λmax. Here
+# λmax is 135 times λmin, mostly because b's input is always 1 while x averages 5.
+#
+# Where the two numbers come from: the second derivatives of the loss (how each slope
+# changes with each weight) form a 2×2 table, the *Hessian matrix* H = (2/N)·[[Σx², Σx],
+# [Σx, N]]; λmin and λmax are its two *eigenvalues*, which `np.linalg.eigvalsh`
+# computes.
 
 # %%
 def curvatures(x):
-    """The eigenvalues (λmin, λmax) of H = (2/N)·[[Σx², Σx], [Σx, N]]."""
+    """The curvatures (λmin, λmax) along the flattest and the steepest direction: the
+    eigenvalues of H = (2/N)·[[Σx², Σx], [Σx, N]]."""
     return np.linalg.eigvalsh((2 / len(x)) * np.array([[(x * x).sum(), x.sum()],
                                                        [x.sum(), len(x)]]))
-
-# %%
-def two_weight_contraction(lr, x):
-    """The most of the distance to (a*, b*) a step leaves: the largest |1 − lr·λ|."""
-    return np.abs(1 - lr * curvatures(x)).max()
 
 # %%
 class Descent(NamedTuple):
@@ -594,7 +700,7 @@ def descend(x, z, start_a, lr, steps):
 def enough_steps(lr, x):
     """Steps that surely bring a two-weight run at rate lr within 1% of its starting
     distance, by the largest |1 − lr·λ|; at most STUDY_STEPS."""
-    needed = steps_needed(two_weight_contraction(lr, x), 1.0, 0.01)
+    needed = steps_needed(np.abs(1 - lr * curvatures(x)).max(), 1.0, 0.01)
     return STUDY_STEPS if needed is None else min(needed, STUDY_STEPS)
 
 # %%
@@ -602,9 +708,7 @@ two_ok = best_line(x, z) is not None
 if not two_ok:
     note("every x is the same, so a and b cannot be told apart (many lines fit equally "
          "well); the two-weights and scaling sections are skipped")
-
-# %%
-if two_ok:
+else:
     two_bound = 2 / curvatures(x)[-1]
     descent = descend(x, z, a, min(lr, 0.9 * two_bound), study_steps)
     pictures.two_weights(x, z, descent, loss_surface)
@@ -612,13 +716,9 @@ if two_ok:
         note(f"lr = {lr:g} is above 0.9 of the two-weight threshold 2/λmax = "
              f"{two_bound:.4g}, so this section trains at 0.9 of it")
 
-# %% [markdown]
-# After 100 steps the path is in the valley; after 5,000 (`STEPS = 5000`), 3% of its
-# starting distance is left (1% takes 7,178 steps). The note says where this run ended
-# and, if it is still far, a rate and a step count that get within 1%: counted by
-# training at that rate.
-
 # %%
+# where this run ended (after 100 steps the path is in the valley; after 5,000, 3% of
+# its starting distance is left) and, if still far, a rate that gets within 1%
 if two_ok:
     end, best = descent.path[-1], descent.best
     advice = ""  # still far: a rate safe for both weights, and the steps it needs
@@ -638,24 +738,51 @@ if two_ok and abs(best[1]) > 0.1 * np.abs(z).max():  # far off the origin: b hel
          f"forced through (0, 0)")
 
 # %% [markdown]
+# ### Your turn: one step with momentum
+#
+# One cure for the crawl keeps a *velocity*, as a ball rolling along the valley floor
+# keeps its speed: each step, `velocity ← beta·velocity − lr·slope`, then
+# `a ← a + velocity`, where `beta`, such as 0.9, is the share of the last move kept.
+# Write one such step for one weight.
+# <details><summary>A solution</summary>
+#
+# `velocity = beta * velocity - lr * slope`, then `return a + velocity, velocity`. With
+# `beta = 0` it is the lesson's `step`.
+# </details>
+
+# %%
+def momentum_step(a, velocity, slope, lr, beta):
+    """One step with momentum: the new (a, velocity)."""
+    ...  # your code here
+
+# %%
+exercises.check_momentum(momentum_step)
+
+# %% [markdown]
+# **Predict, then run.** The next section *centres* x: it subtracts x's mean, 5, so that
+# x runs from −5 to 5. Will the valley get rounder?
+# <details><summary>Answer</summary>
+#
+# Yes: the curvatures then differ 8.9×, not 135×, and the steps to within 1% fall from
+# 496 to 39.
+# </details>
+
+# %% [markdown]
 # ## The cure: scale the inputs
 #
 # The valley is narrow because x is unlike b's input 1: its mean is 5, its spread (its
-# standard deviation) 2.98.
-# *Centre* x (subtract the mean) and the curvatures differ 8.9×, not 135×; *standardise*
-# it (also divide by the spread) and they are equal: a round bowl, one rate for both.
+# standard deviation) 2.98. *Centre* x (subtract the mean) and the curvatures differ
+# 8.9×, not 135×; *standardise* it (also divide by the spread) and they are equal: a
+# round bowl, one rate for both.
 
 # %%
 def standardised(x):
     """x shifted to mean 0 and scaled to spread (standard deviation) 1."""
     return (x - x.mean()) / x.std()
 
-# %% [markdown]
-# Each version of x trains at the rate 1/λmax, which crosses the valley's steepest
-# direction in one step. The steps to within 1% of the starting distance fall from 496
-# to 39 to 1.
-
 # %%
+# each version of x trains at the rate 1/λmax, which crosses the valley's
+# steepest direction in one step: to within 1% in 496, 39 and 1 steps
 if two_ok:
     versions = {"x as measured": x, "x − mean": x - x.mean(),
                 "standardised x": standardised(x)}
@@ -666,11 +793,9 @@ if two_ok:
     pictures.scaling([x, versions["standardised x"]], z,
                      [scaled["x as measured"], scaled["standardised x"]], loss_surface)
 
-# %% [markdown]
-# Weights learned on standardised x convert back: z = a'·(x − mean)/spread + b'
-# means a = a'/spread and b = b' − a'·mean/spread, which is (a*, b*) again.
-
 # %%
+# weights learned on standardised x convert back: z = a'·(x − mean)/spread + b'
+# means a = a'/spread and b = b' − a'·mean/spread: (a*, b*) again
 if two_ok:
     a_scaled, b_scaled = scaled["standardised x"].path[-1]
     spread, mean = x.std(), x.mean()
@@ -681,23 +806,33 @@ if two_ok:
          f"a = {a_scaled / spread:.6g}, b = {b_scaled - a_scaled * mean / spread:.6g}")
 
 # %% [markdown]
-# The everyday fix: the threshold shrinks as the square of x's scale, so x in the
-# thousands makes the default rate diverge; standardised, the same rates work in any
-# units.
+# **Predict, then run.** With x in millimetres instead of metres (numbers 1000 times
+# larger), what would happen to the threshold N/Σx², and to a run at lr = 0.001?
+# <details><summary>Answer</summary>
+#
+# The threshold would shrink a million times, to 2.9e-8: lr = 0.001 would diverge.
+# Standardised x would not notice the change of units.
+# </details>
 #
 # ## Saving, and exploring live
 #
-# The pictures, kept under temporary names, now all take their names at once: a run
-# that fails or is stopped leaves your earlier pictures as they were.
+# The pictures, kept under temporary names, now take their names all at once: a run that
+# fails or is stopped leaves your earlier pictures as they were.
 
 # %%
 pictures.save()
 
 # %% [markdown]
-# `EXPLORE = True` (or `--explore`) opens a window to touch the model: drag **a**, and
-# the line, its errors and the tangent follow; drag **step** to scrub through training,
-# or the **learning rate** (N/Σx² in red) to rerun `train`; space plays, ← → step, `r`
-# resets, `q` closes (in Jupyter: `pip install ipympl`).
+# `EXPLORE = True` (or `--explore`) opens a window to touch the model: drag **a**,
+# **step** or the **learning rate** (N/Σx² in red), and everything follows; space plays,
+# ← → step, `r` goes back to the start, `q` closes (in Jupyter: `pip install ipympl`).
+#
+# **Predict, then run.** In the explorer, drag `a` to the bottom of the bowl. What do
+# the tangent and the next step do?
+# <details><summary>Answer</summary>
+#
+# The tangent lies flat: the slope there is 0, so the next step, −lr × 0, is nothing.
+# </details>
 
 # %%
 explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
@@ -705,32 +840,41 @@ explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
 # %% [markdown]
 # ## Try it yourself
 #
-# Each gives the knobs to set in a notebook, then the command for a terminal.
-# 1. **A timid rate.** `LEARNING_RATE = 1e-5`; `python regression_gd.py --lr 1e-5`:
-#    `a` creeps from 0.27 to only 0.385 in 100 steps; a note says how far it is from
-#    a* and suggests a rate computed from the data; the learning curve says "Barely
-#    moving".
-# 2. **Overshooting**, between N/(2Σx²) and N/Σx². `LEARNING_RATE = 0.02`, `EVERY = 1`;
-#    `python regression_gd.py --lr 0.02 --every 1`: after step 1 `a` is past a* (above
-#    1.9914), after step 2 below it, each swing smaller; by step 40 it sits on
-#    a* = 1.991412006340672 to every digit.
-# 3. **Just past the threshold** N/Σx² = 0.0295. `LEARNING_RATE = 0.03`;
-#    `python regression_gd.py --lr 0.03`: a warning, and every swing is larger than the
-#    last: after 100 steps `a` is about −49 and the loss over 88,000. With 0.05 the loss
-#    blows up at step 4: the lesson stops with an error and writes no pictures.
-# 4. **One step.** `LEARNING_RATE = 0.0147457627`, `STEPS = 3`, `EVERY = 1`;
-#    `python regression_gd.py --lr 0.0147457627 --steps 3 --every 1`: N/(2Σx²) makes
-#    c = 0, so the line `i=1` already shows a = 1.99141200…
-# 5. **Another start.** `SEED = 7`; `python regression_gd.py --seed 7`: it starts at
-#    a = 0.324, and still ends within 1% of the start's distance from a*.
-# 6. **When to stop.** `STEPS = 1000`, `EVERY = 100`;
-#    `python regression_gd.py --steps 1000 --every 100`: the rule would have stopped
-#    after 99 steps, 0.00164 from a*; the rest close a gap no plot of the line shows.
-# 7. **Your own data, off the origin.** Points on z = 10 + 2·x, which a line through
-#    (0, 0) cannot follow; this line of code writes them:
-#    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`.
-#    `DATA = "offset.csv"`; `python regression_gd.py --data offset.csv`: the notes say
-#    the points lie off the origin (one weight's best loss is 33) and give a* = 2,
-#    b* = 10; 100 steps end far off, at a = 3.55, b = 1.70. `LEARNING_RATE = 0.1`,
-#    `STEPS = 300`; `python regression_gd.py --data offset.csv --lr 0.1 --steps 300`
-#    gets there: a = 2, b = 10.
+# Each question gives the command for a terminal and, in brackets, the knobs to set in a
+# notebook. Predict what you will see, run it, then open the answers.
+#
+# 1. **A timid rate:** how far does `a` get in 100 steps?
+#    `python regression_gd.py --lr 1e-5` (`LEARNING_RATE = 1e-5`).
+# 2. **Overshooting:** which side of `a*` is `a` on after each step?
+#    `python regression_gd.py --lr 0.02 --every 1` (`LEARNING_RATE = 0.02`,
+#    `EVERY = 1`).
+# 3. **Just past the threshold** N/Σx² = 0.0295: what happens at 0.03, and at 0.05?
+#    `python regression_gd.py --lr 0.03` (`LEARNING_RATE = 0.03`).
+# 4. **One step:** what does lr = N/(2Σx²) do?
+#    `python regression_gd.py --lr 0.0147457627 --steps 3 --every 1` (the same three
+#    knobs).
+# 5. **Another start:** does the end depend on the start?
+#    `python regression_gd.py --seed 7` (`SEED = 7`).
+# 6. **When to stop:** how much of a long run does the stopping rule keep?
+#    `python regression_gd.py --steps 1000 --every 100` (`STEPS`, `EVERY`).
+# 7. **Your own data, off the origin:** points on z = 10 + 2·x, which a line through (0,
+#    0) cannot follow. Write them with
+#    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`, then
+#    `python regression_gd.py --data offset.csv` (`DATA = "offset.csv"`), and again with
+#    `--lr 0.1 --steps 300`: can two weights find the line?
+# <details><summary>What you should see</summary>
+#
+# 1. `a` creeps from 0.27 to only 0.385; a note says how far it still is from `a*` and
+#    suggests a rate computed from the data; the learning curve says "Barely moving".
+# 2. After step 1 `a` is above `a*` = 1.9914, after step 2 below, each swing smaller; by
+#    step 40 it sits on a* = 1.991412006340672 to every digit.
+# 3. Each swing is larger than the last: after 100 steps `a` is about −49 and the loss
+#    over 88,000. At 0.05 the loss blows up at step 4: one line, a rate to try.
+# 4. It makes c = 0: the first line, `i=1`, already shows a = 1.99141200…
+# 5. It starts at a = 0.3238, and ends as close to the same `a*`: the bowl has one
+#    bottom.
+# 6. The rule stops at step 99, 0.00164 from `a*`: the 901 steps after it close a gap no
+#    picture of the line shows.
+# 7. The notes say the points lie off the origin and give a* = 2, b* = 10; 100 steps at
+#    lr = 0.001 end at a = 3.55, b = 1.70; at 0.1 for 300 steps, a = 2, b = 10.
+# </details>

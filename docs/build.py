@@ -74,9 +74,13 @@ def blocks(text):
     """A markdown text's blocks, each one message id: a paragraph's lines joined; a list's
     items each joined, one a line; an indented block (a formula) as it is."""
     found = []
+    text = re.sub(r"\n(?=<details>)|(?<=\n)(?=</details>)", "\n\n", text)  # their own blocks
     for block in re.split(r"\n\s*\n", text.strip("\n")):
         lines = block.split("\n")
-        if all(line.startswith("    ") for line in lines) or block.startswith("#"):
+        if all(line.startswith(">") for line in lines):  # a quote: its own blocks, marked
+            inner = "\n".join(line[2:] if line.startswith("> ") else "" for line in lines)
+            found += ["> " + part for part in blocks(inner)]
+        elif all(line.startswith("    ") for line in lines) or block.startswith("#"):
             found.append(block)
         elif re.match(r"(- |\d+\. )", block):
             items = re.split(r"\n(?=- |\d+\. )", block)
@@ -205,16 +209,32 @@ def translations(po_bytes):
 
 
 def wrapped_block(text, width):
-    """A markdown block, re-wrapped to `width`: paragraphs filled, list items hanging."""
+    """A markdown block, re-wrapped to `width`: paragraphs filled, list items hanging, a
+    quote's lines marked."""
+    if text.startswith("> "):
+        return "\n".join(f"> {line}" for line in wrapped_block(text[2:], width - 2).split("\n"))
     if text.startswith(("#", "    ")) or "\n" not in text and len(text) <= width:
         return text
     lines = []
     for item in text.split("\n"):
         marker = re.match(r"(- |\d+\. )", item)
         indent = " " * len(marker.group(0)) if marker else ""
+        item = re.sub(r"`[^`]*`", lambda code: code[0].replace(" ", "\0"), item)  # kept whole
         lines += textwrap.wrap(item, width, subsequent_indent=indent, break_long_words=False,
                                break_on_hyphens=False)
-    return "\n".join(lines)
+    return "\n".join(lines).replace("\0", " ")
+
+
+def markdown(blocks_of_a_cell):
+    """A cell's markdown from its blocks, each re-wrapped; a quote's blocks joined by `>`,
+    and a fold's first and last lines (<details>, </details>) without a blank line."""
+    text = ""
+    for block in blocks_of_a_cell:
+        wrapped = wrapped_block(block, WIDTH - 2)
+        quoted = block.startswith("> ") and text.rsplit("\n", 1)[-1].startswith(">")
+        tight = block.startswith(("<details>", "</details>"))  # no blank line before these
+        text += ("\n>\n" if quoted else "\n" if tight else "\n\n" if text else "") + wrapped
+    return text
 
 
 def string_lines(text, is_f, first, width):
@@ -246,8 +266,7 @@ def spanish_source(source, spanish):
         return len(lines[line - 1].encode()[:offset].decode())
     for number, kind, cell_lines in cells(source):
         if kind == "markdown" and cell_lines:
-            text = "\n\n".join(wrapped_block(to(block), WIDTH - 2)
-                               for block in blocks(markdown_text(cell_lines)))
+            text = markdown(to(block) for block in blocks(markdown_text(cell_lines)))
             body = [f"# {line}" if line else "#" for line in text.split("\n")]
             last = number + max(index for index, line in enumerate(cell_lines, 1)
                                 if line.startswith("#"))

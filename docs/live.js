@@ -1,0 +1,397 @@
+/* docs/live.js: the lesson page's live figure. One neuron z = a·x learns a by gradient
+   descent, computed as the lesson's Python computes it, digit for digit (numpy's pairwise
+   sums, Python's repr of floats). Plain ES2017: no library, no module, nothing loaded, so it
+   works from a file:// page offline. It reads, once the DOM is ready:
+     <div class="live" id="live-figure"></div>
+     <script type="application/json" id="live-data">{"x": [...], "z": [...], "a": 0.27,
+       "lr": 0.001, "language": "en", "words": {...}}</script>
+   and builds everything inside #live-figure. Tests drive it through window.liveFigure:
+   load({x, z, a, lr}), step(n), reset(), setA(a), setRate(lr), state() → {a, loss,
+   gradient, log}.
+   The keys of "words" (each has the English default below; "language": "es" also writes
+   numbers with a decimal comma and a true minus sign):
+     weight    the slider's label          loss, gradient  the readout's names
+     rate      the learning rate's label   step, steps, reset  the three buttons
+     log       the training log's label    points, bowl    the two panels' captions
+     diverged  the stop line, with {step} and {why}: grew or overflowed
+     again     what to do after a stop (said after the stop line) */
+(function () {
+  "use strict";
+
+  const WORDS = {
+    weight: "weight a", loss: "loss", gradient: "gradient", rate: "learning rate",
+    step: "step", steps: "10 steps", reset: "reset",
+    log: "Training log, as the lesson prints it (error: the loss after step i; gradiente: " +
+      "the gradient the step used; a: the new a)",
+    points: "The points (blue), the neuron's line z = a·x (black) and each point's error " +
+      "(red): the gap between the line and the point.",
+    bowl: "The loss for every a: a bowl. The dot is the current a; the slope of its " +
+      "tangent (orange) is the gradient.",
+    diverged: "training diverged at step {step}: the loss {why}.",
+    grew: "grew past 1000 times its start", overflowed: "overflowed to infinity",
+    again: "Press reset, or move a, to start again.",
+  };
+  const RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.02, 0.03, 0.05];
+  const BLOWUP = 1000; // a loss past this many times its start: the run diverged
+  const SVGNS = "http://www.w3.org/2000/svg";
+  const BOX = { w: 400, h: 300, left: 56, right: 12, top: 14, bottom: 42 }; // viewBox
+  const STYLE = `
+.live-fig { margin: 1rem 0; }
+.live-fig .live-row { display: flex; flex-wrap: wrap; gap: 0.5rem 0.8rem; align-items: center;
+  margin: 0.5rem 0; }
+.live-fig input[type=range] { flex: 1 1 12rem; min-width: 0; margin: 0; }
+.live-fig button, .live-fig select { font: inherit; font-size: 0.95rem; color: #1f2328;
+  background: #f6f8fa; border: 1px solid #8c959f; border-radius: 6px; padding: 0.3rem 0.8rem; }
+.live-fig button[aria-disabled=true] { color: #57606a; border-style: dashed; }
+.live-fig :focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
+.live-fig .live-panels { display: flex; flex-wrap: wrap; gap: 0.6rem; }
+.live-fig figure { flex: 1 1 18rem; min-width: 0; margin: 0; }
+.live-fig svg { display: block; width: 100%; height: auto; }
+.live-fig figcaption, .live-fig .live-label { color: #57606a; font-size: 0.88rem; }
+.live-fig .live-readout { font-variant-numeric: tabular-nums; margin: 0.4rem 0; }
+.live-fig .live-readout span { display: inline-block; margin-right: 1.2rem; }
+.live-fig pre { max-height: 13rem; overflow: auto; margin: 0.3rem 0 0; padding: 0.5rem 0.7rem;
+  background: #fff; border: 1px solid #d0d7de; border-left: 4px solid #1f6feb;
+  border-radius: 6px; white-space: pre-wrap; overflow-wrap: normal;
+  font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
+.live-fig pre span { display: block; padding-left: 2ch; text-indent: -2ch; }
+.live-fig pre .live-stop { color: #b31d28; font-weight: 600; }`;
+
+  let S = null; // the figure's state: data, weight, run and elements
+
+  // numpy's pairwise sum of n values of v from lo (as np.add.reduce on float64 does)
+  function pairwise(v, lo, n) {
+    if (n < 8) {
+      let s = 0;
+      for (let i = lo; i < lo + n; i++) s += v[i];
+      return s;
+    }
+    if (n > 128) { // numpy halves a long array at a multiple of 8
+      const half = Math.floor(n / 2) - (Math.floor(n / 2) % 8);
+      return pairwise(v, lo, half) + pairwise(v, lo + half, n - half);
+    }
+    const r = v.slice(lo, lo + 8);
+    let i = 8;
+    for (; i <= n - 8; i += 8) for (let j = 0; j < 8; j++) r[j] += v[lo + i + j];
+    let s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; i++) s += v[lo + i];
+    return s;
+  }
+
+  // numpy's .sum() of an array: the identity 0 plus the pairwise sum
+  function npSum(v) { return 0 + pairwise(v, 0, v.length); }
+
+  // the lesson's loss(a·x, z): float(((a*x - z) ** 2).sum() / len(z))
+  function lossAt(a, x, z) {
+    return npSum(x.map((xi, i) => { const e = a * xi - z[i]; return e * e; })) / z.length;
+  }
+
+  // the lesson's gradient(a, x, z): float(2 * ((a*x - z) * x).sum() / len(z))
+  function gradientAt(a, x, z) {
+    return 2 * npSum(x.map((xi, i) => (a * xi - z[i]) * xi)) / z.length;
+  }
+
+  // Python's repr of a float: shortest digits, exponent if below 1e-4 or from 1e16 on
+  function pyRepr(v) {
+    if (Number.isNaN(v)) return "nan";
+    if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+    if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
+    const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(Math.abs(v)));
+    let digits = m[1] + (m[2] || ""), point = m[1].length + Number(m[3] || 0);
+    const zeros = digits.match(/^0*/)[0].length; // 0.000123 → digits 123, point -3
+    digits = digits.slice(zeros).replace(/0+$/, "");
+    point -= zeros;
+    let text;
+    if (point < -3 || point > 16) {
+      const exp = point - 1, size = String(Math.abs(exp)).padStart(2, "0");
+      text = digits[0] + (digits.length > 1 ? "." + digits.slice(1) : "") +
+        "e" + (exp < 0 ? "-" : "+") + size;
+    } else if (point <= 0) text = "0." + "0".repeat(-point) + digits;
+    else if (point >= digits.length) text = digits + "0".repeat(point - digits.length) + ".0";
+    else text = digits.slice(0, point) + "." + digits.slice(point);
+    return (v < 0 ? "-" : "") + text;
+  }
+
+  // a plain decimal text in the page's language: grouped thousands, its decimal sign, −
+  function localize(text) {
+    const es = S.language === "es", minus = text[0] === "-";
+    const [whole, frac] = text.replace("-", "").split(".");
+    const grouped = whole.length > 4 ? whole.replace(/\B(?=(\d{3})+$)/g, es ? "\u202f" : ",")
+      : whole;
+    return (minus ? "\u2212" : "") + grouped + (frac ? (es ? "," : ".") + frac : "");
+  }
+
+  // m × 10 to the power e, with a superscript exponent
+  function power(mantissa, exp) {
+    const sup = String(exp).replace(/[-+\d]/g, c => "⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹"["-+0123456789".indexOf(c)]);
+    return localize(mantissa) + "\u00a0×\u00a010" + sup.replace("⁺", "");
+  }
+
+  // a number for reading: 4 significant digits
+  function readable(v) {
+    if (!Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : (v > 0 ? "∞" : "\u2212∞");
+    const r = Number(v.toPrecision(4));
+    const e = r === 0 ? 0 : Math.floor(Math.log10(Math.abs(r)));
+    if (e >= -4 && e < 9) return localize(r.toFixed(Math.max(0, 3 - e)));
+    const [m, exp] = r.toExponential(3).split("e");
+    return power(m, Number(exp));
+  }
+
+  // a tick's label: the shortest text of a round value
+  function tickText(v) {
+    if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-4)) {
+      const [m, exp] = v.toExponential().split("e");
+      return power(m, Number(exp));
+    }
+    return localize(String(v));
+  }
+
+  // the rate's text in the list of rates
+  function rateText(lr) { return String(lr).includes("e") ? tickText(lr) : localize(String(lr)); }
+
+  // v rounded to 12 significant digits (removes 0.30000000000000004's noise)
+  function tidy(v) { return Number(v.toPrecision(12)); }
+
+  // the smallest 1, 2 or 5 times a power of ten at least raw
+  function niceUp(raw) {
+    if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+    const p = Math.pow(10, Math.floor(Math.log10(raw)));
+    return [1, 2, 5, 10].find(m => m * p >= raw * (1 - 1e-12)) * p;
+  }
+
+  // two to five round values between lo and hi
+  function ticks(lo, hi) {
+    const s = niceUp((hi - lo) / 4), out = [];
+    for (let k = Math.ceil(lo / s); k * s <= hi + s * 1e-9 && out.length < 8; k++) {
+      out.push(tidy(k * s));
+    }
+    return out;
+  }
+
+  // [lo, hi] widened by a share of its span (or by 1 if it is a point)
+  function padded(lo, hi, share) {
+    const d = hi > lo ? (hi - lo) * share : Math.max(Math.abs(lo), 1);
+    return [lo - d, hi + d];
+  }
+
+  // the slider's range and step: centred on the best a, wide enough for the start
+  function sliderRange(a0, x, z) {
+    const best = npSum(x.map((v, i) => v * z[i])) / npSum(x.map(v => v * v));
+    const centre = Number.isFinite(best) ? best : a0;
+    const half = Math.max(1.5 * Math.abs(a0 - centre), 0.5 * Math.abs(centre)) || 1;
+    const step = niceUp(half / 250);
+    return { lo: tidy(Math.floor((centre - half) / step) * step),
+      hi: tidy(Math.ceil((centre + half) / step) * step), step: step };
+  }
+
+  // an SVG or HTML element with attributes, added to parent
+  function el(tag, attrs, parent, text) {
+    const node = tag in { svg: 1, g: 1, line: 1, circle: 1, path: 1, text: 1, rect: 1,
+      clipPath: 1 } ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  // the map from data coordinates to the viewBox, clamped far outside it
+  function scales(xr, yr) {
+    const clamp = v => Math.max(-1e5, Math.min(1e5, v));
+    const w = BOX.w - BOX.left - BOX.right, h = BOX.h - BOX.top - BOX.bottom;
+    return { x: v => clamp(BOX.left + (v - xr[0]) / (xr[1] - xr[0]) * w),
+      y: v => clamp(BOX.top + h - (v - yr[0]) / (yr[1] - yr[0]) * h) };
+  }
+
+  // an empty panel: its frame, ticks, tick labels and axis names; its plotting group
+  function axes(svg, id, xr, yr, xName, yName) {
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    const f = scales(xr, yr), right = BOX.w - BOX.right, bottom = BOX.h - BOX.bottom;
+    const clip = el("clipPath", { id: id }, svg);
+    el("rect", { x: BOX.left, y: BOX.top, width: right - BOX.left, height: bottom - BOX.top },
+      clip);
+    const label = { fill: "#424a53", "font-size": 13, "font-family": "system-ui, sans-serif" };
+    for (const t of ticks(xr[0], xr[1])) {
+      el("line", { x1: f.x(t), x2: f.x(t), y1: BOX.top, y2: bottom, stroke: "#eaeef2" }, svg);
+      el("text", Object.assign({ x: f.x(t), y: bottom + 16, "text-anchor": "middle" }, label),
+        svg, tickText(t));
+    }
+    for (const t of ticks(yr[0], yr[1])) {
+      el("line", { x1: BOX.left, x2: right, y1: f.y(t), y2: f.y(t), stroke: "#eaeef2" }, svg);
+      el("text", Object.assign({ x: BOX.left - 5, y: f.y(t) + 4, "text-anchor": "end" }, label),
+        svg, tickText(t));
+    }
+    el("rect", { x: BOX.left, y: BOX.top, width: right - BOX.left, height: bottom - BOX.top,
+      fill: "none", stroke: "#8c959f" }, svg);
+    el("text", Object.assign({ x: (BOX.left + right) / 2, y: BOX.h - 6, "text-anchor": "middle",
+      "font-style": "italic" }, label), svg, xName);
+    el("text", Object.assign({ x: 12, y: (BOX.top + bottom) / 2, "text-anchor": "middle",
+      transform: `rotate(-90 12 ${(BOX.top + bottom) / 2})` }, label), svg, yName);
+    return { f: f, g: el("g", { "clip-path": `url(#${id})` }, svg) };
+  }
+
+  // the left panel: the points, the line z = a·x and each point's error in red
+  function drawPoints() {
+    const { x, z, a } = S;
+    const xr = padded(Math.min(0, ...x), Math.max(0, ...x), 0.05);
+    const yr = padded(Math.min(0, ...z), Math.max(0, ...z), 0.08);
+    const { f, g } = axes(S.left, "live-clip-points", xr, yr, "x", "z");
+    if (!Number.isFinite(a)) return;
+    x.forEach((xi, i) => el("line", { x1: f.x(xi), x2: f.x(xi), y1: f.y(z[i]),
+      y2: f.y(a * xi), stroke: "#cf222e", "stroke-width": 1.6 }, g));
+    el("line", { x1: f.x(xr[0]), y1: f.y(a * xr[0]), x2: f.x(xr[1]), y2: f.y(a * xr[1]),
+      stroke: "#1f2328", "stroke-width": 2.2 }, g);
+    x.forEach((xi, i) => el("circle", { cx: f.x(xi), cy: f.y(z[i]), r: 3.6, fill: "#0969da",
+      stroke: "#fff", "stroke-width": 0.8 }, g));
+  }
+
+  // the right panel: the bowl of the loss over a, the current a and its tangent
+  function drawBowl() {
+    const { x, z, a } = S, shown = Number.isFinite(a) && Number.isFinite(lossAt(a, x, z));
+    const ar = [Math.min(S.range.lo, shown ? a : Infinity),
+      Math.max(S.range.hi, shown ? a : -Infinity)];
+    const curve = [];
+    for (let k = 0; k <= 160; k++) {
+      const w = ar[0] + (ar[1] - ar[0]) * k / 160, l = lossAt(w, x, z);
+      if (Number.isFinite(l)) curve.push([w, l]);
+    }
+    const top = Math.max(...curve.map(p => p[1]), 0) || 1;
+    const { f, g } = axes(S.right, "live-clip-bowl", padded(ar[0], ar[1], 0.02),
+      [0, top * 1.06], "a", S.words.loss);
+    el("path", { d: curve.map((p, k) => (k ? "L" : "M") + f.x(p[0]).toFixed(2) + " " +
+      f.y(p[1]).toFixed(2)).join(""), fill: "none", stroke: "#0550ae", "stroke-width": 2.2 }, g);
+    if (!shown) return;
+    const l = lossAt(a, x, z), slope = gradientAt(a, x, z), d = (ar[1] - ar[0]) * 0.18;
+    el("line", { x1: f.x(a - d), y1: f.y(l - slope * d), x2: f.x(a + d), y2: f.y(l + slope * d),
+      stroke: "#bc4c00", "stroke-width": 2.2 }, g);
+    el("circle", { cx: f.x(a), cy: f.y(l), r: 5, fill: "#1f2328", stroke: "#fff" }, g);
+  }
+
+  // the numbers under the controls, and the slider's place and spoken value
+  function drawReadout() {
+    const { a, x, z } = S;
+    S.readout[0].textContent = `a = ${readable(a)}`;
+    S.readout[1].textContent = `${S.words.loss} = ${readable(lossAt(a, x, z))}`;
+    S.readout[2].textContent = `${S.words.gradient} = ${readable(gradientAt(a, x, z))}`;
+    if (Number.isFinite(a)) S.slider.value = String(Math.max(S.range.lo, Math.min(S.range.hi, a)));
+    S.slider.setAttribute("aria-valuetext", `a = ${readable(a)}`);
+  }
+
+  // everything that shows a
+  function draw() { drawPoints(); drawBowl(); drawReadout(); }
+
+  // a line added to the log readout (and to the state's log)
+  function addLine(text, stop) {
+    S.log.push(text);
+    el("span", stop ? { class: "live-stop" } : {}, S.logBox, text);
+    S.logBox.scrollTop = S.logBox.scrollHeight;
+  }
+
+  // a new run from a: steps counted from 1 again, the log cleared, the start's loss kept
+  function startRun(a) {
+    Object.assign(S, { a: a, i: 0, log: [], stopped: false, start: lossAt(a, S.x, S.z) });
+    S.logBox.textContent = "";
+    S.buttons.forEach(b => b.setAttribute("aria-disabled", "false"));
+    draw();
+  }
+
+  // one step of the lesson's train(): its log line, and a stop if the loss blew up
+  function stepOnce() {
+    const slope = gradientAt(S.a, S.x, S.z);
+    S.a = S.a - S.lr * slope;
+    S.i += 1;
+    const l = lossAt(S.a, S.x, S.z);
+    addLine(`i=${S.i}: error=${pyRepr(l)}, gradiente=${pyRepr(slope)}, a=${pyRepr(S.a)}`);
+    if (!Number.isFinite(l) || l > BLOWUP * S.start) {
+      const why = Number.isFinite(l) ? S.words.grew : S.words.overflowed;
+      addLine(S.words.diverged.replace("{step}", S.i).replace("{why}", why) + " " +
+        S.words.again, true);
+      S.stopped = true;
+      S.buttons.forEach(b => b.setAttribute("aria-disabled", "true"));
+    }
+  }
+
+  // up to n steps from the current a (none once the run has diverged)
+  function step(n) {
+    for (let k = 0; k < n && !S.stopped; k++) stepOnce();
+    draw();
+  }
+
+  // the learning rate, added to the list if it is not in it
+  function setRate(lr) {
+    lr = Number(lr);
+    const values = Array.from(S.rate.options, o => Number(o.value));
+    if (!values.includes(lr)) {
+      const before = Array.from(S.rate.options).find(o => Number(o.value) > lr) || null;
+      S.rate.insertBefore(el("option", { value: String(lr) }, null, rateText(lr)), before);
+    }
+    S.rate.value = String(lr);
+    S.lr = lr;
+  }
+
+  // other points, start and rate: everything drawn again from the start
+  function load(data) {
+    Object.assign(S, { x: data.x.map(Number), z: data.z.map(Number), a0: Number(data.a) });
+    S.range = sliderRange(S.a0, S.x, S.z);
+    Object.assign(S.slider, { min: S.range.lo, max: S.range.hi, step: S.range.step });
+    setRate(data.lr);
+    startRun(S.a0);
+  }
+
+  // the controls, the two panels and the log, built inside root
+  function build(root) {
+    const w = S.words, fig = el("div", { class: "live-fig" }, root);
+    el("style", {}, fig, STYLE);
+    const top = el("div", { class: "live-row" }, fig);
+    el("label", { for: "live-a" }, top, w.weight);
+    S.slider = el("input", { type: "range", id: "live-a", "aria-label": w.weight }, top);
+    S.slider.addEventListener("input", () => startRun(Number(S.slider.value)));
+    const row = el("div", { class: "live-row" }, fig);
+    S.buttons = [[w.step, 1], [w.steps, 10]].map(([text, n]) => {
+      const b = el("button", { type: "button" }, row, text);
+      b.addEventListener("click", () => step(n));
+      return b;
+    });
+    el("button", { type: "button" }, row, w.reset).addEventListener("click", reset);
+    const rates = el("span", { class: "live-row" }, row);
+    el("label", { for: "live-rate" }, rates, w.rate);
+    S.rate = el("select", { id: "live-rate" }, rates);
+    RATES.forEach(r => el("option", { value: String(r) }, S.rate, rateText(r)));
+    S.rate.addEventListener("change", () => setRate(S.rate.value));
+    const readout = el("p", { class: "live-readout" }, fig);
+    S.readout = [0, 1, 2].map(() => el("span", {}, readout));
+    const panels = el("div", { class: "live-panels" }, fig);
+    [["left", "points"], ["right", "bowl"]].forEach(([side, key]) => {
+      const figure = el("figure", {}, panels);
+      S[side] = el("svg", { viewBox: `0 0 ${BOX.w} ${BOX.h}`, role: "img",
+        "aria-labelledby": `live-${key}`, focusable: "false" }, figure);
+      el("figcaption", { id: `live-${key}` }, figure, w[key]);
+    });
+    el("p", { class: "live-label", id: "live-log-label" }, fig, w.log);
+    S.logBox = el("pre", { role: "log", "aria-live": "polite", tabindex: "0",
+      "aria-labelledby": "live-log-label" }, fig);
+  }
+
+  // back to the starting a, with the log cleared
+  function reset() { startRun(S.a0); }
+
+  // the figure from the page's JSON, and window.liveFigure for tests
+  function init() {
+    const root = document.getElementById("live-figure");
+    const source = document.getElementById("live-data");
+    if (!root || !source) return;
+    const data = JSON.parse(source.textContent);
+    S = { language: data.language || "en", words: Object.assign({}, WORDS, data.words) };
+    build(root);
+    load(data);
+    window.liveFigure = {
+      load: load, step: step, reset: reset, setRate: setRate,
+      setA: a => startRun(Number(a)),
+      state: () => ({ a: S.a, loss: lossAt(S.a, S.x, S.z), gradient: gradientAt(S.a, S.x, S.z),
+        log: S.log.slice(), stopped: S.stopped, lr: S.lr }),
+      pyRepr: pyRepr, npSum: npSum, readable: readable,
+    };
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
