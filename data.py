@@ -26,7 +26,6 @@ import program
 from program import _
 
 MAX_BYTES = 100_000_000  # about 5 million rows; more would not fit the lesson in 1 GB
-CHUNK = 1 << 20  # read this much at a time; a first line longer than this is no CSV
 WIDE = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -38,10 +37,9 @@ def read_points(path):
     """The points (x, z) of a data file; the header's names label the pictures. A file it
     cannot use stops the run with one line saying why (exit status 2)."""
     try:
-        x, z, names = load(path)
+        x, z, program.Run.names = load(path)
     except DataError as error:
         program.stop(str(error), 2)
-    program.Run.names = names
     return x, z
 
 
@@ -49,12 +47,14 @@ def load(path):
     """(x, z, the header's two names or None) of a file of x,z rows."""
     lines = [(number, line) for number, line in enumerate(read_text(path).splitlines(), 1)
              if line.strip() and not line.lstrip().startswith("#")]
-    separator = find_separator(path, lines)
-    names = None
+    found = [mark for mark in "\t;" if any(mark in line for _number, line in lines)]
+    if len(found) > 1:
+        raise DataError(_("{path}: the file mixes tabs and semicolons; use one separator "
+                          "throughout").format(path=path))
+    separator, names = (found or [","])[0], None
     if lines and all(to_number(cell, separator) is None
                      for cell in split_row(path, *lines[0], separator)):
-        names = tuple(split_row(path, *lines[0], separator))
-        lines = lines[1:]
+        names, lines = tuple(split_row(path, *lines[0], separator)), lines[1:]
     rows = quick_rows([line for _number, line in lines], separator)
     if rows is None:
         rows = np.array([row(path, number, line, separator) for number, line in lines],
@@ -63,47 +63,21 @@ def load(path):
 
 
 def read_text(path):
-    """The file's text; a DataError for a missing, too large, endless or binary file."""
+    """The file's text: a DataError for a missing, too large, endless or binary file, and
+    for bytes that are none of the encodings above (naming their line)."""
     try:
-        if os.path.isfile(path) and os.path.getsize(path) > MAX_BYTES:
-            raise DataError(_("{path}: the file is over {most} MB, the most the lesson reads "
-                              "(about 5 million rows): use a sample of it").format(
-                                  path=path, most=MAX_BYTES // 1_000_000))
+        too_large = os.path.isfile(path) and os.path.getsize(path) > MAX_BYTES
         with open(path, "rb") as file:
-            chunks = []
-            while (chunk := file.read(CHUNK)) and sum(map(len, chunks)) <= MAX_BYTES:
-                check_chunk(path, chunk, chunks)
-                chunks.append(chunk)
+            raw = b"" if too_large else file.read(MAX_BYTES + 1)  # a stream may never end
     except OSError as error:
         raise DataError(_("{path}: cannot read the data file ({why})").format(
-            path=path, why=system_words(error))) from None
-    if chunk:
-        raise DataError(_("{path}: the file is over {most} MB, the most the lesson reads "
-                          "(about 5 million rows): use a sample of it").format(
-                              path=path, most=MAX_BYTES // 1_000_000))
-    return decode(path, b"".join(chunks))
-
-
-def system_words(error):
-    """An OSError's reason, in the lesson's words for the usual ones."""
-    known = {2: _("no such file or folder"), 13: _("permission denied"),
-             21: _("it is a folder, not a file")}
-    return known.get(error.errno, error.strerror or str(error))
-
-
-def check_chunk(path, chunk, before):
-    """Refuse a binary file, and a first chunk without a line break."""
-    if b"\0" in chunk and not (before[0] if before else chunk).startswith(WIDE):
+            path=path, why=program.system_words(error))) from None
+    if b"\0" in raw[:1 << 20] and not raw.startswith(WIDE):
         raise DataError(_("{path}: this looks like a binary file; expected text with x,z "
                           "rows").format(path=path))
-    if not before and len(chunk) == CHUNK and not {10, 13} & set(chunk):
-        raise DataError(_("{path}, line 1: no line break in its first MB; expected text "
-                          "with one x,z row a line").format(path=path))
-
-
-def decode(path, raw):
-    """The text of the bytes: UTF-32 or UTF-16 after its BOM, else UTF-8, else
-    Windows-1252; a DataError naming the line of the first byte that is none of them."""
+    if too_large or len(raw) > MAX_BYTES:
+        raise DataError(_("{path}: the file is over 100 MB, the most the lesson reads (about "
+                          "5 million rows): use a sample of it").format(path=path))
     tried = (("utf-32",) if raw.startswith(WIDE[:2]) else ("utf-16",)
              if raw.startswith(WIDE[2:]) else ("utf-8-sig", "cp1252"))
     for encoding in tried:
@@ -117,22 +91,13 @@ def decode(path, raw):
                           path=path, line=text[:text.index("\ufffd")].count("\n") + 1))
 
 
-def find_separator(path, lines):
-    """The file's separator: a tab or a semicolon where the file has them, else a comma."""
-    found = [mark for mark in "\t;" if any(mark in line for _number, line in lines)]
-    if len(found) > 1:
-        raise DataError(_("{path}: the file mixes tabs and semicolons; use one separator "
-                          "throughout").format(path=path))
-    return found[0] if found else ","
-
-
 def split_row(path, number, line, separator):
     """A row's two cells, stripped, without empty cells at its end."""
     try:
         cells = [cell.strip() for cell in next(csv.reader([line], delimiter=separator))]
-    except csv.Error as error:  # such as a cell over the csv module's limit
-        raise DataError(_("{path}, line {number}: this row cannot be read ({why})").format(
-            path=path, number=number, why=error)) from None
+    except csv.Error:  # such as a cell over the csv module's limit, 131,072 characters
+        raise DataError(_("{path}, line {number}: this row cannot be read as x,z cells (a "
+                          "cell too long?)").format(path=path, number=number)) from None
     while cells and not cells[-1]:
         cells.pop()
     if len(cells) != 2:
@@ -155,14 +120,11 @@ def to_number(cell, separator):
 
 def row(path, number, line, separator):
     """A row's two numbers; a DataError quoting the first cell that is not one."""
-    values = []
-    for cell in split_row(path, number, line, separator):
-        value = to_number(cell, separator)
+    values = [to_number(cell, separator) for cell in split_row(path, number, line, separator)]
+    for cell, value in zip(split_row(path, number, line, separator), values, strict=True):
         if value is None or not np.isfinite(value):
-            quoted = repr(cell) if len(cell) <= 40 else repr(cell[:40]) + "…"
             raise DataError(_("{path}, line {number}: {cell} is not a finite number").format(
-                path=path, number=number, cell=quoted))
-        values.append(value)
+                path=path, number=number, cell=repr(cell[:40]) + "…" * (len(cell) > 40)))
     return values
 
 
@@ -181,19 +143,15 @@ def quick_rows(lines, separator):
 def check_points(path, rows):
     """x and z from the rows, once they are enough points to learn a slope from, and their
     squares neither overflow nor vanish."""
-    if len(rows) < 2:
-        raise DataError(_("{path}: {count} points found; at least two are needed").format(
-            path=path, count=len(rows)))
     x, z = rows.T.copy()
     with np.errstate(over="ignore", under="ignore"):
-        sum_xx, sum_zz = np.sum(x * x), np.sum(z * z)
-    if not np.any(x):
-        raise DataError(_("{path}: every x is zero, so no slope can be learned").format(
-            path=path))
-    if not np.isfinite(sum_xx) or not np.isfinite(sum_zz):
-        raise DataError(_("{path}: the values are too large to square (beyond about 1e150); "
-                          "rescale them (for example, other units)").format(path=path))
-    if sum_xx < np.finfo(float).tiny:
-        raise DataError(_("{path}: the x values are too small to square (below about "
-                          "1e-150); rescale them (for example, other units)").format(path=path))
+        squares = np.sum(x * x), np.sum(z * z)
+    problem = (_("{count} points found; at least two are needed") if len(x) < 2 else
+               _("every x is zero, so no slope can be learned") if not np.any(x) else
+               _("the values are too large to square (beyond about 1e150); rescale them "
+                 "(for example, other units)") if not np.isfinite(squares).all() else
+               _("the x values are too small to square (below about 1e-150); rescale them "
+                 "(for example, other units)") if squares[0] < np.finfo(float).tiny else None)
+    if problem:
+        raise DataError(f"{path}: " + problem.format(count=len(x)))
     return x, z

@@ -14,23 +14,18 @@ picture is drawn for a phone's screen: 480 pixels wide, its panels one above the
 import base64
 import functools
 import io
-from typing import NamedTuple
+from collections import namedtuple
+from pathlib import Path
+from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import ticker
 from matplotlib.animation import PillowWriter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import findfont
-from matplotlib.ticker import (
-    AutoLocator,
-    FuncFormatter,
-    LogLocator,
-    MaxNLocator,
-    NullLocator,
-    ScalarFormatter,
-)
 from PIL import Image, ImageDraw, ImageFont
 
 import program
@@ -54,22 +49,19 @@ def picture(name, caption, panels=1):
     def register(draw):
         @functools.wraps(draw)
         def drawn(*args):
-            if name.endswith(".gif"):
-                if not program.Run.settings.no_gif:
-                    with np.errstate(all="ignore"):
-                        program.keep(name, lambda path: draw(path, *args))
-                    show(program.Run.waiting[name], "image/gif", name,
-                         _("the training, animated"))
+            gif = name.endswith(".gif")
+            if gif and program.Run.settings.no_gif:
                 return None
-            fig = new_figure(panels)
+            fig = None if gif else new_figure(panels)
             with np.errstate(all="ignore"):  # ticks for numbers near 1e300 overflow, quietly
-                draw(fig, *args)
-                title = fig.get_suptitle() or fig.axes[0].get_title()
-                arrange(fig)
-                program.keep(name, lambda path: fig.savefig(
-                    path, format="png", metadata={"Title": title},
+                if not gif:
+                    draw(fig, *args)
+                    arrange(fig)
+                program.keep(name, lambda path: draw(path, *args) if gif else fig.savefig(
+                    path, format="png", metadata={"Title": title_of(fig)},
                     pil_kwargs={"compress_level": 3}))  # nearly as small, and quicker
-            show(program.Run.waiting[name], "image/png", name, title)
+            show(Path(program.Run.waiting[name]).read_bytes(), name,
+                 _(PICTURES[name]) if gif else title_of(fig))
             return fig if program.Run.settings.show else None
         return drawn
     return register
@@ -77,8 +69,8 @@ def picture(name, caption, panels=1):
 
 def new_figure(panels):
     """An empty figure for a picture of 1 or 2 panels (for a window too, with --show)."""
-    narrow = program.Run.settings.narrow
-    size = (4.8, 4.2 * panels + 0.6) if narrow else (3.2 + 3.2 * panels, 4.8)
+    size = ((4.8, 4.2 * panels + 0.6) if program.Run.settings.narrow
+            else (3.2 + 3.2 * panels, 4.8))
     if program.Run.settings.show:
         return plt.figure(figsize=size, dpi=DPI)
     return FigureCanvasAgg(Figure(figsize=size, dpi=DPI)).figure
@@ -92,21 +84,20 @@ def panels(fig, **options):
     return fig.subplots(1, 2, **options)
 
 
-def show(picture, kind, name, title):
-    """In Jupyter, show a picture (a file's path, or a figure) as a `kind` of image, its
-    data in the output (not a link), with its name and title in the output's metadata."""
-    if not program.in_notebook():
-        return
-    from IPython.display import display
-    data = io.BytesIO()
-    if isinstance(picture, str):
-        with open(picture, "rb") as file:
-            data.write(file.read())
-    else:
-        picture.savefig(data, format="png")
-    data = base64.b64encode(data.getvalue()).decode("ascii")
-    display({kind: data, "text/html": f'<img src="data:{kind};base64,{data}" alt="{title}">'},
-            raw=True, metadata={"picture": {"name": name, "title": title}})
+def title_of(fig):
+    """A figure's title: its own, or its first panel's."""
+    return fig.get_suptitle() or fig.axes[0].get_title()
+
+
+def show(data, name, title):
+    """In Jupyter, show a picture's bytes as an image whose data is in the output, not a
+    link, with its name and title in the output's metadata (for the lesson's page)."""
+    if program.in_notebook():
+        from IPython.display import display
+        kind = "image/gif" if name.endswith(".gif") else "image/png"
+        data = base64.b64encode(data).decode("ascii")
+        display({kind: data, "text/html": f'<img src="data:{kind};base64,{data}" alt="{title}">'},
+                raw=True, metadata={"picture": {"name": name, "title": title}})
 
 
 def save():
@@ -127,45 +118,38 @@ def text(value, spec):
 def arrange(fig, above=None):
     """Place the panels, measuring once (a layout engine measures every label several
     times, the slowest part of a picture): room on the left and between the panels for
-    their y labels, below for the x labels and the legend, above for the titles. In
-    Spanish, the numbers on the axes get decimal commas."""
+    their y labels, below for the x labels and the legend, above for the titles. Plain
+    tick labels (0.0015, 1e-06) are written in the language spoken."""
     renderer, width, height = fig.canvas.get_renderer(), fig.bbox.width, fig.bbox.height
     flat = [ax for ax in fig.axes if ax.name == "rectilinear"]
     for axis in [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis,
                                                       getattr(ax, "zaxis", ax.xaxis))]:
-        if isinstance(axis.get_major_locator(), AutoLocator):  # fewer ticks: quicker to draw
-            axis.set_major_locator(MaxNLocator(6, steps=(1, 2, 2.5, 5, 10)))
-        if isinstance(axis.get_major_formatter(), ScalarFormatter):  # 0.0015, 1e-06: no
-            axis.set_major_formatter(FuncFormatter(  # "1e-6" above the axis, and Spanish
-                lambda value, _place: text(value + 0.0, ".4g")))  # decimal commas
+        if isinstance(axis.get_major_locator(), ticker.AutoLocator):  # fewer ticks: quicker
+            axis.set_major_locator(ticker.MaxNLocator(6, steps=(1, 2, 2.5, 5, 10)))
+        if isinstance(axis.get_major_formatter(), ticker.ScalarFormatter):
+            axis.set_major_formatter(lambda value, _place: text(value + 0.0, ".4g"))
     # before a draw, an axis's label sits where it started: its extent misses a few pixels
     sides = [ax.yaxis.get_tightbbox(renderer).width + 22 for ax in flat]
-    below = max(ax.xaxis.get_tightbbox(renderer).height for ax in flat) + 22 + sum(
-        legend.get_window_extent(renderer).height for legend in fig.legends)
+    legends = sum(legend.get_window_extent(renderer).height for legend in fig.legends)
+    below = max(ax.xaxis.get_tightbbox(renderer).height for ax in flat) + 22 + legends
     line = 1.3 * 12 * fig.dpi / 72  # a title's line: 12 points
-    titles = [ax.get_title().count("\n") + 1 for ax in fig.axes if ax.get_title()]
+    titles = [ax.get_title().count("\n") + 1 for ax in fig.axes if ax.get_title()] or [0]
     suptitle = fig.get_suptitle().count("\n") + 1 if fig.get_suptitle() else 0
     stacked = program.Run.settings.narrow and len(fig.axes) > 1
-    above = above or 8 + line * (suptitle + (max(titles, default=0) if not stacked else
-                                             titles[0] if titles else 0))
-    gap = (max(sides[1:], default=0) if not stacked else
-           below - sum(legend.get_window_extent(renderer).height for legend in fig.legends)
-           + line * max(titles, default=0)) + 24
-    room = (width - sides[0] - 24) if not stacked else (height - above - below)
+    above = above or 8 + line * (suptitle + titles[0 if stacked else np.argmax(titles)])
+    gap = 24 + (below - legends + line * max(titles) if stacked else max(sides[1:] or [0]))
+    room = (height - above - below) if stacked else (width - sides[0] - 24)
     share = gap / ((room - gap * (len(fig.axes) - 1)) / len(fig.axes))
     fig.subplots_adjust(left=sides[0] / width, right=1 - 24 / width, bottom=below / height,
                         top=1 - above / height, wspace=share, hspace=share)
 
 
-def axis_names():
-    """The axes' labels: the data file's column names, or the lesson's own."""
-    return program.Run.names or (_("x (input)"), _("z (measured output)"))
-
-
 def label_axes(ax):
-    """Label a panel of points with the data's names, drawn as they read (no mathematics)."""
-    ax.set_xlabel(axis_names()[0], parse_math=False)
-    ax.set_ylabel(axis_names()[1], parse_math=False)
+    """Label a panel of points with the data's names (drawn as they read, with no
+    mathematics), or the lesson's own."""
+    names = program.Run.names or (_("x (input)"), _("z (measured output)"))
+    ax.set_xlabel(names[0], parse_math=False)
+    ax.set_ylabel(names[1], parse_math=False)
 
 
 def sample(count):
@@ -178,34 +162,28 @@ def sample(count):
 def scatter(ax, x, z, size):
     """The points (a sample of them, where there are many), labelled for the legend."""
     shown = sample(len(x))
-    words = (_("measurements") if len(x) <= MOST_DRAWN else
-             _("{drawn} of the {count} points (random)").format(
-                 drawn=text(MOST_DRAWN, ","), count=text(len(x), ",")))
-    ax.scatter(x[shown], z[shown], s=size, zorder=3, label=words)
+    ax.scatter(x[shown], z[shown], s=size, zorder=3, label=_("measurements") if len(x)
+               <= MOST_DRAWN else _("{drawn} of the {count} points (random)").format(
+                   drawn=text(MOST_DRAWN, ","), count=text(len(x), ",")))
 
 
 def legend_below(fig, columns):
     """The figure's legend at its foot, in at most `columns` columns: fewer where a row
-    would be wider than the picture (one with --narrow)."""
-    small = "medium" if program.Run.settings.narrow else "small"  # a phone's 9 pixels
-    for ncols in range(1 if program.Run.settings.narrow else columns, 0, -1):
-        legend = fig.legend(loc="lower center", ncols=ncols, fontsize=small,
-                            bbox_to_anchor=(0.5, 0.005))
+    would be wider than the picture (one, in a phone's larger type, with --narrow)."""
+    narrow = program.Run.settings.narrow
+    for ncols in range(1 if narrow else columns, 0, -1):
+        legend = fig.legend(loc="lower center", ncols=ncols, bbox_to_anchor=(0.5, 0.005),
+                            fontsize="medium" if narrow else "small")
         if ncols == 1 or legend.get_window_extent().width <= 0.98 * fig.bbox.width:
             return legend
         legend.remove()
 
 
-def nice_limits(low, high):
-    """Round axis limits that hold `low` and `high`."""
-    ticks = MaxNLocator(nbins=5).tick_values(low, high)
-    return float(ticks[0]), float(ticks[-1])
-
-
 def bowl_limits(centre, *a_values):
     """Round limits for a, centred on `centre`, that hold every a given, with room."""
     reach = 1.1 * max(abs(a - centre) for a in a_values) or abs(centre) or 1.0
-    return nice_limits(centre - reach, centre + reach)
+    ticks = ticker.MaxNLocator(nbins=5).tick_values(centre - reach, centre + reach)
+    return float(ticks[0]), float(ticks[-1])
 
 
 def loss_limits(curve):
@@ -228,8 +206,8 @@ def thinned(count, most=2000):
 def step_axis(ax, last):
     """An x axis of whole steps from 0 to `last`, in round strides: 0, 10, 20, never 2.5."""
     ax.set_xlim(0, max(last, 1))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=(1, 2, 5, 10)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _place: text(value, ",.0f")))
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=(1, 2, 5, 10)))
+    ax.xaxis.set_major_formatter(lambda value, _place: text(value, ",.0f"))
     ax.set_xlabel(_("step"))
 
 
@@ -239,9 +217,9 @@ def log_axis(ax, values, label):
     values = np.asarray(values)[np.isfinite(values) & (np.asarray(values) > 0)]
     if values.size and values.max() >= 10 * values.min():
         ax.set_yscale("log")
-        ax.yaxis.set_major_locator(LogLocator(numticks=8))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _place: text(value, ".6g")))
-        ax.yaxis.set_minor_locator(NullLocator())
+        ax.yaxis.set_major_locator(ticker.LogLocator(numticks=8))
+        ax.yaxis.set_major_formatter(lambda value, _place: text(value, ".6g"))
+        ax.yaxis.set_minor_locator(ticker.NullLocator())
         ax.set_ylim(values.min() / 1.5, values.max() * 1.5)
         label = _("{label} (log scale)").format(label=label)
     ax.set_ylabel(label)
@@ -307,7 +285,9 @@ def guess(x, z, a, fitted, loss):
         line_and_errors(fig, x, z, a, fitted, _("Your guess a = {a}: loss {loss}").format(
             a=text(a, ".4g"), loss=text(loss, ".4g")))
         arrange(fig)
-        show(fig, "image/png", "", fig.axes[0].get_title())
+        data = io.BytesIO()
+        fig.savefig(data, format="png")
+        show(data.getvalue(), "", title_of(fig))
 
 
 @picture("loss_curve.png", "the loss for every a, a bowl, with tangents left of, at and "
@@ -335,12 +315,8 @@ def loss_curve(fig, x, z, tangents, curve_of):
 
 # The training, animated; its panels are the explorer's too
 
-class Scene(NamedTuple):
+class Scene(namedtuple("Scene", "line errors tangent point")):
     """What moves with a: the neuron's line, its errors, the tangent and the point."""
-    line: object
-    errors: object
-    tangent: object
-    point: object
 
 
 def view_of(x):
@@ -363,19 +339,26 @@ def draw_panels(axes, x, z, at, curve_of, a_limits, weights):
     scatter(ax_fit, x, z, 12)
     lines = [at(a).fitted for a in (np.nanmin(weights), np.nanmax(weights))]
     line = add_line(ax_fit, x, lines[0], _("the neuron's line"), linewidth=2)
-    errors = add_errors(ax_fit, x, z, lines[0])
     reach = np.r_[z, np.min(lines), np.max(lines)]
     pad = 0.05 * (np.ptp(reach) or 1.0)
     ax_fit.set_ylim(reach.min() - pad, reach.max() + pad)
-    ax_fit.xaxis.set_major_locator(MaxNLocator(4))
+    ax_fit.xaxis.set_major_locator(ticker.MaxNLocator(4))
     label_axes(ax_fit)
     a_values = np.linspace(*a_limits, 150)
     curve = curve_of(a_values, x, z)
     ax_bowl.plot(a_values, curve, linewidth=3, label=_("loss(a)"))
-    tangent = ax_bowl.plot([], [], "C2", linewidth=2, label=_("tangent: its slope at a"))[0]
-    point = ax_bowl.plot([], [], "r*", markersize=12, label=_("current a"))[0]
     ax_bowl.set(xlim=a_limits, ylim=loss_limits(curve), xlabel="a", ylabel=_("loss"))
-    return Scene(line, errors, tangent, point)
+    return Scene(line, add_errors(ax_fit, x, z, lines[0]),
+                 ax_bowl.plot([], [], "C2", linewidth=2, label=_("tangent: its slope at a"))[0],
+                 ax_bowl.plot([], [], "r*", markersize=12, label=_("current a"))[0])
+
+
+def viewed(state, a, x, z, view, lr):
+    """The lesson's State at a: its line at the points drawn (`view`), its numbers over all
+    the points."""
+    whole = state(a, x, z, lr)
+    return state(a, x[view], z[view], lr)._replace(loss=whole.loss, gradient=whole.gradient,
+                                                   move=whole.move)
 
 
 def move(scene, x, z, state):
@@ -467,7 +450,7 @@ def training_gif(path, x, z, history, state, curve_of):
     writer = GifWriter(fps=1000 / FRAME_MS)
     with writer.saving(fig, path, dpi=GIF_DPI):
         for step in frame_steps(steps, program.Run.settings.frames):
-            here = frame_state(state, x, z, view, history, step)
+            here = viewed(state, history.weights[step], x, z, view, lr)
             move(scene, x[view], z[view], here)
             fig.canvas.restore_region(background)
             for artist in scene:
@@ -477,40 +460,21 @@ def training_gif(path, x, z, history, state, curve_of):
             writer.grab_frame()
 
 
-def frame_state(state, x, z, view, history, step):
-    """The State after `step`, drawn at the viewed points, with the loss and slope that
-    training computed over all of them (the lesson's state gives them at the last step)."""
-    a, lr = history.weights[step], history.lr
-    here = state(a, x[view], z[view], lr)
-    if step == len(history.grads):  # the last step: training took no slope there
-        whole = state(a, x, z, lr)
-        return here._replace(loss=whole.loss, gradient=whole.gradient, move=whole.move)
-    slope = history.grads[step]
-    return here._replace(loss=history.losses[step], gradient=slope, move=-lr * slope)
-
-
 # The learning curve and the learning rates
 
-def curve_title(kind, c, closed, steps):
-    """The learning curve's title: what this run did (`kind`), its c, and the share
-    `closed` of the way to a* it covered in `steps` steps."""
-    return {
-        "diverging": _("Diverging: a swings further each step; the excess loss ×{factor} a "
-                       "step"),
-        "bouncing": _("Bouncing: a swings between two values; the excess loss stays"),
-        "barely moving": _("Barely moving: {share}% of the way to a* in {steps}"),
-        "overshooting but converging": _("Overshooting but converging: the excess loss "
-                                         "×{factor} a step"),
-        "converging": _("Converging: every step multiplies the excess loss by c² = {factor}"),
-    }[kind].format(factor=text(c * c, ".3g"), share=text(100 * closed, ".2g"),
-                   steps=program.steps_text(steps))
+def kind_words(kind):
+    """How a run went (the lesson's run_kind), in words."""
+    return {"diverging": _("diverging"), "bouncing": _("bouncing"), "converging":
+            _("converging"), "barely moving": _("barely moving"),
+            "overshooting but converging": _("overshooting but converging")}[kind]
 
 
 @picture("learning_curve.png", "how far the loss is from its lowest value at each step, and "
          "how far a is from the best a", 2)
-def learning_curve(fig, excess, predicted, distance, title):
+def learning_curve(fig, excess, predicted, distance, run):
     """The excess loss per step, with the line the lesson `predicted`; and the distance
-    |a − a*|, each step marked by the side of a* it is on."""
+    |a − a*|, each step marked by the side of a* it is on. `run`: (how it went, its c, the
+    share of the way to a* it covered)."""
     ax, side = panels(fig, width_ratios=(3, 2))
     shown = thinned(len(excess))
     visible = excess[shown] > 1e-12 * excess[0]  # below: rounding noise
@@ -531,15 +495,13 @@ def learning_curve(fig, excess, predicted, distance, title):
     log_axis(side, sizes, "|a − a*|")
     for panel in (ax, side):
         step_axis(panel, shown[-1])
-    fig.suptitle(title)
+    kind, c, closed = run
+    fig.suptitle(_("{kind}: every step multiplies the excess loss by c² = {factor}; {share}% "
+                   "of the way to a* in {steps}").format(
+                       kind=kind_words(kind).capitalize(), factor=text(c * c, ".3g"),
+                       share=text(100 * closed, ".3g"),
+                       steps=program.steps_text(len(excess) - 1)))
     legend_below(fig, 2)
-
-
-def kind_words(kind):
-    """How a run went, in words: the lesson's run_kind."""
-    return {"diverging": _("diverging"), "bouncing": _("bouncing"),
-            "barely moving": _("barely moving"), "converging": _("converging"),
-            "overshooting but converging": _("overshooting but converging")}[kind]
 
 
 @picture("learning_rates.png", "other learning rates tried from the same start, and the one "
@@ -553,12 +515,11 @@ def learning_rates(fig, runs, kept, bound, floor):
     rates = sorted(list(dict.fromkeys(rate for rate in (own, kept, *spread) if rate))[:6])
     for order, rate in enumerate(rates):
         curve, kind, blown = runs[rate]
-        shown = thinned(len(curve))
         words = (f"lr = {text(rate, '.3g')}" + (_(" (this run)") if rate == own else "")
                  + f": {kind_words(kind)}" + (_("; kept: the lowest loss, never rising")
                                               if rate == kept else ""))
-        ax.plot(shown, curve[shown], linestyle=("-", "--", "-.", ":")[order % 4],
-                linewidth=4.5 if rate == kept else 2, label=words)
+        ax.plot(thinned(len(curve)), curve[thinned(len(curve))], label=words,
+                linestyle=("-", "--", "-.", ":")[order % 4], linewidth=4.5 if rate == kept else 2)
         if blown:
             ax.plot(len(curve) - 1, curve[-2] if not np.isfinite(curve[-1]) else curve[-1],
                     "x", color="red", markersize=12, markeredgewidth=3, clip_on=False)
@@ -600,8 +561,8 @@ def contours(ax, x, z, descent, surface_of, end=None, steps=None, square=False):
     for points, style, color, label in zip((path.T, path[0], path[-1], descent.best),
                                            (".-", "o", "s", "*"), ("C3", "k", "C3", "gold"),
                                            words if end else [None] * 4, strict=True):
-        ax.plot(*points, style, color=color, label=label, markersize=14 if style == "*" else
-                6 if style != ".-" else 3, markeredgecolor="k" if style == "*" else None)
+        ax.plot(*points, style, color=color, label=label, markersize={".-": 3, "*": 14}.get(
+            style, 6), markeredgecolor="k" if style == "*" else None)
     ax.set(xlim=(a_grid.min(), a_grid.max()), ylim=(b_grid.min(), b_grid.max()),
            xlabel=_("a (slope)"), ylabel=_("b (offset)"))
     return path
@@ -613,19 +574,16 @@ def two_weights(fig, x, z, descent, surface_of):
     """The contour map of the lesson's `surface_of(a, b, x, z)`, and the surface in 3-D;
     the descent's path on both."""
     rows, columns = (2, 1) if program.Run.settings.narrow else (1, 2)
-    flat = fig.add_subplot(rows, columns, 1)
+    flat = fig.add_subplot(rows, columns, 1, title=_("seen from above: its contours"))
     path = contours(flat, x, z, descent, surface_of, _("after {steps}").format(
         steps=program.steps_text(len(descent.path) - 1)))
-    flat.set_title(_("seen from above: its contours"))
-    solid = fig.add_subplot(rows, columns, 2, projection="3d")
+    solid = fig.add_subplot(rows, columns, 2, projection="3d", title=_("as a surface"))
     a_grid, b_grid = grid(descent.path, descent.best, count=30)
     solid.plot_surface(a_grid, b_grid, surface_of(a_grid, b_grid, x, z), cmap="viridis",
                        alpha=0.6, linewidth=0)
     solid.plot(*path.T, surface_of(path[:, 0], path[:, 1], x, z), color="C3", linewidth=2)
-    solid.set(xlabel="a", ylabel="b", title=_("as a surface"))
+    solid.set(xlabel="a", ylabel="b")
     solid.set_zlabel(_("loss"), labelpad=12)  # clear of the numbers
-    for axis in (solid.xaxis, solid.yaxis, solid.zaxis):
-        axis.set_major_locator(MaxNLocator(4))
     shape = (_("a nearly round bowl") if descent.ratio < 3 else
              _("a valley {long}× longer than wide (curvatures {ratio}× apart)").format(
                  long=text(np.sqrt(descent.ratio), ".3g"), ratio=text(descent.ratio, ".3g")))
@@ -639,10 +597,9 @@ def scaling(fig, xs, z, descents, surface_of):
     """Descent on x as measured and on standardised x, each at its rate 1/λmax: two square
     panels, so that a round bowl draws round."""
     names = (_("x as measured"), _("standardised x"))
-    end = _("within 1% of the start's distance")
     for ax, x, descent, words in zip(panels(fig), xs, descents, names, strict=True):
-        contours(ax, x, z, descent, surface_of, end if words == names[0] else None,
-                 descent.reached, square=True)
+        contours(ax, x, z, descent, surface_of, _("within 1% of the start's distance") if
+                 words == names[0] else None, descent.reached, square=True)
         ax.set_aspect("equal", adjustable="box")
         reached = (program.steps_text(descent.reached) if descent.reached is not None else
                    _("over {steps}").format(steps=program.steps_text(len(descent.path) - 1)))
@@ -657,53 +614,55 @@ def scaling(fig, xs, z, descents, surface_of):
 # The live explorer
 
 class Explorer:
-    """One window (or ipympl widget): drag a, step through training, change the rate; the
-    fit and the bowl follow, redrawn by blitting. `lesson` holds the points, the threshold
-    N/Σx² and the lesson's own state, loss_curve and train."""
+    """One window (or ipympl widget): drag a, step through training (or play it), change
+    the rate; the fit and the bowl follow, redrawn by blitting. `lesson` holds the points,
+    the threshold N/Σx² and the lesson's own state, loss_curve and train."""
 
     def __init__(self, fig, lesson, history):
+        from matplotlib.widgets import Button, Slider
         self.fig, self.lesson, self.start = fig, lesson, history.weights[0]
         self.steps, self.view = min(len(history.weights) - 1, 1000), view_of(lesson.x)
-        self.limits = run_limits(history.weights)
-        x, z = lesson.x[self.view], lesson.z[self.view]
+        self.limits, x, z = run_limits(history.weights), lesson.x[self.view], lesson.z[self.view]
         self.scene = draw_panels((fig.add_axes((0.08, 0.42, 0.37, 0.46)),
                                   fig.add_axes((0.57, 0.42, 0.38, 0.46))), x, z,
                                  lambda a: lesson.state(a, x, z, 0.0), lesson.loss_curve,
                                  self.limits, np.array(self.limits))
         fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.34), ncols=6, fontsize="small")
+        fig.text(0.5, 0.015, _("keys: space plays, ← → one step, r back to the start, q "
+                               "closes; the red mark is N/Σx²"), ha="center", color="gray")
         self.words = [fig.text(0.02, 0.98 - 0.04 * row, "", va="top",
                                family="DejaVu Sans Mono") for row in range(2)]
-        self.sliders = [self.slider(0.22, "a", *self.limits, self.start, self.show),
-                        self.slider(0.15, _("step"), 0, self.steps, 0, self.go_to, valstep=1),
-                        self.slider(0.08, _("rate (log10)"), np.log10(min(1e-5, history.lr)),
-                                    np.log10(max(2 * lesson.bound, history.lr)),
-                                    np.log10(history.lr), self.retrain)]
+        rate, top = np.log10(history.lr), max(np.log10(2 * lesson.bound), np.log10(history.lr))
+        self.sliders = [Slider(fig.add_axes((0.15, y, 0.6, 0.03)), label, low, high,
+                               valinit=start, initcolor="none", valstep=step)
+                        for y, label, low, high, start, step in (
+                            (0.22, "a", *self.limits, self.start, None),
+                            (0.15, _("step"), 0, self.steps, 0, 1),
+                            (0.08, _("rate (log10)"), min(-5, rate), top, rate, None))]
+        for slider, act in zip(self.sliders, (self.show, self.go_to, self.retrain), strict=True):
+            slider.on_changed(act)
+            slider.drawon = False
         self.sliders[2].ax.axvline(np.log10(lesson.bound), color="red", linewidth=3)
-        fig.text(0.5, 0.015, _("keys: ← → one step, r back to the start, q closes; the red "
-                               "mark is N/Σx²"), ha="center", color="gray")
+        self.button = Button(fig.add_axes((0.83, 0.08, 0.1, 0.17)), _("play"))
+        self.button.on_clicked(lambda _event: self.play())
+        self.timer, self.playing = fig.canvas.new_timer(interval=150), False
+        self.timer.add_callback(self.advance)
         self.connect()
-        self.retrain(np.log10(history.lr))
-
-    def slider(self, y, label, low, high, start, act, **options):
-        """A slider across the bottom that calls `act` with its value."""
-        from matplotlib.widgets import Slider
-        slider = Slider(self.fig.add_axes((0.15, y, 0.6, 0.03)), label, low, high,
-                        valinit=start, initcolor="none", **options)
-        slider.on_changed(act)
-        slider.drawon = False
-        return slider
+        self.retrain(rate)
 
     def connect(self):
-        """Wire the keys and blitting."""
+        """Wire the keys and blitting: what moves is drawn over a background kept after
+        each full redraw."""
         canvas = self.fig.canvas
         if canvas.manager is not None:  # a window: its keys go through press, below
             canvas.mpl_disconnect(canvas.manager.key_press_handler_id)
         canvas.mpl_connect("key_press_event", self.press)
-        self.moving = (*self.scene, *self.words, *(slider.ax for slider in self.sliders))
+        self.moving = (*self.scene, *self.words, self.button.ax,
+                       *(slider.ax for slider in self.sliders))
         for artist in self.moving:
             artist.set_animated(True)
         self.background = None
-        canvas.mpl_connect("draw_event", self.keep_background)
+        canvas.mpl_connect("draw_event", lambda _event: self.redraw(keep=True))
 
     def retrain(self, log_rate):
         """Train from the same start at the rate 10^log_rate, up to where the loss blew up."""
@@ -721,87 +680,82 @@ class Explorer:
 
     def show(self, a, step=None):
         """Move everything to the weight a (after `step`, or set by hand), widening the
-        bowl's view where a left it."""
-        lesson, view = self.lesson, self.view
-        state = lesson.state(a, lesson.x, lesson.z, self.lr)
+        bowl's view to hold it."""
+        lesson = self.lesson
         if not self.limits[0] <= a <= self.limits[1]:
-            self.widen(a)
-        move(self.scene, lesson.x[view], lesson.z[view], lesson.state(
-            a, lesson.x[view], lesson.z[view], self.lr)._replace(loss=state.loss,
-                                                                 gradient=state.gradient))
-        where = (_("a set by hand") if step is None else
-                 _("step {step} of {steps}").format(step=step, steps=self.steps))
-        numbers = readout(state, where)
+            self.limits = bowl_limits(sum(self.limits) / 2, *self.limits, a)
+            a_values = np.linspace(*self.limits, 150)
+            curve = lesson.loss_curve(a_values, lesson.x, lesson.z)
+            self.scene.point.axes.lines[0].set_data(a_values, curve)
+            self.scene.point.axes.set(xlim=self.limits, ylim=loss_limits(curve))
+            self.background = None
+        state = viewed(lesson.state, a, lesson.x, lesson.z, self.view, self.lr)
+        move(self.scene, lesson.x[self.view], lesson.z[self.view], state)
+        numbers = readout(state, _("a set by hand") if step is None else _(
+            "step {step} of {steps}").format(step=step, steps=self.steps))
         self.words[0].set_text(numbers[0])
         self.words[1].set_text(numbers[1] + f"   lr = {text(self.lr, '.3g')}" + (
             _("   diverging: lr above N/Σx²") if self.lr > lesson.bound else ""))
         self.redraw()
 
-    def widen(self, a):
-        """Widen the bowl's view to hold a, and redraw the bowl over it."""
-        self.limits = bowl_limits(sum(self.limits) / 2, *self.limits, a)
-        a_values = np.linspace(*self.limits, 150)
-        curve = self.lesson.loss_curve(a_values, self.lesson.x, self.lesson.z)
-        self.scene.point.axes.lines[0].set_data(a_values, curve)
-        self.scene.point.axes.set(xlim=self.limits, ylim=loss_limits(curve))
-        self.background = None
-
-    def redraw(self):
-        """Blit what moves over the kept background (or redraw the whole, before one is)."""
+    def redraw(self, keep=False):
+        """Draw what moves over the kept background (after a full redraw, `keep` it
+        first), or redraw the whole figure where there is none yet."""
         canvas = self.fig.canvas
-        if self.background is None or not canvas.supports_blit:
-            canvas.draw_idle()
-            return
+        if keep:
+            self.background = canvas.copy_from_bbox(self.fig.bbox)
+        elif self.background is None or not canvas.supports_blit:
+            return canvas.draw_idle()
         canvas.restore_region(self.background)
         for artist in self.moving:
             self.fig.draw_artist(artist)
-        canvas.blit(self.fig.bbox)
+        if not keep:
+            canvas.blit(self.fig.bbox)
 
-    def keep_background(self, event):
-        """After a full redraw: keep it without what moves, then draw what moves."""
-        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-        for artist in self.moving:
-            self.fig.draw_artist(artist)
+    def play(self):
+        """Start or stop stepping through the run."""
+        self.playing = not self.playing
+        self.button.label.set_text(_("pause") if self.playing else _("play"))
+        (self.timer.start if self.playing else self.timer.stop)()
+        self.redraw()
+
+    def advance(self):
+        """One step forward while playing; stop at the end of the run."""
+        if self.step < min(len(self.weights) - 1, self.steps):
+            self.sliders[1].set_val(self.step + 1)
+        elif self.playing:
+            self.play()
 
     def press(self, event):
-        """Keys: ← and → one step, r back to the start; others as in matplotlib (q)."""
+        """Keys: space plays, ← and → one step, r back to the start; others as in
+        matplotlib (q closes)."""
         steps = {"left": self.sliders[1].val - 1, "right": self.sliders[1].val + 1, "r": 0}
         if event.key in steps:
             self.sliders[1].set_val(min(max(steps[event.key], 0), self.steps))
+        elif event.key == " ":
+            self.play()
         elif self.fig.canvas.manager is not None:
             from matplotlib.backend_bases import key_press_handler
             key_press_handler(event, self.fig.canvas)
-
-
-class Lesson(NamedTuple):
-    """What the explorer needs from the lesson."""
-    x: np.ndarray
-    z: np.ndarray
-    bound: float
-    state: object
-    loss_curve: object
-    train: object
 
 
 def explore(x, z, history, state, curve_of, train, bound):
     """Open the explorer on this run (its History) if EXPLORE or --explore asked for it;
     in a notebook otherwise, say how. Returns the Explorer, or None."""
     import importlib.util
-    asked, notebook = program.Run.settings.explore, program.in_notebook()
-    widgets = importlib.util.find_spec("ipympl") is not None
-    if notebook and not (asked and widgets):
+    notebook, widgets = program.in_notebook(), importlib.util.find_spec("ipympl") is not None
+    if notebook and not (program.Run.settings.explore and widgets):
         program.note(_("to explore live here, set EXPLORE = True and run all cells again")
                      if widgets else _("to explore live here, pip install ipympl, restart "
                                        "the kernel, set EXPLORE = True and run all cells again"))
-        return None
-    if not asked:
+    if not program.Run.settings.explore or (notebook and not widgets):
         return None
     if notebook:
         from IPython import get_ipython
         get_ipython().run_line_magic("matplotlib", "widget")
-    fig = plt.figure(figsize=(10, 6.4), dpi=DPI)
-    if fig.canvas.manager is not None:
-        fig.canvas.manager.set_window_title(_("One neuron, live: move a, the step, the rate"))
-    explorer = Explorer(fig, Lesson(x, z, bound, state, curve_of, train), history)
+    lesson = SimpleNamespace(x=x, z=z, bound=bound, state=state, loss_curve=curve_of,
+                             train=train)  # what the explorer needs from the lesson
+    explorer = Explorer(plt.figure(figsize=(10, 6.4), dpi=DPI, num=_("One neuron, live")),
+                        lesson, history)
     plt.show()
     return explorer

@@ -23,8 +23,7 @@ STOPS = {"SIGINT": ("Ctrl-C", 130), "SIGTERM": ("SIGTERM", 143), "SIGHUP": ("SIG
 
 class Words:
     """The language spoken, "en" or "es", and its catalog: one lesson at a time."""
-    language = "en"
-    catalog = gettext.NullTranslations()
+    language, catalog = "en", gettext.NullTranslations()
 
 
 def speak(language):
@@ -70,18 +69,13 @@ class Run:
         Run.settings, Run.names, Run.waiting, Run.made, Run.saved = settings, None, {}, [], False
 
 
-def remove(path):
-    """Remove a file, if it is there."""
-    if path is not None and os.path.lexists(path):
-        os.remove(path)
-
-
 def remove_temporaries():
     """Remove this run's temporary files, and the folders it made, while empty."""
     for path in Run.waiting.values():
-        remove(path)
+        if os.path.lexists(path):
+            os.remove(path)
     Run.waiting = {}
-    for folder in Run.made if not Run.saved else []:
+    for folder in [] if Run.saved else Run.made:
         if os.path.isdir(folder) and not os.listdir(folder):
             os.rmdir(folder)
 
@@ -149,11 +143,9 @@ import argparse  # noqa: E402
 import io  # noqa: E402
 import math  # noqa: E402
 import secrets  # noqa: E402
-import time  # noqa: E402
 
 PART = ".regression_gd-part"  # the end of every temporary file's name: only the lesson's
-STALE = 3600  # seconds: a killed run's temporary files are removed once this old
-OPTIONS = {  # option: its knob, its limits (whole numbers only), its help
+OPTIONS = {  # option: its knob, the whole numbers it takes (or None), its help
     "lr": ("LEARNING_RATE", None, N_("learning rate: each step changes a by −lr × gradient; "
                                      "above N/Σx² training diverges (default: %(default)s)")),
     "steps": ("STEPS", (1, 1_000_000), N_("number of gradient-descent steps, from 1 to "
@@ -185,29 +177,28 @@ def shown(value):
 def check(option, value, knob):
     """The value of `option`, checked: a knob's own value, or (not `knob`) the command
     line's text. A ValueError says what is wrong."""
-    if option == "explore" and not isinstance(value, bool):
-        raise ValueError(_("{value} must be True or False").format(value=shown(value)))
-    if option in ("data", "out") and knob and not isinstance(value, str):
-        raise ValueError(_("{value} must be a name in quotes").format(value=shown(value)))
-    if option in ("data", "out") and not value.strip():
-        raise ValueError(_("the name is empty; give a file or folder name"))
     if option in ("data", "out", "explore"):
+        wanted, words = ((bool, N_("{value} must be True or False")) if option == "explore"
+                         else (str, N_("{value} must be a name in quotes")))
+        if knob and not isinstance(value, wanted):
+            raise ValueError(_(words).format(value=shown(value)))
+        if not str(value).strip():
+            raise ValueError(_("the name is empty; give a file or folder name"))
         return value
-    limits = OPTIONS[option][1]
+    whole = OPTIONS[option][1]
     try:
         if knob and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise ValueError
-        number = int(str(value)) if limits and len(str(value)) < 100 else float(value)
+        number = int(str(value)) if whole and len(str(value)) < 100 else float(value)
     except (ValueError, OverflowError):
-        words = (N_("{value} must be a whole number") if limits else N_("{value} must be a "
-                 "number") if not knob or not isinstance(value, str) else N_("{value} must be "
-                 "a number, written without quotes"))
-        raise ValueError(_(words).format(value=shown(value))) from None
-    low, high = limits or (-math.inf, math.inf)
+        raise ValueError(_("{value} must be a whole number" if whole else "{value} must be a "
+                           "number, written without quotes" if knob and isinstance(value, str)
+                           else "{value} must be a number").format(value=shown(value))) from None
+    low, high = whole or (-math.inf, math.inf)
     if not (math.isfinite(number) and low <= number <= high) or (option == "lr" and number <= 0):
         raise ValueError(_("{value} is out of range: {range}").format(value=shown(value), range=(
             _("above 0, such as 0.001") if option == "lr" else _("any finite number")
-            if not limits else f"{low}…{high}" if high < math.inf else f"≥ {low}")))
+            if not whole else f"{low}…{high}" if high < math.inf else f"≥ {low}")))
     return number
 
 
@@ -236,18 +227,16 @@ def command_line(settings):
         "One neuron z = a·x learns its weight a by gradient descent. Prints the training "
         "log on stdout and saves the pictures."))
     parser.set_defaults(**settings)
-    for option, (_knob, _limits, words) in OPTIONS.items():
-        if option == "explore":
-            parser.add_argument("--explore", action="store_true", help=_(words))
-        else:
-            parser.add_argument(f"--{option}", type=argument(option), help=_(words), metavar=(
-                _("FILE") if option == "data" else _("FOLDER") if option == "out"
-                else _("NUMBER")))
-    parser.add_argument("--no-gif", action="store_true", help=_("skip the training animation"))
-    parser.add_argument("--show", action="store_true", help=_("also open the pictures in "
-                                                              "windows"))
-    parser.add_argument("--narrow", action="store_true", help=_(
-        "draw the pictures for a phone's screen: 480 pixels wide, panels one above the other"))
+    for option, (_knob, _whole, words) in OPTIONS.items():
+        names = {"data": _("FILE"), "out": _("FOLDER")}
+        parser.add_argument(f"--{option}", help=_(words), **(
+            {"action": "store_true"} if option == "explore" else
+            {"type": argument(option), "metavar": names.get(option, _("NUMBER"))}))
+    for option, words in (("--no-gif", _("skip the training animation")),
+                          ("--show", _("also open the pictures in windows")),
+                          ("--narrow", _("draw the pictures for a phone's screen: 480 pixels "
+                                         "wide, panels one above the other"))):
+        parser.add_argument(option, action="store_true", help=words)
     return parser.parse_args()
 
 
@@ -261,11 +250,11 @@ def read_settings(language, **knobs):
     """The run's settings, checked: the command line's options, defaulting to the lesson's
     knobs; in a notebook, the knobs themselves. It starts a new run of pictures."""
     speak(language if language in ("en", "es") else "en")
+    for stream in (sys.stdout, sys.stderr) if not in_notebook() else ():
+        if hasattr(stream, "reconfigure"):  # what the console cannot show becomes ?
+            stream.reconfigure(errors="replace")
     if language not in ("en", "es"):
         stop(_("LANGUAGE: {value} must be \"en\" or \"es\"").format(value=shown(language)), 2)
-    for stream in (sys.stdout, sys.stderr):  # what the console cannot show becomes ?
-        if not in_notebook() and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
     for option, value in knobs.items():
         try:
             knobs[option] = value if value is None and option in ("data", "guess") else check(
@@ -274,11 +263,10 @@ def read_settings(language, **knobs):
             stop(f"{OPTIONS[option][0]}: {error}", 2)
     knobs.update(no_gif=False, show=False, narrow=False)
     settings = argparse.Namespace(**knobs) if in_notebook() else command_line(knobs)
-    if not in_notebook():
-        sys.stdout = sys.stdout if isinstance(sys.stdout, Log) else Log(sys.stdout)
-    problem = folder_problem(settings.out) or (settings.explore and window_problem())
-    if problem:
-        stop(problem, 2)
+    if not in_notebook() and not isinstance(sys.stdout, Log):
+        sys.stdout = Log(sys.stdout)
+    if settings.explore and window_problem():
+        stop(window_problem(), 2)
     Run.start(settings)
     return settings
 
@@ -309,9 +297,6 @@ class Log(io.TextIOBase):
         super().__init__()
         self.stream = stream
 
-    def writable(self):
-        return True
-
     def write(self, text):
         try:
             if self.stream is not None:
@@ -321,7 +306,7 @@ class Log(io.TextIOBase):
             self.stream = None
             if not isinstance(error, BrokenPipeError):
                 stop(_("cannot write the training log ({why}); send it to a file on a disk "
-                       "with room").format(why=error.strerror), 1)
+                       "with room").format(why=system_words(error)), 1)
         return len(text)
 
 
@@ -349,8 +334,8 @@ def number_text(value, spec):
 
 def steps_text(count):
     """A number of steps in words: "1 step", "496 steps"."""
-    words = _("{count} step") if count == 1 else _("{count} steps")
-    return words.format(count=number_text(count, ","))
+    return (_("{count} step") if count == 1 else _("{count} steps")).format(
+        count=number_text(count, ","))
 
 
 def note(text):
@@ -382,17 +367,6 @@ def stop(message, status):
 
 # Saving the pictures: temporary files, renamed together at the end
 
-def folder_problem(folder):
-    """Why the pictures cannot go into `folder` (None if they can)."""
-    above = os.path.abspath(folder)
-    while not os.path.exists(above):
-        above = os.path.dirname(above)
-    if not os.path.isdir(above) or not os.access(above, os.W_OK | os.X_OK):
-        return _("the pictures cannot go into {folder}: {above} is not a folder you can write "
-                 "into; choose another with --out").format(folder=shown(folder), above=above)
-    return None
-
-
 def keep(name, write):
     """Write the picture `name` with `write(path)` under a new temporary name in the output
     folder (made if missing), to be saved with the others; a picture drawn again replaces
@@ -400,32 +374,26 @@ def keep(name, write):
     missing, folder = [], Run.settings.out
     while folder and not os.path.isdir(folder):
         missing, folder = [folder, *missing], os.path.dirname(folder)
-    path = os.path.join(Run.settings.out, f".{name}.{os.getpid()}-{secrets.token_hex(4)}{PART}")
-    remove(Run.waiting.pop(name, None))
-    Run.waiting[name] = path  # from now on, removed by any exit
+    if name in Run.waiting and os.path.lexists(Run.waiting[name]):
+        os.remove(Run.waiting[name])
+    Run.waiting[name] = os.path.join(Run.settings.out,  # from now on, removed by any exit
+                                     f".{name}.{os.getpid()}-{secrets.token_hex(4)}{PART}")
     try:
         for made in missing:
             os.mkdir(made)
             Run.made.insert(0, made)
-        write(path)
+        write(Run.waiting[name])
     except OSError as error:
-        remove(Run.waiting.pop(name))
         stop(_("could not write {name} into {folder} ({why})").format(
-            name=name, folder=Run.settings.out, why=error.strerror or error), 1)
+            name=name, folder=Run.settings.out, why=system_words(error)), 1)
 
 
-def remove_stale(folder):
-    """Remove the lesson's temporary files over an hour old whose process has gone (not on
-    Windows, where no process can be asked whether it lives)."""
-    for entry in os.scandir(folder) if os.name == "posix" and os.path.isdir(folder) else []:
-        owner = re.fullmatch(r"\..+\.(\d+)-[0-9a-f]{8}" + re.escape(PART), entry.name)
-        try:
-            if owner and time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE:
-                os.kill(int(owner[1]), 0)  # raises if that process has gone; else its files stay
-        except ProcessLookupError:
-            os.remove(entry.path)
-        except (OSError, OverflowError):
-            pass
+def system_words(error):
+    """An OSError's reason in the language spoken, for the usual ones."""
+    return {2: _("no such file or folder"), 13: _("permission denied"),
+            17: _("a file is in the way"), 20: _("a file is in the way"),
+            21: _("it is a folder, not a file"), 28: _("the disk is full"),
+            30: _("the disk is read-only")}.get(error.errno, error.strerror or str(error))
 
 
 def save_pictures(names):
@@ -440,7 +408,6 @@ def save_pictures(names):
         if os.path.isdir(os.path.join(folder, name)):
             stop(_("there is a folder where {name} goes, in {folder}; move it away").format(
                 name=name, folder=folder), 1)
-    remove_stale(folder)
     gone = [name for name in names if name not in waiting and os.path.isfile(
         os.path.join(folder, name)) and not (settings.no_gif and name == "training.gif")]
     with Held():
@@ -471,8 +438,7 @@ def suggest(**changes):
         return _(" and ").join(f"{OPTIONS[option][0]} = {value!r}"
                                for option, value in changes.items())
     words = ["python", script()] + (["--data", Run.settings.data] if Run.settings.data else [])
-    for option, value in changes.items():
-        words += [f"--{option}", f"{value:g}"]
+    words += [f"--{option} {value:g}" for option, value in changes.items()]
     return "`" + " ".join(words) + "`"
 
 
@@ -480,11 +446,9 @@ def rescale(bound):
     """For x far from 1 in size (the threshold `bound` = N/Σx² far from 1): words on
     rescaling x; else nothing."""
     size = 1 / math.sqrt(bound)  # the root mean square of x, √(Σx²/N)
-    if 0.1 <= size <= 10:
-        return ""
-    return _("; or rescale x: its root mean square is {size}, and divided by that, x takes "
-             "any rate below 1 (see the section on scaling)").format(
-                 size=number_text(size, ".3g"))
+    return "" if 0.1 <= size <= 10 else _(
+        "; or rescale x: its root mean square is {size}, and divided by that, x takes any rate "
+        "below 1 (see the section on scaling)").format(size=number_text(size, ".3g"))
 
 
 def stop_diverged(steps, last_loss, bound, safe):

@@ -473,8 +473,7 @@ def run_kind(lr, x, start_a, end_a, a_star):
 # %%
 kind = run_kind(lr, x, a, end_a, a_star)
 closed = 1 - abs(end_a - a_star) / max(distance, 1e-300)  # the share of the way covered
-title = pictures.curve_title(kind, c, closed, len(history.grads))
-pictures.learning_curve(excess, predicted, history.weights - a_star, title)
+pictures.learning_curve(excess, predicted, history.weights - a_star, (kind, c, closed))
 
 # %% [markdown]
 # **When to stop?** Real training knows neither a* nor how many steps it needs. A common

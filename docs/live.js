@@ -1,13 +1,12 @@
 /* docs/live.js: the lesson page's live figure. One neuron z = a·x learns a by gradient
    descent, computed as the lesson's Python computes it, digit for digit (numpy's pairwise
    sums, Python's repr of floats). Plain ES2017: no library, no module, nothing loaded, so it
-   works from a file:// page offline. It reads, once the DOM is ready:
-     <div class="live" id="live-figure"></div>
-     <script type="application/json" id="live-data">{"x": [...], "z": [...], "a": 0.27,
-       "lr": 0.001, "language": "en", "words": {...}}</script>
-   and builds everything inside #live-figure. Tests drive it through window.liveFigure:
+   works from a file:// page offline. Once the DOM is ready it reads the JSON script
+   #live-data, {"x": [...], "z": [...], "a": 0.27, "lr": 0.001, "language": "en", "words":
+   {...}}, and builds everything inside the div #live-figure. The page inlines this file in a
+   script element: never write that element's end tag here. Tests use window.liveFigure:
    load({x, z, a, lr}), step(n), reset(), setA(a), setRate(lr), state() → {a, loss,
-   gradient, log}.
+   gradient, log, stopped, lr}.
    The keys of "words" (each has the English default below; "language": "es" also writes
    numbers with a decimal comma and a true minus sign):
      weight    the slider's label          loss, gradient  the readout's names
@@ -36,7 +35,6 @@
   const SVGNS = "http://www.w3.org/2000/svg";
   const BOX = { w: 400, h: 300, left: 56, right: 12, top: 14, bottom: 42 }; // viewBox
   const STYLE = `
-.live-fig { margin: 1rem 0; }
 .live-fig .live-row { display: flex; flex-wrap: wrap; gap: 0.5rem 0.8rem; align-items: center;
   margin: 0.5rem 0; }
 .live-fig input[type=range] { flex: 1 1 12rem; min-width: 0; margin: 0; }
@@ -48,8 +46,7 @@
 .live-fig figure { flex: 1 1 18rem; min-width: 0; margin: 0; }
 .live-fig svg { display: block; width: 100%; height: auto; }
 .live-fig figcaption, .live-fig .live-label { color: #57606a; font-size: 0.88rem; }
-.live-fig .live-readout { font-variant-numeric: tabular-nums; margin: 0.4rem 0; }
-.live-fig .live-readout span { display: inline-block; margin-right: 1.2rem; }
+.live-fig .live-readout span { display: inline-block; margin: 0.2rem 1.2rem 0.2rem 0; }
 .live-fig pre { max-height: 13rem; overflow: auto; margin: 0.3rem 0 0; padding: 0.5rem 0.7rem;
   background: #fff; border: 1px solid #d0d7de; border-left: 4px solid #1f6feb;
   border-radius: 6px; white-space: pre-wrap; overflow-wrap: normal;
@@ -123,8 +120,8 @@
 
   // m × 10 to the power e, with a superscript exponent
   function power(mantissa, exp) {
-    const sup = String(exp).replace(/[-+\d]/g, c => "⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹"["-+0123456789".indexOf(c)]);
-    return localize(mantissa) + "\u00a0×\u00a010" + sup.replace("⁺", "");
+    const sup = String(exp).replace(/[-\d]/g, c => "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"["-0123456789".indexOf(c)]);
+    return localize(mantissa) + "\u00a0×\u00a010" + sup;
   }
 
   // a number for reading: 4 significant digits
@@ -145,9 +142,6 @@
     }
     return localize(String(v));
   }
-
-  // the rate's text in the list of rates
-  function rateText(lr) { return String(lr).includes("e") ? tickText(lr) : localize(String(lr)); }
 
   // v rounded to 12 significant digits (removes 0.30000000000000004's noise)
   function tidy(v) { return Number(v.toPrecision(12)); }
@@ -186,8 +180,8 @@
 
   // an SVG or HTML element with attributes, added to parent
   function el(tag, attrs, parent, text) {
-    const node = tag in { svg: 1, g: 1, line: 1, circle: 1, path: 1, text: 1, rect: 1,
-      clipPath: 1 } ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
+    const node = /^(svg|g|line|circle|path|text|rect|clipPath)$/.test(tag)
+      ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
     if (text !== undefined) node.textContent = text;
     if (parent) parent.appendChild(node);
@@ -322,7 +316,7 @@
     const values = Array.from(S.rate.options, o => Number(o.value));
     if (!values.includes(lr)) {
       const before = Array.from(S.rate.options).find(o => Number(o.value) > lr) || null;
-      S.rate.insertBefore(el("option", { value: String(lr) }, null, rateText(lr)), before);
+      S.rate.insertBefore(el("option", { value: String(lr) }, null, tickText(lr)), before);
     }
     S.rate.value = String(lr);
     S.lr = lr;
@@ -355,7 +349,7 @@
     const rates = el("span", { class: "live-row" }, row);
     el("label", { for: "live-rate" }, rates, w.rate);
     S.rate = el("select", { id: "live-rate" }, rates);
-    RATES.forEach(r => el("option", { value: String(r) }, S.rate, rateText(r)));
+    RATES.forEach(r => el("option", { value: String(r) }, S.rate, tickText(r)));
     S.rate.addEventListener("change", () => setRate(S.rate.value));
     const readout = el("p", { class: "live-readout" }, fig);
     S.readout = [0, 1, 2].map(() => el("span", {}, readout));

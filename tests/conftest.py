@@ -118,5 +118,6 @@ def write_points(folder, name, x, z, header="x,z"):
     """A CSV file of points, as a learner's spreadsheet would export it; its path."""
     path = os.path.join(folder, name)
     with open(path, "w") as file:
-        file.write(header + "\n" + "".join(f"{float(p)!r},{float(q)!r}\n" for p, q in zip(x, z, strict=True)))
+        file.write(header + "\n" + "".join(f"{float(p)!r},{float(q)!r}\n"
+                                            for p, q in zip(x, z, strict=True)))
     return path

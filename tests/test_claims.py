@@ -44,7 +44,6 @@ def test_a_small_step_against_the_gradient_goes_down_by_lr_g_squared():
 
 def test_each_step_removes_the_same_share_33_steps_a_decade():
     assert np.log(0.1) / np.log(rg.contraction(1e-3, X)) == pytest.approx(33, abs=0.5)
-    assert "about 33 steps per factor of 10 closer" in prose()
 
 
 def test_along_each_eigen_direction_a_step_multiplies_the_distance_by_1_minus_lr_lambda():
@@ -89,7 +88,7 @@ def test_steps_to_within_one_percent_fall_from_496_to_39_to_1():
         counts.append(int(np.argmax(gaps <= 0.01 * gaps[0])))
         assert rg.descend(x, Z, A0, rate, rg.enough_steps(rate, x)).reached == counts[-1]
     assert counts == [496, 39, 1]
-    assert "fall from 496 to 39 to 1" in prose()
+    assert "to within 1% in 496, 39 and 1 steps" in prose()
 
 
 def test_weights_on_standardised_x_convert_back_to_a_star_and_b_star():
@@ -106,7 +105,7 @@ def test_two_weights_after_5000_steps_and_one_percent():
     left = np.hypot(*(path - best).T) / np.hypot(*(path[0] - best))
     assert left[5000] == pytest.approx(0.03, abs=0.005)
     assert int(np.argmax(left <= 0.01)) == 7178
-    assert "3% of its starting distance is left (1% takes 7,178 steps)" in prose()
+    assert "after 5,000, 3% of its starting distance is left" in prose()
 
 
 def trial_losses(x, z, start, tried, steps):
@@ -165,8 +164,45 @@ def test_below_zero_c_a_swaps_sides_at_every_step():
 
 
 def test_the_prose_names_no_number_it_does_not_check():
-    """The newer sections' numbers, each checked above or in test_regression_gd.py."""
+    """The numbers the prose states outside the questions, each checked above or in
+    test_mathematics.py."""
     text = prose()
     for claim in ("its mean is 5, its spread (its standard deviation) 2.98",
-                  "about 1e-6 or less"):
-        assert claim in text
+                  "about 1e-6 or less", "the tangent forecasts 90.124", "it 90.585"):
+        assert claim in text, claim
+
+
+def answers():
+    """The lesson's predict-then-run answers, each a line of text."""
+    return re.findall(r"<summary>Answer</summary> (.*?) </details>", prose())
+
+
+def test_every_predict_answer_states_what_the_run_shows():
+    history = rg.train(A0, X, Z, 1e-3, 100)
+    a_star, c = rg.best_a(X, Z), rg.contraction(1e-3, X)
+    best = rg.best_line(X, Z)
+    two = rg.train_two_weights(A0, 0.0, X, Z, 1e-3, 100)[-1]
+    checks = [  # (words in the answer, whether they are true)
+        ("The best value comes later: 1.9914", round(a_star, 4) == 1.9914),
+        ("at most 10 at x = 10, where the points are near 20", Z[-1] > 19),
+        ("(19.4 measured, 2.7 on the line) squares to 280",
+         round((Z[-1] - A0 * 10) ** 2, -1) == 280),
+        ("The formula below gives −116.6", round(rg.gradient(A0, X, Z), 1) == -116.6),
+        ("0.001 × 116.6 = 0.1166, from 0.2719 to 0.3885",
+         round(history.weights[1], 4) == 0.3885),
+        ("1 − c = 6.8%", round(100 * (1 - c), 1) == 6.8),
+        ("0.932¹⁰⁰ ≈ 0.09%", round(100 * c ** 100, 2) == 0.09),
+        ("`a` = 1.98988", round(history.weights[-1], 5) == 1.98988),
+        ("c² = 0.869", round(c * c, 3) == 0.869),
+        ("0.0316 is past the threshold 0.0295", 0.0295 < 0.0316 > rg.stability_bound(X)),
+        ("`a` = 1.958 and `b` = 0.213", tuple(np.round(two, 3)) == (1.958, 0.213)),
+        ("`a*` = 2.063 and `b*` = −0.486", tuple(np.round(best, 3)) == (2.063, -0.486)),
+        ("differ 8.9×, not 135×", round(np.divide(*rg.curvatures(X - X.mean())[::-1]), 1)
+         == 8.9),
+        ("fall from 496 to 39", rg.descend(X - X.mean(), Z, A0, 1 / rg.curvatures(
+            X - X.mean())[-1], 600).reached == 39),
+        ("to 2.9e-8", f"{rg.stability_bound(X * 1000):.2g}" == "2.9e-08")]
+    text = " ".join(answers())
+    assert len(answers()) >= 12
+    for words, true in checks:
+        assert words in text and true, words

@@ -81,9 +81,9 @@ BAD_FILES = [
     ("no known encoding", b"x,z\n1,2\n3,\x814\n", "line 3: this is not UTF-8, UTF-16, "
                                                     "UTF-32 or Windows-1252 text"),
     ("a cell over the csv limit", "x,z\n1,2\n3," + "4" * 200_000 + "\n",
-     "line 3: this row cannot be read"),
+     "line 3: this row cannot be read as x,z cells"),
     ("windows-1252 cell", b"x,z\n1,\xe92\n3,4\n", "line 2: '\xe92' is not a finite number"),
-    ("no line break", "1" * (2 << 20), "line 1: no line break in its first MB"),
+    ("no line break", "1" * (2 << 20), "line 1: this row cannot be read as x,z cells"),
     ("x too small", "1e-160,1\n2e-160,3\n", "too small to square"),
     ("non-numeric cell", "x,z\n1,2\n3,abc\n", "line 3: 'abc' is not a finite number"),
     ("header not first", "1,2\nx,z\n", "line 2: 'x' is not a finite number"),

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import types
 import urllib.request
 
 import matplotlib
@@ -45,7 +46,8 @@ A0 = rg.random_start(45)
 def explorer(tmp_path):
     program.Run.start(argparse.Namespace(out=str(tmp_path), narrow=False, show=False))
     fig = plt.figure(figsize=(10, 6.4), dpi=100)
-    lesson = pictures.Lesson(X, Z, rg.stability_bound(X), rg.state, rg.loss_curve, rg.train)
+    lesson = types.SimpleNamespace(x=X, z=Z, bound=rg.stability_bound(X), state=rg.state,
+                                   loss_curve=rg.loss_curve, train=rg.train)
     explorer = pictures.Explorer(fig, lesson, rg.train(A0, X, Z, 1e-3, 100))
     fig.canvas.draw()
     yield explorer

@@ -16,7 +16,7 @@ from conftest import ROOT, SCRIPT
 
 import regression_gd as rg
 
-HELPERS = ["program.py", "pictures.py", "data.py"]
+HELPERS = ["program.py", "pictures.py", "data.py", "exercises.py"]
 MODULES = ["regression_gd.py", *HELPERS]
 
 
@@ -55,7 +55,8 @@ def test_the_top_level_is_the_cards():
     top = {name for name in top if not name.startswith(".")}
     assert top == {"regression_gd.py", "data.py", "requirements.txt", "README.md", "tests",
                    "regression_gd.ipynb", "regression_gd_es.py", "regression_gd_es.ipynb",
-                   "README.es.md", "docs", "locale", "program.py", "pictures.py"}
+                   "README.es.md", "docs", "locale", "program.py", "pictures.py",
+                   "exercises.py"}
 
 
 def test_the_helpers_stay_within_their_budget():
@@ -76,7 +77,7 @@ def test_the_lesson_file_holds_the_lesson():
     assert all(line.startswith(("import ", "from ")) or not line.strip()
                for line in first_code), "the first code cell is the imports"
     assert imported_by("regression_gd.py") <= {"random", "typing", "numpy", "program",
-                                                "pictures", "data"}
+                                                "pictures", "data", "exercises"}
     code = "\n".join(line.split("#")[0] for line in lines)
     for machinery in ("argparse", "signal", "PIL", "Slider", "canvas", "Figure", "plt.",
                       "__name__", "lambda", ".format(", "np.r_"):

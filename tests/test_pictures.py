@@ -57,7 +57,8 @@ def every_picture(tmp_path, x=X, z=Z, lr=1e-3, **settings):
         "random_start.png": drawn(pictures.random_start, x, z, A0, rg.predict(A0, x)),
         "loss_curve.png": drawn(pictures.loss_curve, x, z, tangents, rg.loss_curve),
         "learning_curve.png": drawn(pictures.learning_curve, excess, excess,
-                                    history.weights - a_star, "title", panels=2),
+                                    history.weights - a_star, ("converging", 0.9, 0.5),
+                                    panels=2),
         "learning_rates.png": drawn(pictures.learning_rates, runs, lr, 0.0295, excess[-1]),
         "two_weights.png": drawn(pictures.two_weights, x, z, descent, rg.loss_surface,
                                  panels=2),
@@ -92,8 +93,8 @@ def test_the_distance_to_a_star_is_a_straight_line_with_its_side_marked(tmp_path
     for lr, sides in ((1e-3, {"below"}), (0.02, {"below", "above"})):
         history = rg.train(A0, X, Z, lr, 100)
         excess = history.losses - rg.loss(rg.predict(star, X), Z)
-        side = drawn(pictures.learning_curve, excess, excess, history.weights - star, "t",
-                     panels=2).axes[1]
+        side = drawn(pictures.learning_curve, excess, excess, history.weights - star,
+                     ("converging", 0.9, 0.5), panels=2).axes[1]
         assert side.get_yscale() == "log"
         marked = {line.get_label().split()[-2] for line in side.lines
                   if line.get_label().startswith("|a − a*|")}
@@ -126,17 +127,14 @@ def test_the_gif_shows_every_step_its_timing_and_the_numbers_training_had(defaul
     assert min(differences) > 0  # every frame differs from the one before
 
 
-def test_a_frame_is_drawn_at_the_sample_with_the_numbers_training_had():
+def test_a_frame_is_drawn_at_the_sample_with_the_numbers_over_all_the_points():
     x = np.linspace(0, 10, 5000)
     z = 2 * x + np.sin(x)
-    history = rg.train(A0, x, z, 1e-3, 10)
     view = pictures.view_of(x)
     assert len(view) == pictures.MOST_DRAWN + 2 and view[0] == 0 and view[1] == 4999
-    here = pictures.frame_state(rg.state, x, z, view, history, 3)
-    assert here.loss == history.losses[3] and here.gradient == history.grads[3]
-    assert len(here.fitted) == len(view)
-    last = pictures.frame_state(rg.state, x, z, view, history, 10)
-    assert last.loss == rg.loss(rg.predict(history.weights[10], x), z)
+    here = pictures.viewed(rg.state, 0.7, x, z, view, 1e-3)
+    assert here.loss == rg.loss(rg.predict(0.7, x), z) and len(here.fitted) == len(view)
+    assert here.gradient == rg.gradient(0.7, x, z)
 
 
 OFF_PATH = {  # a learner's other runs: rates, lengths and data at other scales
