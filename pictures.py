@@ -14,6 +14,7 @@ picture is drawn for a phone's screen: 480 pixels wide, its panels one above the
 import base64
 import functools
 import io
+import textwrap
 from collections import namedtuple
 from pathlib import Path
 from types import SimpleNamespace
@@ -121,7 +122,11 @@ def arrange(fig, above=None):
     their y labels, below for the x labels and the legend, above for the titles. Plain
     tick labels (0.0015, 1e-06) are written in the language spoken."""
     renderer, width, height = fig.canvas.get_renderer(), fig.bbox.width, fig.bbox.height
-    flat = [ax for ax in fig.axes if ax.name == "rectilinear"]
+    flat, wrap = [ax for ax in fig.axes if ax.name == "rectilinear"], program.Run.settings.narrow
+    for ax in fig.axes if wrap else []:  # a phone's width: long titles take two lines
+        ax.set_title("\n".join(textwrap.fill(line, 48) for line in ax.get_title().split("\n")))
+    if wrap and fig.get_suptitle():
+        fig.suptitle(textwrap.fill(fig.get_suptitle(), 48))
     for axis in [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis,
                                                       getattr(ax, "zaxis", ax.xaxis))]:
         if isinstance(axis.get_major_locator(), ticker.AutoLocator):  # fewer ticks: quicker
@@ -136,7 +141,8 @@ def arrange(fig, above=None):
     titles = [ax.get_title().count("\n") + 1 for ax in fig.axes if ax.get_title()] or [0]
     suptitle = fig.get_suptitle().count("\n") + 1 if fig.get_suptitle() else 0
     stacked = program.Run.settings.narrow and len(fig.axes) > 1
-    above = above or 8 + line * (suptitle + titles[0 if stacked else np.argmax(titles)])
+    title = titles[0 if stacked else np.argmax(titles)]  # the top panel's, or the tallest
+    above = above or 8 + line * (suptitle + title) + 10 * (title > 0)  # its pad: 10 pixels
     gap = 24 + (below - legends + line * max(titles) if stacked else max(sides[1:] or [0]))
     room = (height - above - below) if stacked else (width - sides[0] - 24)
     share = gap / ((room - gap * (len(fig.axes) - 1)) / len(fig.axes))
@@ -583,7 +589,8 @@ def two_weights(fig, x, z, descent, surface_of):
                        alpha=0.6, linewidth=0)
     solid.plot(*path.T, surface_of(path[:, 0], path[:, 1], x, z), color="C3", linewidth=2)
     solid.set(xlabel="a", ylabel="b")
-    solid.set_zlabel(_("loss"), labelpad=12)  # clear of the numbers
+    solid.set_zlabel(_("loss"), labelpad=10)  # clear of the numbers
+    solid.set_box_aspect(None, zoom=0.85)  # room for the labels around it
     shape = (_("a nearly round bowl") if descent.ratio < 3 else
              _("a valley {long}× longer than wide (curvatures {ratio}× apart)").format(
                  long=text(np.sqrt(descent.ratio), ".3g"), ratio=text(descent.ratio, ".3g")))

@@ -5,8 +5,7 @@
    #live-data, {"x": [...], "z": [...], "a": 0.27, "lr": 0.001, "language": "en", "words":
    {...}}, and builds everything inside the div #live-figure. The page inlines this file in a
    script element: never write that element's end tag here. Tests use window.liveFigure:
-   load({x, z, a, lr}), step(n), reset(), setA(a), setRate(lr), state() → {a, loss,
-   gradient, log, stopped, lr}.
+   load({x, z, a, lr}), step(n), reset(), setA(a), setRate(lr), state() → {a, loss, ...}.
    The keys of "words" (each has the English default below; "language": "es" also writes
    numbers with a decimal comma and a true minus sign):
      weight    the slider's label          loss, gradient  the readout's names
@@ -22,8 +21,7 @@
     step: "step", steps: "10 steps", reset: "reset",
     log: "Training log, as the lesson prints it (error: the loss after step i; gradiente: " +
       "the gradient the step used; a: the new a)",
-    points: "The points (blue), the neuron's line z = a·x (black) and each point's error " +
-      "(red): the gap between the line and the point.",
+    points: "The points (blue), the neuron's line z = a·x (black) and each point's error (red).",
     bowl: "The loss for every a: a bowl. The dot is the current a; the slope of its " +
       "tangent (orange) is the gradient.",
     diverged: "training diverged at step {step}: the loss {why}.",
@@ -33,10 +31,11 @@
   const RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.02, 0.03, 0.05];
   const BLOWUP = 1000; // a loss past this many times its start: the run diverged
   const SVGNS = "http://www.w3.org/2000/svg";
-  const BOX = { w: 400, h: 300, left: 56, right: 12, top: 14, bottom: 42 }; // viewBox
+  const BOX = { w: 400, h: 300, right: 12, top: 14, bottom: 42 }; // viewBox, margins
   const STYLE = `
-.live-fig .live-row { display: flex; flex-wrap: wrap; gap: 0.5rem 0.8rem; align-items: center;
-  margin: 0.5rem 0; }
+.live-fig { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.6rem; margin: 1rem 0; }
+.live-fig .live-row { display: flex; flex-wrap: wrap; gap: 0.5rem 0.8rem; align-items: center; }
+.live-fig p, .live-fig pre { margin: 0; }
 .live-fig input[type=range] { flex: 1 1 12rem; min-width: 0; margin: 0; }
 .live-fig button, .live-fig select { font: inherit; font-size: 0.95rem; color: #1f2328;
   background: #f6f8fa; border: 1px solid #8c959f; border-radius: 6px; padding: 0.3rem 0.8rem; }
@@ -46,11 +45,10 @@
 .live-fig figure { flex: 1 1 18rem; min-width: 0; margin: 0; }
 .live-fig svg { display: block; width: 100%; height: auto; }
 .live-fig figcaption, .live-fig .live-label { color: #57606a; font-size: 0.88rem; }
-.live-fig .live-readout span { display: inline-block; margin: 0.2rem 1.2rem 0.2rem 0; }
-.live-fig pre { max-height: 13rem; overflow: auto; margin: 0.3rem 0 0; padding: 0.5rem 0.7rem;
-  background: #fff; border: 1px solid #d0d7de; border-left: 4px solid #1f6feb;
-  border-radius: 6px; white-space: pre-wrap; overflow-wrap: normal;
-  font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
+.live-fig .live-readout span { display: inline-block; margin-right: 1.2rem; }
+.live-fig pre { max-height: 13rem; min-height: 2.5rem; overflow: auto; margin-top: -0.3rem;
+  background: #fff; border-left: 4px solid #1f6feb; white-space: pre-wrap; overflow-wrap: normal;
+  font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; padding: 0.5rem 0.7rem; }
 .live-fig pre span { display: block; padding-left: 2ch; text-indent: -2ch; }
 .live-fig pre .live-stop { color: #b31d28; font-weight: 600; }`;
 
@@ -58,19 +56,15 @@
 
   // numpy's pairwise sum of n values of v from lo (as np.add.reduce on float64 does)
   function pairwise(v, lo, n) {
-    if (n < 8) {
-      let s = 0;
-      for (let i = lo; i < lo + n; i++) s += v[i];
-      return s;
-    }
+    let s = 0, i = 8;
+    if (n < 8) { for (let k = lo; k < lo + n; k++) s += v[k]; return s; } // a plain loop
     if (n > 128) { // numpy halves a long array at a multiple of 8
       const half = Math.floor(n / 2) - (Math.floor(n / 2) % 8);
       return pairwise(v, lo, half) + pairwise(v, lo + half, n - half);
     }
-    const r = v.slice(lo, lo + 8);
-    let i = 8;
+    const r = v.slice(lo, lo + 8); // eight running sums, then the rest one by one
     for (; i <= n - 8; i += 8) for (let j = 0; j < 8; j++) r[j] += v[lo + i + j];
-    let s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
     for (; i < n; i++) s += v[lo + i];
     return s;
   }
@@ -100,9 +94,8 @@
     point -= zeros;
     let text;
     if (point < -3 || point > 16) {
-      const exp = point - 1, size = String(Math.abs(exp)).padStart(2, "0");
-      text = digits[0] + (digits.length > 1 ? "." + digits.slice(1) : "") +
-        "e" + (exp < 0 ? "-" : "+") + size;
+      const exp = point - 1, mantissa = digits.replace(/^(\d)(?=\d)/, "$1.");
+      text = `${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
     } else if (point <= 0) text = "0." + "0".repeat(-point) + digits;
     else if (point >= digits.length) text = digits + "0".repeat(point - digits.length) + ".0";
     else text = digits.slice(0, point) + "." + digits.slice(point);
@@ -111,36 +104,30 @@
 
   // a plain decimal text in the page's language: grouped thousands, its decimal sign, −
   function localize(text) {
-    const es = S.language === "es", minus = text[0] === "-";
-    const [whole, frac] = text.replace("-", "").split(".");
-    const grouped = whole.length > 4 ? whole.replace(/\B(?=(\d{3})+$)/g, es ? "\u202f" : ",")
-      : whole;
-    return (minus ? "\u2212" : "") + grouped + (frac ? (es ? "," : ".") + frac : "");
+    const es = S.language === "es", [whole, frac] = text.replace("-", "").split(".");
+    const sep = es ? "\u202f" : ",", grouped = whole.length < 5 ? whole
+      : whole.replace(/\B(?=(\d{3})+$)/g, sep); // 12345 → 12,345 (es: 12 345)
+    return (text[0] === "-" ? "\u2212" : "") + grouped + (frac ? (es ? "," : ".") + frac : "");
   }
 
-  // m × 10 to the power e, with a superscript exponent
+  // m × 10 to the power e (texts, as toExponential gives them), with a superscript exponent
   function power(mantissa, exp) {
-    const sup = String(exp).replace(/[-\d]/g, c => "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"["-0123456789".indexOf(c)]);
-    return localize(mantissa) + "\u00a0×\u00a010" + sup;
+    const sup = [...String(Number(exp))].map(c => "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"["-0123456789".indexOf(c)]);
+    return localize(mantissa) + "\u00a0×\u00a010" + sup.join("");
   }
 
   // a number for reading: 4 significant digits
   function readable(v) {
     if (!Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : (v > 0 ? "∞" : "\u2212∞");
-    const r = Number(v.toPrecision(4));
-    const e = r === 0 ? 0 : Math.floor(Math.log10(Math.abs(r)));
+    const r = Number(v.toPrecision(4)), e = r && Math.floor(Math.log10(Math.abs(r)));
     if (e >= -4 && e < 9) return localize(r.toFixed(Math.max(0, 3 - e)));
-    const [m, exp] = r.toExponential(3).split("e");
-    return power(m, Number(exp));
+    return power(...r.toExponential(3).split("e"));
   }
 
   // a tick's label: the shortest text of a round value
   function tickText(v) {
-    if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-4)) {
-      const [m, exp] = v.toExponential().split("e");
-      return power(m, Number(exp));
-    }
-    return localize(String(v));
+    const far = v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-4);
+    return far ? power(...v.toExponential().split("e")) : localize(String(v));
   }
 
   // v rounded to 12 significant digits (removes 0.30000000000000004's noise)
@@ -155,11 +142,9 @@
 
   // two to five round values between lo and hi
   function ticks(lo, hi) {
-    const s = niceUp((hi - lo) / 4), out = [];
-    for (let k = Math.ceil(lo / s); k * s <= hi + s * 1e-9 && out.length < 8; k++) {
-      out.push(tidy(k * s));
-    }
-    return out;
+    const s = niceUp((hi - lo) / 4), first = Math.ceil(lo / s);
+    return Array.from({ length: Math.max(0, Math.floor(hi / s + 1e-9) - first + 1) },
+      (_, k) => tidy((first + k) * s));
   }
 
   // [lo, hi] widened by a share of its span (or by 1 if it is a point)
@@ -178,48 +163,42 @@
       hi: tidy(Math.ceil((centre + half) / step) * step), step: step };
   }
 
-  // an SVG or HTML element with attributes, added to parent
+  // an SVG or HTML element with attributes (a function: a listener), added to parent
   function el(tag, attrs, parent, text) {
     const node = /^(svg|g|line|circle|path|text|rect|clipPath)$/.test(tag)
       ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (typeof v === "function") node.addEventListener(k, v);
+      else node.setAttribute(k, v);
+    }
     if (text !== undefined) node.textContent = text;
     if (parent) parent.appendChild(node);
     return node;
   }
 
-  // the map from data coordinates to the viewBox, clamped far outside it
-  function scales(xr, yr) {
-    const clamp = v => Math.max(-1e5, Math.min(1e5, v));
-    const w = BOX.w - BOX.left - BOX.right, h = BOX.h - BOX.top - BOX.bottom;
-    return { x: v => clamp(BOX.left + (v - xr[0]) / (xr[1] - xr[0]) * w),
-      y: v => clamp(BOX.top + h - (v - yr[0]) / (yr[1] - yr[0]) * h) };
-  }
-
-  // an empty panel: its frame, ticks, tick labels and axis names; its plotting group
+  // an empty panel: grid, frame, tick labels and axis names; its scales and plotting group
   function axes(svg, id, xr, yr, xName, yName) {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
-    const f = scales(xr, yr), right = BOX.w - BOX.right, bottom = BOX.h - BOX.bottom;
-    const clip = el("clipPath", { id: id }, svg);
-    el("rect", { x: BOX.left, y: BOX.top, width: right - BOX.left, height: bottom - BOX.top },
-      clip);
-    const label = { fill: "#424a53", "font-size": 13, "font-family": "system-ui, sans-serif" };
-    for (const t of ticks(xr[0], xr[1])) {
-      el("line", { x1: f.x(t), x2: f.x(t), y1: BOX.top, y2: bottom, stroke: "#eaeef2" }, svg);
-      el("text", Object.assign({ x: f.x(t), y: bottom + 16, "text-anchor": "middle" }, label),
-        svg, tickText(t));
+    const xt = ticks(xr[0], xr[1]), yt = ticks(yr[0], yr[1]), clamp = v => Math.max(-1e5,
+      Math.min(1e5, v)), font = { fill: "#424a53", "font-size": 13, "font-family": "sans-serif" };
+    const left = 30 + 7.5 * Math.max(...yt.map(t => tickText(t).length)), top = BOX.top;
+    const right = BOX.w - BOX.right, bottom = BOX.h - BOX.bottom, mid = (top + bottom) / 2;
+    const f = { x: v => clamp(left + (v - xr[0]) / (xr[1] - xr[0]) * (right - left)),
+      y: v => clamp(bottom - (v - yr[0]) / (yr[1] - yr[0]) * (bottom - top)) };
+    const frame = { x: left, y: top, width: right - left, height: bottom - top };
+    el("rect", frame, el("clipPath", { id: id }, svg));
+    const text = (attrs, words) => el("text", Object.assign(attrs, font), svg, words);
+    for (const t of xt) {
+      el("line", { x1: f.x(t), x2: f.x(t), y1: top, y2: bottom, stroke: "#eaeef2" }, svg);
+      text({ x: f.x(t), y: bottom + 16, "text-anchor": "middle" }, tickText(t));
     }
-    for (const t of ticks(yr[0], yr[1])) {
-      el("line", { x1: BOX.left, x2: right, y1: f.y(t), y2: f.y(t), stroke: "#eaeef2" }, svg);
-      el("text", Object.assign({ x: BOX.left - 5, y: f.y(t) + 4, "text-anchor": "end" }, label),
-        svg, tickText(t));
+    for (const t of yt) {
+      el("line", { x1: left, x2: right, y1: f.y(t), y2: f.y(t), stroke: "#eaeef2" }, svg);
+      text({ x: left - 5, y: f.y(t) + 4, "text-anchor": "end" }, tickText(t));
     }
-    el("rect", { x: BOX.left, y: BOX.top, width: right - BOX.left, height: bottom - BOX.top,
-      fill: "none", stroke: "#8c959f" }, svg);
-    el("text", Object.assign({ x: (BOX.left + right) / 2, y: BOX.h - 6, "text-anchor": "middle",
-      "font-style": "italic" }, label), svg, xName);
-    el("text", Object.assign({ x: 12, y: (BOX.top + bottom) / 2, "text-anchor": "middle",
-      transform: `rotate(-90 12 ${(BOX.top + bottom) / 2})` }, label), svg, yName);
+    el("rect", Object.assign({ fill: "none", stroke: "#8c959f" }, frame), svg);
+    text({ x: (left + right) / 2, y: BOX.h - 6, "text-anchor": "middle" }, xName);
+    text({ x: 14, y: mid, "text-anchor": "middle", transform: `rotate(-90 14 ${mid})` }, yName);
     return { f: f, g: el("g", { "clip-path": `url(#${id})` }, svg) };
   }
 
@@ -230,12 +209,13 @@
     const yr = padded(Math.min(0, ...z), Math.max(0, ...z), 0.08);
     const { f, g } = axes(S.left, "live-clip-points", xr, yr, "x", "z");
     if (!Number.isFinite(a)) return;
-    x.forEach((xi, i) => el("line", { x1: f.x(xi), x2: f.x(xi), y1: f.y(z[i]),
-      y2: f.y(a * xi), stroke: "#cf222e", "stroke-width": 1.6 }, g));
     el("line", { x1: f.x(xr[0]), y1: f.y(a * xr[0]), x2: f.x(xr[1]), y2: f.y(a * xr[1]),
       stroke: "#1f2328", "stroke-width": 2.2 }, g);
-    x.forEach((xi, i) => el("circle", { cx: f.x(xi), cy: f.y(z[i]), r: 3.6, fill: "#0969da",
-      stroke: "#fff", "stroke-width": 0.8 }, g));
+    x.forEach((xi, i) => {
+      el("line", { x1: f.x(xi), x2: f.x(xi), y1: f.y(z[i]), y2: f.y(a * xi), stroke: "#cf222e",
+        "stroke-width": 1.6 }, g);
+      el("circle", { cx: f.x(xi), cy: f.y(z[i]), r: 3.6, fill: "#0969da", stroke: "#fff" }, g);
+    });
   }
 
   // the right panel: the bowl of the loss over a, the current a and its tangent
@@ -243,11 +223,8 @@
     const { x, z, a } = S, shown = Number.isFinite(a) && Number.isFinite(lossAt(a, x, z));
     const ar = [Math.min(S.range.lo, shown ? a : Infinity),
       Math.max(S.range.hi, shown ? a : -Infinity)];
-    const curve = [];
-    for (let k = 0; k <= 160; k++) {
-      const w = ar[0] + (ar[1] - ar[0]) * k / 160, l = lossAt(w, x, z);
-      if (Number.isFinite(l)) curve.push([w, l]);
-    }
+    const curve = Array.from({ length: 161 }, (_, k) => ar[0] + (ar[1] - ar[0]) * k / 160)
+      .map(w => [w, lossAt(w, x, z)]).filter(p => Number.isFinite(p[1]));
     const top = Math.max(...curve.map(p => p[1]), 0) || 1;
     const { f, g } = axes(S.right, "live-clip-bowl", padded(ar[0], ar[1], 0.02),
       [0, top * 1.06], "a", S.words.loss);
@@ -292,9 +269,8 @@
   function stepOnce() {
     const slope = gradientAt(S.a, S.x, S.z);
     S.a = S.a - S.lr * slope;
-    S.i += 1;
     const l = lossAt(S.a, S.x, S.z);
-    addLine(`i=${S.i}: error=${pyRepr(l)}, gradiente=${pyRepr(slope)}, a=${pyRepr(S.a)}`);
+    addLine(`i=${++S.i}: error=${pyRepr(l)}, gradiente=${pyRepr(slope)}, a=${pyRepr(S.a)}`);
     if (!Number.isFinite(l) || l > BLOWUP * S.start) {
       const why = Number.isFinite(l) ? S.words.grew : S.words.overflowed;
       addLine(S.words.diverged.replace("{step}", S.i).replace("{why}", why) + " " +
@@ -304,19 +280,16 @@
     }
   }
 
-  // up to n steps from the current a (none once the run has diverged)
-  function step(n) {
-    for (let k = 0; k < n && !S.stopped; k++) stepOnce();
-    draw();
-  }
+  // up to n steps from the current a (none once the run has diverged), then a new picture
+  function step(n) { for (let k = 0; k < n && !S.stopped; k++) stepOnce(); draw(); }
 
   // the learning rate, added to the list if it is not in it
   function setRate(lr) {
     lr = Number(lr);
-    const values = Array.from(S.rate.options, o => Number(o.value));
-    if (!values.includes(lr)) {
-      const before = Array.from(S.rate.options).find(o => Number(o.value) > lr) || null;
-      S.rate.insertBefore(el("option", { value: String(lr) }, null, tickText(lr)), before);
+    const options = Array.from(S.rate.options);
+    if (!options.some(o => Number(o.value) === lr)) {
+      S.rate.insertBefore(el("option", { value: String(lr) }, null, tickText(lr)),
+        options.find(o => Number(o.value) > lr) || null);
     }
     S.rate.value = String(lr);
     S.lr = lr;
@@ -336,21 +309,17 @@
     const w = S.words, fig = el("div", { class: "live-fig" }, root);
     el("style", {}, fig, STYLE);
     const top = el("div", { class: "live-row" }, fig);
-    el("label", { for: "live-a" }, top, w.weight);
-    S.slider = el("input", { type: "range", id: "live-a", "aria-label": w.weight }, top);
-    S.slider.addEventListener("input", () => startRun(Number(S.slider.value)));
+    el("label", { for: "live-a" }, top, w.weight); // the slider's range is set by load()
+    S.slider = el("input", { type: "range", id: "live-a", "aria-label": w.weight,
+      input: () => startRun(Number(S.slider.value)) }, top);
     const row = el("div", { class: "live-row" }, fig);
-    S.buttons = [[w.step, 1], [w.steps, 10]].map(([text, n]) => {
-      const b = el("button", { type: "button" }, row, text);
-      b.addEventListener("click", () => step(n));
-      return b;
-    });
-    el("button", { type: "button" }, row, w.reset).addEventListener("click", reset);
+    S.buttons = [[w.step, 1], [w.steps, 10]].map(([text, n]) =>
+      el("button", { type: "button", click: () => step(n) }, row, text));
+    el("button", { type: "button", click: reset }, row, w.reset);
     const rates = el("span", { class: "live-row" }, row);
     el("label", { for: "live-rate" }, rates, w.rate);
-    S.rate = el("select", { id: "live-rate" }, rates);
+    S.rate = el("select", { id: "live-rate", change: () => setRate(S.rate.value) }, rates);
     RATES.forEach(r => el("option", { value: String(r) }, S.rate, tickText(r)));
-    S.rate.addEventListener("change", () => setRate(S.rate.value));
     const readout = el("p", { class: "live-readout" }, fig);
     S.readout = [0, 1, 2].map(() => el("span", {}, readout));
     const panels = el("div", { class: "live-panels" }, fig);
@@ -370,15 +339,13 @@
 
   // the figure from the page's JSON, and window.liveFigure for tests
   function init() {
-    const root = document.getElementById("live-figure");
-    const source = document.getElementById("live-data");
+    const [root, source] = ["live-figure", "live-data"].map(id => document.getElementById(id));
     if (!root || !source) return;
     const data = JSON.parse(source.textContent);
     S = { language: data.language || "en", words: Object.assign({}, WORDS, data.words) };
     build(root);
     load(data);
-    window.liveFigure = {
-      load: load, step: step, reset: reset, setRate: setRate,
+    window.liveFigure = { load: load, step: step, reset: reset, setRate: setRate,
       setA: a => startRun(Number(a)),
       state: () => ({ a: S.a, loss: lossAt(S.a, S.x, S.z), gradient: gradientAt(S.a, S.x, S.z),
         log: S.log.slice(), stopped: S.stopped, lr: S.lr }),

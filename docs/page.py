@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -21,6 +22,7 @@ import zipfile
 import nbclient
 import nbformat
 from nbconvert.filters import markdown2html
+from PIL import Image
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
@@ -194,26 +196,50 @@ def grouped(lines):
     return groups
 
 
-def figure(data, kind, alt, caption):
-    """A picture, embedded, with its alt text and caption."""
-    return (f'<figure><img src="data:{kind};base64,{data.strip()}" alt="{html.escape(alt)}">'
+def smaller(png):
+    """A PNG (base64) with its colours in a palette: a third of the bytes, the same look."""
+    picture = Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")
+    buffer = io.BytesIO()
+    picture.quantize(256, method=Image.Quantize.MEDIANCUT).save(buffer, "png", optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def figure(data, kind, alt, caption, phone=None):
+    """A picture, embedded, with its alt text and caption; on a narrow screen, its version
+    drawn for a phone (`phone`, where there is one)."""
+    data = smaller(data) if kind == "image/png" else data.strip()
+    source = (f'<source media="(max-width: 40rem)" srcset="data:image/png;base64,'
+              f'{smaller(phone)}">' if phone else "")
+    return (f'<figure><picture>{source}<img src="data:{kind};base64,{data}" '
+            f'alt="{html.escape(alt)}"></picture>'
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
-def outputs(cell, words, captions):
-    """A code cell's outputs as HTML."""
+def phone_pictures(language, folder):
+    """{name: base64} of the lesson's PNG pictures drawn for a phone (--narrow)."""
+    subprocess.run([sys.executable, os.path.join(ROOT, f"{LESSONS[language][0]}.py"),
+                    "--narrow", "--no-gif", "--out", folder], check=True,
+                   capture_output=True, env={**os.environ, "MPLBACKEND": "agg"})
+    return {name: base64.b64encode(open(os.path.join(folder, name), "rb").read()).decode()
+            for name in os.listdir(folder) if name.endswith(".png")}
+
+
+def outputs(cell, words, captions, phone):
+    """A code cell's outputs as HTML; the guess's picture becomes the live figure."""
     parts = []
     for output in cell.get("outputs", []):
         data, meta = output.get("data", {}), output.get("metadata", {})
+        name = meta.get("picture", {}).get("name", "")
         if output.output_type == "stream":
             parts.append(printed(output.text, words))
         elif "image/gif" in data:
             parts.append(figure(data["image/gif"], "image/gif", words["gif"], words["gif"]))
+        elif "image/png" in data and not name:
+            parts.append("<!--live-->")
         elif "image/png" in data:
-            name = meta.get("picture", {}).get("name", "")
             title = meta.get("picture", {}).get("title", "")
             parts.append(figure(data["image/png"], "image/png", title or name,
-                                f"{name}: {captions.get(name, title)}" if name else title))
+                                f"{name}: {captions.get(name, title)}", phone.get(name)))
         elif "text/plain" in data:
             parts.append(f'<pre tabindex="0">{html.escape(data["text/plain"])}</pre>')
         elif output.output_type == "error":
@@ -221,8 +247,9 @@ def outputs(cell, words, captions):
     return "".join(parts)
 
 
-def page(notebook, language, captions):
-    """The run notebook as one self-contained HTML page with its downloads."""
+def page(notebook, language, captions, phone):
+    """The run notebook as one self-contained HTML page with its downloads; `phone`: the
+    pictures drawn for a phone."""
     words, (base, _name, _extras) = WORDS[language], LESSONS[language]
     toc, body = [], []
     for cell in notebook.cells:
@@ -233,7 +260,7 @@ def page(notebook, language, captions):
         elif cell.source.strip():
             code = highlight(cell.source, PythonLexer(), HtmlFormatter(nowrap=True))
             body.append(f'<pre class="highlight" tabindex="0">{code}</pre>'
-                        + outputs(cell, words, captions))
+                        + outputs(cell, words, captions, phone))
     with open(os.path.join(ROOT, f"{base}.ipynb"), "rb") as file:
         notebook_file = file.read()
     links = {"zip": (f"{base}.zip", "application/zip", lesson_zip(language)),
@@ -262,8 +289,9 @@ def build(language):
     import program
     program.speak(language)
     captions = {name: program._(caption) for name, caption in pictures.PICTURES.items()}
-    with tempfile.TemporaryDirectory() as folder:
-        text = page(run_alone(language, folder), language, captions)
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as narrow:
+        text = page(run_alone(language, folder), language, captions,
+                    phone_pictures(language, narrow))
     path = os.path.join(DOCS, LESSONS[language][1])
     with open(f"{path}.part", "w", encoding="utf-8", newline="\n") as file:
         file.write(text)
