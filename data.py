@@ -102,9 +102,9 @@ def split_row(path, number, line, separator):
         cells.pop()
     if len(cells) != 2:
         words = {",": _("a comma"), ";": _("a semicolon"), "\t": _("a tab")}[separator]
-        raise DataError(_("{path}, line {number}: found {count} columns, expected 2 (x then "
-                          "z) separated by {words}").format(path=path, number=number,
-                                                            count=len(cells), words=words))
+        raise DataError(_("{path}, line {number}: expected 2 columns (x then z) separated by "
+                          "{words}; this row has {count}").format(path=path, number=number,
+                                                                  count=len(cells), words=words))
     return cells
 
 
@@ -146,7 +146,7 @@ def check_points(path, rows):
     x, z = rows.T.copy()
     with np.errstate(over="ignore", under="ignore"):
         squares = np.sum(x * x), np.sum(z * z)
-    problem = (_("{count} points found; at least two are needed") if len(x) < 2 else
+    problem = (_("at least two points are needed, and the file has {count}") if len(x) < 2 else
                _("every x is zero, so no slope can be learned") if not np.any(x) else
                _("the values are too large to square (beyond about 1e150); rescale them "
                  "(for example, other units)") if not np.isfinite(squares).all() else

@@ -380,7 +380,7 @@ history = train(a, x, z, lr, steps, every)
 # > - *Forgetting to divide by N.* The gradient comes out N times too large, and so does
 # >   every step. That is why the loss is a mean: without the division, the usable rate
 # >   would depend on how many points there are. With the post's 30 points, lr = 0.001
-# >   then acts like 0.03, just past the threshold below: training diverges.
+# >   then acts like 0.03, just past the threshold above: training diverges.
 # > - *A rate too large.* The error grows and the gradient changes sign at every line;
 # >   past 1000 times its start, the run stops with one line and a rate to try.
 
@@ -540,8 +540,7 @@ kept = min(fell, key=trial_loss.get) if fell else None
 kept
 
 # %%
-# each rate tried trains as long as this run (at most STUDY_STEPS, fewer if it blows
-# up); for this run's own rate, the run above is reused
+# each rate trains as long as this run (at most STUDY_STEPS); this run's own is reused
 STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most this
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
@@ -716,8 +715,7 @@ else:
              f"{two_bound:.4g}, so this section trains at 0.9 of it")
 
 # %%
-# where this run ended (after 100 steps the path is in the valley; after 5,000, 3% of
-# its starting distance is left) and, if still far, a rate that gets within 1%
+# where the run ended (after 5,000 steps, 3% of the starting distance is left)
 if two_ok:
     end, best = descent.path[-1], descent.best
     advice = ""  # still far: a rate safe for both weights, and the steps it needs
@@ -780,8 +778,7 @@ def standardised(x):
     return (x - x.mean()) / x.std()
 
 # %%
-# each version of x trains at the rate 1/λmax, which crosses the valley's
-# steepest direction in one step: to within 1% in 496, 39 and 1 steps
+# each at the rate 1/λmax, which crosses the valley in one step: 496, 39 and 1 steps
 if two_ok:
     versions = {"x as measured": x, "x − mean": x - x.mean(),
                 "standardised x": standardised(x)}
@@ -793,8 +790,7 @@ if two_ok:
                      [scaled["x as measured"], scaled["standardised x"]], loss_surface)
 
 # %%
-# weights learned on standardised x convert back: z = a'·(x − mean)/spread + b'
-# means a = a'/spread and b = b' − a'·mean/spread: (a*, b*) again
+# back from standardised x: a = a'/spread and b = b' − a'·mean/spread, (a*, b*) again
 if two_ok:
     a_scaled, b_scaled = scaled["standardised x"].path[-1]
     spread, mean = x.std(), x.mean()

@@ -45,7 +45,7 @@ ROOT = os.path.dirname(DOCS)
 LESSON = os.path.join(ROOT, "regression_gd.py")
 SPANISH = os.path.join(ROOT, "regression_gd_es.py")
 CATALOGS = os.path.join(ROOT, "locale", "es", "LC_MESSAGES")
-HELPERS = ["program.py", "pictures.py", "data.py"]  # the modules beside the lesson
+HELPERS = ["program.py", "pictures.py", "data.py", "exercises.py"]  # beside the lesson
 NOTED = ("note",)  # the lesson's calls whose strings are its notes
 WIDTH = 88  # the lesson's lines fit the page's code column
 FIXED = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)  # the catalogs' dates: no build's

@@ -33,11 +33,13 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: every build the 
 LOG_LINE = re.compile(r"i=\d+: ")  # the training log's lines (the post's format)
 LESSONS = {  # language: the lesson, the page, the zip's files beside the lesson and notebook
     "en": ("regression_gd", "lesson.html",
-           ["program.py", "pictures.py", "data.py", "requirements.txt", "README.md",
+           ["program.py", "pictures.py", "data.py", "exercises.py", "requirements.txt",
+            "README.md",
             "tests/post_log.txt", "docs/options.md", "docs/nothing_lost.md", "docs/files.md",
             "docs/explorer.md", "docs/speed.md", "docs/loss_curve.png", "docs/training.gif"]),
     "es": ("regression_gd_es", "leccion.html",
-           ["program.py", "pictures.py", "data.py", "requirements.txt", "README.es.md",
+           ["program.py", "pictures.py", "data.py", "exercises.py", "requirements.txt",
+            "README.es.md",
             "tests/post_log.txt", "locale/es/LC_MESSAGES/program.mo", "docs/loss_curve.png",
             "docs/training.gif"]),
 }

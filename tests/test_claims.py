@@ -88,7 +88,7 @@ def test_steps_to_within_one_percent_fall_from_496_to_39_to_1():
         counts.append(int(np.argmax(gaps <= 0.01 * gaps[0])))
         assert rg.descend(x, Z, A0, rate, rg.enough_steps(rate, x)).reached == counts[-1]
     assert counts == [496, 39, 1]
-    assert "to within 1% in 496, 39 and 1 steps" in prose()
+    assert "crosses the valley in one step: 496, 39 and 1 steps" in prose()
 
 
 def test_weights_on_standardised_x_convert_back_to_a_star_and_b_star():
@@ -105,7 +105,7 @@ def test_two_weights_after_5000_steps_and_one_percent():
     left = np.hypot(*(path - best).T) / np.hypot(*(path[0] - best))
     assert left[5000] == pytest.approx(0.03, abs=0.005)
     assert int(np.argmax(left <= 0.01)) == 7178
-    assert "after 5,000, 3% of its starting distance is left" in prose()
+    assert "after 5,000 steps, 3% of the starting distance is left" in prose()
 
 
 def trial_losses(x, z, start, tried, steps):
