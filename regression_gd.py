@@ -4,10 +4,9 @@
 # A neural network learns by nudging its weights, over and over, in whichever direction
 # makes its error smaller. Here is that on the smallest network there is: one neuron
 # with one weight `a`, which turns an input `x` into `a·x`, its guess for a measured
-# `z`. Starting from a random `a`, it learns from 30 measured points, as in the blog
-# post this lesson follows (written in Spanish; our copy is its English translation,
-# "How Neural Networks Work: Linear Regression and Gradient Descent Step by Step"),
-# whose training log it prints digit for digit.
+# `z`. Starting from a random `a`, it learns from 30 measured points. It follows a blog
+# post written in Spanish ("How Neural Networks Work: Linear Regression and Gradient
+# Descent Step by Step"), and prints its training log digit for digit.
 #
 # What carries over to large networks: a loss that measures the error, its derivative
 # for each weight (the *gradient*), and the update that moves each weight a little
@@ -151,10 +150,11 @@ note(f"at the random start a = {a} the loss is {start_loss}")
 # %% [markdown]
 # ### Your turn: fit it by hand
 #
-# Before the computer learns `a`, find it yourself: set `GUESS` in the knobs (or run
-# `python regression_gd.py --guess 1.5`), run this cell, and read the loss in the title.
-# How low can you get it? On the lesson's page, drag `a` in the live figure instead.
-# Once the lesson knows the best `a`, one line says how close you came.
+# Before the computer learns `a`, find it yourself: set `GUESS` in the knobs, run this
+# cell, and read your line's loss in the picture's title. How low can you get it? From a
+# terminal, `python regression_gd.py --guess 1.5` prints it in a note a little further
+# on, which also says how close you came once the best `a` is known. On the lesson's web
+# page (`docs/lesson.html`), drag `a` in the live figure instead.
 
 # %%
 guess_loss = loss(predict(settings.guess, x), z)
@@ -179,9 +179,12 @@ pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
 #     loss(a) = (a²·Σx² − 2a·Σxz + Σz²) / N
 #
 # Its derivative with respect to `a`, the *gradient*, is the slope of the tangent to the
-# bowl at `a`:
+# bowl at `a`. The rules it needs: the derivative of a² is 2a, of a is 1, and of a
+# number alone is 0. So a²·Σx² gives 2a·Σx², −2a·Σxz gives −2·Σxz, and Σz² gives 0:
 #
 #     d loss / d a = (2a·Σx² − 2·Σxz) / N = (2/N) · Σ (a·x − z)·x
+#
+# (The last form puts the sums back together, since a·x·x − z·x = (a·x − z)·x.)
 #
 # The same comes one point at a time by the *chain rule*, the rule for the derivative of
 # a function of a function: the square of an error e changes by 2e per unit of e, and
@@ -215,7 +218,7 @@ exercises.check_gradient(my_gradient, gradient, x, z)
 # A formula for a derivative is easy to get wrong, so measure the slope too: the loss a
 # little to the right of `a` minus a little to the left, over the distance between them
 # (a *central finite difference*). A right formula agrees with it to a relative
-# difference of about 1e-6 or less; one missing its `·x` would be off by about 1.
+# difference of about 1e-6 or less; one missing its `·x` would be off by about 100%.
 
 # %%
 def finite_difference(a, x, z, h=1e-6):
@@ -301,18 +304,22 @@ def step(a, slope, lr):
 step(a, gradient(a, x, z), lr)
 
 # %% [markdown]
-# Why downhill? Near `a` the loss follows its tangent: loss(a − lr·g) ≈ loss(a) − lr·g²,
-# lower if lr is small enough. (At the post's start the tangent forecasts 90.124 for the
-# first step; the bowl's curving up makes it 90.585.)
+# Why downhill? Write g for the gradient. Near `a` the loss follows its tangent: moving
+# `a` by a small d changes the loss by about g·d. A step moves it by d = −lr·g, so the
+# loss changes by about −lr·g², a fall if lr is small enough. (At the post's start the
+# tangent forecasts 90.124 after the first step; the bowl's curving up makes it 90.585.)
 #
-# How large may `lr` be? Put the slope `(2Σx²/N)·(a − a*)` into the update: every step
-# multiplies the distance `a − a*` by the same number, c = 1 − lr·2Σx²/N.
+# How large may `lr` be? Since Σxz = a*·Σx², the gradient is `(2Σx²/N)·(a − a*)`. Put it
+# into the update and subtract `a*` from both sides: the new `a − a*` is
+# `(a − a*) − lr·(2Σx²/N)·(a − a*)`, that is c·(a − a*) with c = 1 − lr·2Σx²/N. Every
+# step multiplies the distance to `a*` by the same number c.
 #
 # - 0 < c < 1, below lr = N/(2Σx²) (0.0147 here): `a` walks towards `a*` from one side,
 #   each step removing the same share 1 − c of what is left.
 # - c = 0, at lr = N/(2Σx²): `a` lands on `a*` in a single step.
 # - −1 < c < 0, up to N/Σx² (0.0295 here): every step overshoots, and still converges.
-# - c ≤ −1, from N/Σx² on: each swing is as large as the last, or larger: it diverges.
+# - c = −1, at lr = N/Σx²: `a` bounces between the same two points for ever.
+# - c < −1, above N/Σx²: each swing is larger than the last: it diverges.
 
 # %%
 def stability_bound(x):
@@ -332,8 +339,8 @@ note(f"threshold N/Σx² = {bound:.4g}; this run's c = 1 − lr·2Σx²/N = {c:.
 # %% [markdown]
 # Training repeats the step, and stops once the loss passes a thousand times its start
 # (it has diverged). Every `every` steps it prints the post's line: the loss after the
-# step (`error`), the gradient the step used, at the `a` before it (`gradiente`), and
-# the new `a`.
+# step (the post calls it `error`), the gradient the step used, at the `a` before it
+# (`gradiente`), and the new `a`.
 
 # %%
 BLOWUP = 1000  # a loss past this many times its start means the run has diverged
@@ -381,8 +388,9 @@ history = train(a, x, z, lr, steps, every)
 # >   every step. That is why the loss is a mean: without the division, the usable rate
 # >   would depend on how many points there are. With the post's 30 points, lr = 0.001
 # >   then acts like 0.03, just past the threshold above: training diverges.
-# > - *A rate too large.* The error grows and the gradient changes sign at every line;
-# >   past 1000 times its start, the run stops with one line and a rate to try.
+# > - *A rate too large.* The error grows, and `a` lands on alternate sides of `a*`,
+# >   further each time (with `--every 1`, `gradiente` changes sign at every line); past
+# >   1000 times its start, the run stops with one line and a rate to try.
 
 # %%
 def safe_rate(limit):
@@ -419,12 +427,12 @@ if abs(end_a - a_star) > close:
          f"{program.ideas(safe, counts, bound)}")
 
 # %% [markdown]
-# **Predict, then run.** The next section animates these 100 steps. Will `a` reach `a*`
-# = 1.9914?
+# **Predict, then run.** The next section animates these 100 steps. As `a` nears the
+# bottom of the bowl, do its steps get longer, shorter, or stay the same, and why?
 # <details><summary>Answer</summary>
 #
-# Nearly: each step removes 1 − c = 6.8% of the distance left, so 0.932¹⁰⁰ ≈ 0.09% of it
-# remains: `a` = 1.98988.
+# Shorter: a step is the rate times the slope, and the slope shrinks near the bottom.
+# Each step is c = 0.932 times the last: 0.1166 the first, 0.00011 the hundredth.
 # </details>
 
 # %% [markdown]
@@ -556,7 +564,9 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 # at the same rate. Will 100 steps get as close as they did with one weight?
 # <details><summary>Answer</summary>
 #
-# No: `a` = 1.958 and `b` = 0.213, far from `a*` = 2.063 and `b*` = −0.486.
+# No: `a` = 1.958 and `b` = 0.213, far from the best line with an offset, `a*` = 2.063
+# and `b*` = −0.486 (not the one-weight 1.9914). `b` even moves away from `b*` at first:
+# the line starts below most of the points, and lifting it helps.
 # </details>
 
 # %% [markdown]
@@ -589,8 +599,8 @@ def my_slope_b(a, b, x, z):
 # %% [markdown]
 # Multiplied out, the sums split into four means of the data alone, such as mean(x²) =
 # Σx²/N, which no step changes. Worked out once, they make a step as cheap for a million
-# points as for 30 (a network's loss does not allow this). A step updates both weights
-# at one rate, from (a₀, 0): a₀ is the random start.
+# points as for 30. A step updates both weights at one rate, from (a₀, 0): a₀ is the
+# random start.
 
 # %%
 def predict_with_offset(a, b, x):
@@ -625,14 +635,15 @@ def train_two_weights(a, b, x, z, lr, steps):
     return path
 
 # %% [markdown]
-# Both derivatives are zero at the exact answer (a*, b*): the two *normal equations*
+# Both derivatives are zero at the exact answer (a*, b*). Set to zero, they give two
+# equations, called the *normal equations*:
 #
 #     a·Σx² + b·Σx = Σxz
 #     a·Σx + b·N = Σz
 #
-# The second says the best line passes through the means (x̄, z̄): b* = z̄ − a*·x̄; put
-# into the first, a* = Σ(x − x̄)(z − z̄) / Σ(x − x̄)². If every x is the same, many
-# lines fit equally well.
+# The second says the best line passes through the means x̄ and z̄ ("x bar", the mean of
+# x): b* = z̄ − a*·x̄; put into the first, a* = Σ(x − x̄)(z − z̄) / Σ(x − x̄)². If every
+# x is the same, many lines fit equally well.
 
 # %%
 def best_line(x, z):
@@ -659,15 +670,18 @@ def loss_surface(a, b, x, z):
 # enough not to overshoot across the steep walls, it crawls along the flat floor.
 #
 # A direction's *curvature* is how fast the slope grows along it: 2Σx²/N for one weight.
-# With two there is a steepest direction and a flattest one, their curvatures written
-# λmax and λmin (λ, "lambda", is the usual letter). Along each, a step multiplies the
-# distance to (a*, b*) by 1 − lr·λ, as c did, so the rate must stay below 2/λmax. Here
-# λmax is 135 times λmin, mostly because b's input is always 1 while x averages 5.
+# With two there is a most curved direction (across the valley) and a least curved one
+# (along it), their curvatures written λmax and λmin (λ, "lambda", is the usual letter).
+# Along each, a step multiplies the distance to (a*, b*) by 1 − lr·λ, as c did, so the
+# rate must stay below 2/λmax (for one weight, 2/λ is the N/Σx² from before). Here λmax
+# is 135 times λmin, mostly because b's input is always 1 while x averages 5: the valley
+# is √135 ≈ 11.6 times longer than wide. The picture draws it as *contours*, lines of
+# equal loss, as on a hiking map.
 #
 # Where the two numbers come from: the second derivatives of the loss (how each slope
 # changes with each weight) form a 2×2 table, the *Hessian matrix* H = (2/N)·[[Σx², Σx],
-# [Σx, N]]; λmin and λmax are its two *eigenvalues*, which `np.linalg.eigvalsh`
-# computes.
+# [Σx, N]]. λmin and λmax, the curvatures along those two special directions, are its
+# *eigenvalues*, which `np.linalg.eigvalsh` computes.
 
 # %%
 def curvatures(x):
@@ -760,8 +774,8 @@ exercises.check_momentum(momentum_step)
 # x runs from −5 to 5. Will the valley get rounder?
 # <details><summary>Answer</summary>
 #
-# Yes: the curvatures then differ 8.9×, not 135×, and the steps to within 1% fall from
-# 496 to 39.
+# Yes: the curvatures then differ 8.9×, not 135×, and the steps to within 1% (each at
+# its own rate 1/λmax) fall from 496 to 39.
 # </details>
 
 # %% [markdown]

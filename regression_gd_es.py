@@ -1,65 +1,75 @@
 # %% [markdown]
-# # Una neurona aprende una recta: el descenso del gradiente, paso a paso
+# # Una neurona aprende una recta: el descenso del gradiente paso a paso
 #
-# Una red neuronal aprende ajustando sus pesos una y otra vez, siempre en la dirección
-# que hace más pequeño su error. Aquí lo verás en la red más pequeña que existe: una
-# sola neurona con un solo peso `a`, que convierte una entrada `x` en `a·x`, su
-# predicción para una `z` medida. Recibe 30 puntos medidos, empieza con un `a` al azar y
-# lo mejora paso a paso hasta que su recta se ajusta a ellos, igual que en el artículo
-# que sigue esta lección («How Neural Networks Work: Linear Regression and Gradient
-# Descent Step by Step»); su registro sale idéntico, cifra a cifra.
+# Una red neuronal aprende ajustando sus pesos poco a poco, una y otra vez, en la
+# dirección que reduce su error. Aquí lo verás en la red más pequeña posible: una sola
+# neurona con un solo peso, `a`, que convierte una entrada `x` en `a·x`, su predicción
+# de un valor medido `z`. Parte de un `a` aleatorio y aprende a partir de 30 puntos
+# medidos. Sigue un artículo de blog escrito en español («Cómo funcionan las redes
+# neuronales: regresión lineal y descenso del gradiente paso a paso») y reproduce cifra
+# a cifra su registro del entrenamiento.
 #
-# Lo que vale también para las redes grandes: una pérdida que mide el error, su derivada
-# respecto a cada peso (el *gradiente*) y la actualización que mueve cada peso un poco
-# en sentido contrario. Lo que queda para más adelante: las funciones de activación, las
-# capas y los minilotes (cada paso ve solo una muestra de los datos).
+# Lo que sirve igual para las redes grandes: una función de pérdida que mide el error,
+# su derivada respecto de cada peso (el *gradiente*) y la actualización que mueve cada
+# peso un poco en sentido contrario al gradiente. Lo que llegará más adelante: las
+# funciones de activación, las capas y los minilotes.
 #
-# Run `python regression_gd.py` (`--help` lists its options), or open it as a notebook
-# and run the cells in order; each section shows its result below it. The modules beside
-# this file read the options and the data, print the notes and draw the pictures.
+# Ejecuta `python regression_gd_es.py` (`--help` muestra sus opciones) o ábrelo como
+# cuaderno y ejecuta las celdas en orden.
 
 # %%
 import random
 from typing import NamedTuple
 
-import program  # first: an old Python or a missing package is one line saying why
+import program  # primero: si Python es antiguo o falta un paquete, una sola línea dice por qué
 import numpy as np
 
 import data
+import exercises
 import pictures
 from program import note
 
 # %% [markdown]
 # ## Los ajustes
 #
-# Los valores que usa el artículo. Cada uno es también una opción de la línea de órdenes
-# (`--lr 0.01`, `--steps 500`, `--data offset.csv`, ...). En un cuaderno, cámbialos
-# aquí, ejecuta esta celda y luego vuelve a ejecutar las celdas que vienen después.
+# Los valores que usa el artículo. Cada uno es también una opción de la línea de
+# comandos (`--lr 0.01`, `--steps 500`, `--data offset.csv`). En un cuaderno, cámbialos
+# aquí y vuelve a ejecutar esta celda y las siguientes.
 
 # %%
-LEARNING_RATE = 1e-3  # cada paso mueve a en LEARNING_RATE × gradiente
+LEARNING_RATE = 1e-3  # cada paso cambia el peso a en −LEARNING_RATE × gradiente
 STEPS = 100  # cuántas actualizaciones hace el entrenamiento
 SEED = 45  # semilla del generador aleatorio de Python, que elige el a inicial
-EVERY = 10  # una línea de progreso cada tantos pasos
-FRAMES = 100  # como mucho estos fotogramas en la animación del entrenamiento
-DATA = None  # un CSV con tus propios puntos (columnas x,z), o None: los 30 del artículo
+EVERY = 10  # cada cuántos pasos se escribe una línea de progreso
+FRAMES = 100  # número máximo de fotogramas de la animación del entrenamiento
+GUESS = 1.0  # tu propia estimación de a, antes de entrenar (mira «Tu turno» más abajo)
+DATA = None  # un archivo CSV con tus propios puntos (columnas x,z), o None: los 30 del artículo
 OUT = "figures"  # la carpeta donde se guardan las gráficas
-EXPLORE = False  # abrir el explorador interactivo al final (en Jupyter necesita ipympl)
-LANGUAGE = "es"  # the language of the pictures, the errors and --help
+EXPLORE = False  # abre el explorador interactivo al final (en Jupyter necesita ipympl)
+LANGUAGE = "es"  # el idioma de las gráficas, de los errores y de --help
 
 # %%
 settings = program.read_settings(LANGUAGE, lr=LEARNING_RATE, steps=STEPS, seed=SEED,
-                                 every=EVERY, frames=FRAMES, data=DATA, out=OUT,
-                                 explore=EXPLORE)
+                                 every=EVERY, frames=FRAMES, guess=GUESS, data=DATA,
+                                 out=OUT, explore=EXPLORE)
 lr, steps, seed, every = settings.lr, settings.steps, settings.seed, settings.every
+
+# %% [markdown]
+# **Predice y luego ejecuta.** x va de 0 a 10 y z, más o menos de 0 a 20: ¿qué pendiente
+# `a` necesitaría aproximadamente una recta que pase por el origen?
+# <details><summary>Respuesta</summary>
+#
+# Alrededor de 2: z sube unas 20 unidades mientras x sube 10. El valor óptimo llega más
+# adelante: 1,9914.
+# </details>
 
 # %% [markdown]
 # ## Las medidas
 #
-# Treinta puntos (x, z) de algún experimento. Quedan cerca de una recta que pasa por el
+# Treinta puntos (x, z) de un experimento. Quedan cerca de una recta que pasa por el
 # origen (0, 0), justo el tipo de recta `z = a·x` que dibuja una neurona. Aprender
-# consiste en encontrar el `a` cuya recta pasa más cerca de ellos. Con `DATA` (o `--data
-# ARCHIVO`), la lección usa tus propios puntos.
+# consiste en encontrar el `a` cuya recta pasa más cerca de todos ellos. Con `DATA` (o
+# `--data ARCHIVO`), la lección usa tus propios puntos.
 
 # %%
 POST_X = np.array([0., 0.34482759, 0.68965517, 1.03448276, 1.37931034,
@@ -79,26 +89,35 @@ POST_Z = np.array([-0.16281253, 1.88707606, 0.39649312, 0.03857752, 4.0148778,
 if settings.data is None:
     x, z = POST_X, POST_Z
 else:
-    x, z = data.read_points(settings.data)  # si no lo puede leer, una línea dice por qué
+    x, z = data.read_points(settings.data)  # si no puede leer el archivo, una línea explica por qué
 pictures.measurements(x, z)
 
 # %% [markdown]
-# ## La neurona y un comienzo al azar
+# **Predice y luego ejecuta.** El valor inicial aleatorio de la celda siguiente está
+# entre 0 y 1. ¿Su recta pasará por encima o por debajo de la mayoría de los puntos?
+# <details><summary>Respuesta</summary>
+#
+# Por debajo: como mucho llega a 10 en x = 10, donde los puntos están cerca de 20.
+# </details>
+
+# %% [markdown]
+# ## La neurona y su inicialización aleatoria
 #
 # Todo lo que calcula la neurona es una multiplicación, `z = a·x`. Como los pesos de
-# cualquier red, `a` empieza con un valor al azar; al fijar la semilla del generador de
-# Python, ese valor es el mismo en cada ejecución, y así tus números coinciden con los
+# cualquier red, `a` empieza con un valor aleatorio; al fijar la semilla del generador
+# de Python, ese valor es el mismo en cada ejecución, y tus números coinciden con los
 # del artículo. En la gráfica, los segmentos rojos son los errores: para cada punto, la
-# distancia entre lo que dice la neurona en esa x y lo que se midió.
+# distancia entre lo que predice la neurona en esa x y lo que se midió.
 
 # %%
 def predict(a, x):
     """La salida de la neurona para las entradas x: a·x."""
     return a * x
 
-# %%
+
 def random_start(seed):
-    """Un peso inicial, uniforme en [0, 1), del generador de Python con su semilla."""
+    """Un peso inicial aleatorio, uniforme en [0, 1), tomado del generador de Python
+    con la semilla fijada."""
     random.seed(seed)
     return random.random()
 
@@ -108,126 +127,187 @@ pictures.random_start(x, z, a, predict(a, x))
 a
 
 # %% [markdown]
-# ## ¿Cuánto se equivoca? La pérdida
+# **Predice y luego ejecuta.** La sección siguiente eleva al cuadrado cada error. ¿Qué
+# errores pesarán más: los que están cerca de x = 0 o los que están cerca de x = 10?
+# <details><summary>Respuesta</summary>
 #
-# Un solo número que dice cuánto se equivoca la recta: el error cuadrático medio. Eleva
-# al cuadrado el error de cada punto (así cuentan tanto los errores por encima de la
-# recta como los de debajo, y los grandes pesan mucho) y calcula la media; solo una
-# recta que pasara por todos los puntos obtendría un 0.
+# Los de x = 10: allí la distancia es de unos 17 (se midió 19,4 y la recta da 2,7), y su
+# cuadrado vale 280.
+# </details>
+
+# %% [markdown]
+# ## ¿Cuánto se equivoca? La función de pérdida
+#
+# Un solo número para medir cuánto se equivoca la recta: el error cuadrático medio. Se
+# eleva al cuadrado el error de cada punto (así cuentan tanto los errores por encima de
+# la recta como los de por debajo, y los grandes pesan mucho) y se calcula su media;
+# solo una recta que pasara por todos los puntos obtendría un 0. Esa medida se llama
+# *función de pérdida*, o simplemente pérdida: aprender es hacerla pequeña.
 
 # %%
 def loss(z_pred, z):
-    """Error cuadrático medio: la media de los errores al cuadrado (`.sum()` suma)."""
-    return float(((z_pred - z) ** 2).sum() / len(z))  # float de Python: imprime rápido
+    """Error cuadrático medio: la suma de los errores al cuadrado (`.sum()`)
+    dividida entre su número."""
+    return float(((z_pred - z) ** 2).sum() / len(z))  # un float de Python: se imprime rápido
 
 # %%
 start_loss = loss(predict(a, x), z)
-note(f"at the random start a = {a} the loss is {start_loss}")
+note(f"con el valor inicial aleatorio a = {a}, la pérdida es {start_loss}")
 
 # %% [markdown]
-# ## La pérdida para cada a: un cuenco, y su pendiente
+# ### Tu turno: ajusta la recta a mano
 #
-# Con N puntos, y Σ para «sumar sobre todos los puntos» (Σx² = x₁² + x₂² + … + x_N²),
-# desarrolla cada cuadrado, (a·x − z)² = a²x² − 2a·xz + z², y verás que la pérdida es
-# una parábola en `a`, con forma de cuenco:
+# Antes de que el ordenador aprenda `a`, búscalo tú: cambia `GUESS` en los ajustes,
+# ejecuta esta celda y mira en el título de la gráfica la pérdida de tu recta. ¿Hasta
+# dónde consigues bajarla? Desde una terminal, `python regression_gd_es.py --guess 1.5`
+# la muestra en una nota un poco más adelante, que además te dice cuánto te has acercado
+# cuando ya se conoce el mejor `a`. En la página web de la lección (`docs/leccion.html`)
+# puedes, en cambio, arrastrar `a` en la figura interactiva.
+
+# %%
+guess_loss = loss(predict(settings.guess, x), z)
+pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
+
+# %% [markdown]
+# **Predice y luego ejecuta.** El gradiente es la pendiente de la pérdida. En el valor
+# inicial aleatorio, ¿es positivo o negativo? ¿Por qué?
+# <details><summary>Respuesta</summary>
 #
-#     loss(a) = (a²·Σx² − 2a·Σxz + Σz²) / N
+# Negativo: en 0,27, muy por debajo del mejor `a` (cerca de 2), la pérdida baja a medida
+# que `a` crece. La fórmula de más abajo da −116,6.
+# </details>
+
+# %% [markdown]
+# ## La pérdida para cada valor de a: un cuenco y su pendiente
 #
-# Su derivada respecto a `a`, el *gradiente*, es la pendiente de la recta tangente al
-# cuenco en `a`:
+# Con N puntos, y escribiendo Σ para «sumar sobre todos los puntos» (Σx² = x₁² + x₂² + …
+# + x_N²), al desarrollar cada cuadrado, (a·x − z)² = a²x² − 2a·xz + z², la pérdida
+# resulta ser una parábola en `a`, un cuenco:
 #
-#     d loss / d a = (2a·Σx² − 2·Σxz) / N = (2/N) · Σ (a·x − z)·x
+#     pérdida(a) = (a²·Σx² − 2a·Σxz + Σz²) / N
 #
-# Lo mismo sale punto a punto con la *regla de la cadena*, la regla para derivar una
-# función de otra función: el cuadrado de un error e cambia 2e por cada unidad de e, y
-# el error e = a·x − z cambia x por cada unidad de a, así que (a·x − z)² cambia 2·(a·x −
-# z)·x. Esa regla, aplicada capa tras capa en una red, es la *retropropagación*.
+# Su derivada respecto de `a`, el *gradiente*, es la pendiente de la tangente al cuenco
+# en ese punto. Solo hacen falta tres reglas: la derivada de a² es 2a, la de a es 1 y la
+# de un número solo es 0. Así, a²·Σx² da 2a·Σx², −2a·Σxz da −2·Σxz y Σz² da 0:
+#
+#     d pérdida / d a = (2a·Σx² − 2·Σxz) / N = (2/N) · Σ (a·x − z)·x
+#
+# (La última forma vuelve a juntar las sumas en una, porque a·x·x − z·x = (a·x − z)·x.)
+#
+# Lo mismo se obtiene punto a punto con la *regla de la cadena*, la regla para derivar
+# una función compuesta: el cuadrado de un error e cambia en 2e por cada unidad de e, y
+# el error e = a·x − z cambia en x por cada unidad de a; así que (a·x − z)² cambia en
+# 2·(a·x − z)·x. Aplicada capa a capa en una red, esa regla es la *retropropagación*.
+#
+# ### Tu turno: escribe el gradiente
+#
+# Antes de leer la versión de la lección, escribe `my_gradient` en lugar de los `...`
+# (`a * x - z` contiene el error de cada punto, `.sum()` suma los elementos de un array
+# y `len(z)` es N). La celda que sigue a la versión de la lección comprueba la tuya.
+# <details><summary>Una solución</summary>
+#
+# `return 2 * ((a * x - z) * x).sum() / len(z)`, la misma línea que la de la lección, un
+# poco más abajo.
+# </details>
+
+# %%
+def my_gradient(a, x, z):
+    """Tu gradiente de la pérdida respecto de a, evaluado en a."""
+    ...  # tu código aquí
 
 # %%
 def gradient(a, x, z):
-    """La derivada de la pérdida respecto a a, en a."""
+    """La derivada de la pérdida respecto de a, evaluada en a."""
     return float(2 * ((predict(a, x) - z) * x).sum() / len(z))
 
+# %%
+exercises.check_gradient(my_gradient, gradient, x, z)
+
 # %% [markdown]
-# Es fácil equivocarse en la fórmula de una derivada, así que compruébala midiendo la
-# pendiente: la pérdida un poco a la derecha menos la pérdida un poco a la izquierda,
-# dividido por la distancia entre ambos puntos. Tomar un punto a cada lado de `a` (una
-# *diferencia finita central*) hace la medida mucho más precisa que usar un solo lado.
-# Una fórmula correcta coincide con ella hasta una diferencia relativa de 10⁻⁶ o menos;
-# una fórmula a la que le faltara el `·x` fallaría en torno a 1.
+# Es fácil equivocarse al derivar, así que conviene medir también la pendiente: la
+# pérdida un poco a la derecha de `a` menos la pérdida un poco a la izquierda, dividido
+# entre la distancia que las separa (una *diferencia finita centrada*). Con una fórmula
+# correcta, la diferencia relativa es de 1e-6 o menos; si faltara el `·x`, rondaría el
+# 100 %.
 
 # %%
 def finite_difference(a, x, z, h=1e-6):
-    """La pendiente de la pérdida en a, medida: (loss(a+h) − loss(a−h)) / 2h."""
+    """La pendiente de la pérdida en a, medida: (pérdida(a+h) − pérdida(a−h)) / 2h."""
     return (loss(predict(a + h, x), z) - loss(predict(a - h, x), z)) / (2 * h)
 
 # %%
 slope, measured = gradient(a, x, z), finite_difference(a, x, z)
-gap = abs(slope - measured) / max(abs(slope), 1e-300)  # relative to the formula's
-note(f"gradient check at the start: formula {slope:.10g}, finite difference {measured:.10g} "
-     f"(relative difference {gap:.1e})")
+gap = abs(slope - measured) / max(abs(slope), 1e-300)  # relativa al valor de la fórmula
+note(f"comprobación del gradiente en el inicio: fórmula {slope:.10g}, diferencia finita "
+     f"{measured:.10g} (diferencia relativa {gap:.1e})")
 
 # %% [markdown]
 # El gradiente es negativo a la izquierda del fondo, positivo a la derecha y cero justo
-# en él. Igualarlo a cero da el mínimo con una fórmula cerrada, `a* = Σxz / Σx²`. Aquí
-# solo se usa para comprobar el entrenamiento: las redes que no son lineales en sus
-# pesos no tienen una fórmula así, y por eso existe el descenso del gradiente. En este
-# caso la pendiente, `(2Σx²/N)·(a − a*)`, crece con la distancia al mínimo; en general,
-# una pendiente muy inclinada no significa que quede mucho camino.
+# en él. Al igualarlo a cero se obtiene el mínimo, `a* = Σxz / Σx²`, que aquí solo sirve
+# para comprobar el entrenamiento: las redes que no son lineales en sus pesos no tienen
+# una fórmula así, y por eso existe el descenso del gradiente. (Aquí la pendiente,
+# `(2Σx²/N)·(a − a*)`, crece con la distancia al mínimo; en general, una pendiente
+# pronunciada no significa que quede mucho camino.)
 
 # %%
 def best_a(x, z):
-    """El mínimo exacto de la pérdida en a: a* = Σxz / Σx²."""
+    """El mínimo exacto de la pérdida respecto de a: a* = Σxz / Σx²."""
     return (x * z).sum() / (x * x).sum()
 
 # %%
 a_star = best_a(x, z)
 min_loss = loss(predict(a_star, x), z)
-note(f"mínimo exacto a* = Σxz/Σx² = {a_star} con pérdida {min_loss}, la más baja que puede lograr "
-     f"una recta que pasa por el origen")
-
-# %% [markdown]
-# Para dibujar el cuenco, la fórmula de la parábola da la pérdida en muchos `a` a la vez
-# a partir de tres sumas: una sola pasada por los puntos, da igual cuántos `a` haya.
+note(f"mínimo exacto a* = Σxz/Σx² = {a_star}, con pérdida {min_loss}: lo más bajo que puede "
+     f"llegar una recta que pase por el origen")
+guess = settings.guess
+note(f"tu estimación a = {guess:g} está a {abs(guess - a_star):.3g} de a*; su pérdida es "
+     f"{guess_loss:.4g}")
 
 # %%
 def loss_curve(a_values, x, z):
-    """La pérdida en muchos a a la vez: (a²·Σx² − 2a·Σxz + Σz²) / N."""
+    """La pérdida para muchos valores de a a la vez, para la gráfica del cuenco: la
+    fórmula de la parábola, (a²·Σx² − 2a·Σxz + Σz²) / N, con tres sumas y una sola
+    pasada por los puntos."""
     a_values = np.asarray(a_values)
     sums = (x * x).sum(), (x * z).sum(), (z * z).sum()
     return (a_values ** 2 * sums[0] - 2 * a_values * sums[1] + sums[2]) / len(z)
 
-# %% [markdown]
-# Una gráfica muestra un peso `a` mediante su `state` (su estado): su recta, su pérdida,
-# su gradiente y el cambio que hará el siguiente paso.
-
 # %%
 class State(NamedTuple):
-    """La neurona con peso a, tal como la muestran las gráficas."""
+    """La neurona con peso a, tal como la muestran las gráficas: su recta, su
+    pérdida, su gradiente y su próximo paso."""
     a: float
-    fitted: np.ndarray  # la salida a·x de la neurona en cada x: su recta, y los errores
+    fitted: np.ndarray  # la salida a·x de la neurona en cada x: su recta y sus errores
     loss: float
     gradient: float  # la pendiente de la tangente al cuenco en a
-    move: float  # cuánto cambia a en el siguiente paso, −lr·gradiente
+    move: float  # lo que cambiará a en el próximo paso: −lr·gradiente
 
 # %%
 def state(a, x, z, lr):
-    """La neurona con peso a y tasa lr, tal como la muestran las gráficas."""
+    """La neurona con peso a, entrenada con la tasa lr, tal como la muestran las
+    gráficas."""
     fitted, slope = predict(a, x), gradient(a, x, z)
     return State(a, fitted, loss(fitted, z), slope, -lr * slope)
 
 # %%
-# el cuenco, con tangentes al inicio, en el mínimo (plana) y en su reflejo
+# el cuenco y sus tangentes: en el inicio, en el mínimo (horizontal) y en el simétrico del inicio
 tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 
 # %% [markdown]
+# **Predice y luego ejecuta.** La sección siguiente cambia `a` en la tasa por el
+# gradiente. Con lr = 0,001, ¿el primer paso mueve `a` en 0,001 o en más?
+# <details><summary>Respuesta</summary>
+#
+# En 0,001 × 116,6 = 0,1166, de 0,2719 a 0,3885: la tasa por la pendiente.
+# </details>
+
+# %% [markdown]
 # ## El descenso del gradiente
 #
-# Un paso mueve `a` en contra de la pendiente: `a ← a − lr·gradient`, de modo que `a`
-# crece a la izquierda de `a*` y disminuye a su derecha. El paso es `lr × gradient`: en
-# el punto de partida del artículo el gradiente vale −116,6, así que con una tasa de
-# aprendizaje de 0,001 el primer paso mueve `a` 0,1166, no 0,001.
+# Cada paso mueve `a` en sentido contrario a la pendiente: `a ← a − lr·gradiente`, así
+# que `a` crece a la izquierda de `a*` y disminuye a su derecha, en la tasa por la
+# pendiente.
 
 # %%
 def step(a, slope, lr):
@@ -238,70 +318,60 @@ def step(a, slope, lr):
 step(a, gradient(a, x, z), lr)
 
 # %% [markdown]
-# ¿Por qué eso va cuesta abajo, para cualquier pérdida suave? Cerca de `a` la pérdida
-# sigue a su tangente, de modo que loss(a − lr·g) ≈ loss(a) − lr·g²: más baja, si lr es
-# lo bastante pequeña para que la tangente sea una buena guía. En nuestra parábola, el
-# cambio exacto añade un término, loss(a − lr·g) = loss(a) − lr·g² + (Σx²/N)·(lr·g)². En
-# el punto de partida del artículo, la tangente predice 90,124 tras el primer paso y la
-# pérdida es 90,585: el término añadido es la curvatura del cuenco hacia arriba, y sigue
-# siendo menor que lr·g² mientras lr esté por debajo de N/Σx².
+# ¿Por qué ese paso va cuesta abajo? Llama g al gradiente. Cerca de `a`, la pérdida
+# sigue su tangente: si mueves `a` una cantidad pequeña d, la pérdida cambia más o menos
+# g·d. Un paso mueve `a` en d = −lr·g, así que la pérdida cambia en torno a −lr·g²:
+# baja, si lr es lo bastante pequeña. (En el inicio del artículo, la tangente predice
+# 90,124 tras el primer paso; como el cuenco se curva hacia arriba, queda en 90,585.)
 #
-# ¿Hasta dónde puede crecer `lr`? Si pones la pendiente `(2Σx²/N)·(a − a*)` en la
-# actualización, verás que cada paso multiplica la distancia con signo `a − a*` por el
-# mismo número,
+# ¿Cuánto puede valer `lr`? Como Σxz = a*·Σx², el gradiente es `(2Σx²/N)·(a − a*)`.
+# Sustitúyelo en la regla de actualización y resta `a*` a los dos lados: el nuevo
+# `a − a*` es `(a − a*) − lr·(2Σx²/N)·(a − a*)`, es decir, c·(a − a*) con c = 1 −
+# lr·2Σx²/N. Cada paso multiplica la distancia a `a*` por el mismo número, c.
 #
-#     c = 1 − lr·2Σx²/N
-#
-# - 0 < c < 1, con lr por debajo de N/(2Σx²) (0,0147 para los puntos del artículo): `a`
-#   avanza hacia `a*` por un solo lado; cada paso elimina la misma parte 1 − c de lo que
-#   falta (aquí, unos 33 pasos por cada factor 10 de acercamiento).
-# - c = 0, con lr = N/(2Σx²): `a` cae en `a*` en un solo paso.
-# - −1 < c < 0, con lr entre N/(2Σx²) y N/Σx² (aquí, 0,0295): cada paso se pasa de largo
-#   y cae al otro lado de `a*`, pero aun así converge, con oscilaciones cada vez
-#   menores.
-# - c = −1, con lr = N/Σx² exactamente: `a` rebota entre dos valores para siempre.
-# - c < −1, por encima de N/Σx²: cada oscilación es mayor que la anterior; el
-#   entrenamiento diverge.
+# - 0 < c < 1, con lr por debajo de N/(2Σx²) (aquí 0,0147): `a` se acerca a `a*` siempre
+#   desde el mismo lado, y cada paso elimina la misma fracción, 1 − c, de lo que falta.
+# - c = 0, con lr = N/(2Σx²): `a` llega a `a*` en un solo paso.
+# - −1 < c < 0, hasta N/Σx² (aquí 0,0295): cada paso se pasa de largo y, aun así,
+#   converge.
+# - c = −1, con lr = N/Σx²: `a` rebota sin fin entre los mismos dos puntos.
+# - c < −1, por encima de N/Σx²: cada oscilación es mayor que la anterior: diverge.
 
 # %%
 def stability_bound(x):
-    """El umbral N/Σx²: bajo él, el descenso del gradiente converge; encima,
-    diverge."""
+    """El umbral N/Σx²: por debajo de él, el descenso del gradiente converge; por
+    encima, diverge."""
     return len(x) / (x * x).sum()
 
-# %%
+
 def contraction(lr, x):
     """c = 1 − lr·2Σx²/N: cada paso multiplica la distancia a − a* por c."""
     return 1 - lr * 2 * (x * x).sum() / len(x)
 
 # %%
 bound, c = stability_bound(x), contraction(lr, x)
-note(f"umbral N/Σx² = {bound:.4g}; en esta ejecución c = 1 − lr·2Σx²/N = {c:.4g} (cada paso "
+note(f"umbral N/Σx² = {bound:.4g}; en esta ejecución, c = 1 − lr·2Σx²/N = {c:.4g} (cada paso "
      f"multiplica a − a* por c)")
 
 # %% [markdown]
-# N/Σx² depende de la escala de x, en concreto de su cuadrado: los mismos puntos
-# estirados de 0–10 a 0–200, 20 veces más anchos, tienen un umbral 400 veces menor
-# (7,4·10⁻⁵), y con lr = 0,001 el entrenamiento diverge.
-#
-# El entrenamiento repite el paso y se detiene si la pérdida supera mil veces la inicial
-# (ha divergido). Cada `every` pasos escribe la línea del artículo: la pérdida después
-# del paso (`error`), el gradiente que usó el paso, en el `a` de antes del paso
-# (`gradiente`; en i=10 marca −61,98, mientras que la pendiente en el `a` escrito es
-# −57,78), y el nuevo `a`.
+# El entrenamiento repite el paso y se detiene si la pérdida supera mil veces su valor
+# inicial (ha divergido). Cada `every` pasos escribe la línea del artículo: la pérdida
+# después del paso (el artículo la llama `error`), el gradiente con el que se dio el
+# paso, calculado en el `a` anterior (`gradiente`), y el nuevo `a`.
 
 # %%
-BLOWUP = 1000  # una pérdida de más de tantas veces la inicial: la ejecución divergió
+BLOWUP = 1000  # si la pérdida supera BLOWUP veces la inicial, la ejecución ha divergido
 
 
 def blew_up(value, start_loss):
-    """Si una pérdida indica divergencia: no es finita, o supera BLOWUP × la
-    inicial."""
+    """Si una pérdida indica que la ejecución ha divergido: no es finita o supera
+    BLOWUP veces la inicial."""
     return bool(not np.isfinite(value) or value > BLOWUP * start_loss)
 
 # %%
 class History(NamedTuple):
-    """Una ejecución con tasa lr: pesos y pérdidas desde el inicio; cada gradiente."""
+    """Una ejecución con la tasa lr: los pesos y las pérdidas desde el inicio, y el
+    gradiente de cada paso."""
     lr: float
     weights: np.ndarray
     losses: np.ndarray
@@ -312,7 +382,7 @@ def train(a, x, z, lr, steps, every=None):
     """Hasta `steps` actualizaciones desde a, con una línea cada `every` pasos
     (None: ninguna); se detiene tras el paso en que la pérdida se dispara."""
     weights, losses, grads = [a], [loss(predict(a, x), z)], []
-    with np.errstate(over="ignore", invalid="ignore"):  # blew_up ve el desbordamiento
+    with np.errstate(over="ignore", invalid="ignore"):  # blew_up detecta un desbordamiento
         for i in range(1, steps + 1):
             grads.append(gradient(a, x, z))
             a = step(a, grads[-1], lr)
@@ -329,31 +399,42 @@ def train(a, x, z, lr, steps, every=None):
 history = train(a, x, z, lr, steps, every)
 
 # %% [markdown]
-# Una ejecución cuya pérdida se disparó detiene aquí la lección y propone otra tasa: una
-# segura, el 90 % de N/(2Σx²) redondeado hacia abajo a una cifra.
+# > **Errores frecuentes y cómo se ven en el registro**
+# >
+# > - *El signo de la actualización.* Con `a + lr·gradiente` se sube por el cuenco: la
+# >   pérdida (`error`) crece en cada línea del registro y `a` se aleja de la pendiente
+# >   de los puntos.
+# > - *Olvidar dividir entre N.* El gradiente sale N veces más grande, y cada paso
+# >   también. Por eso la pérdida es una media: sin la división, la tasa que funciona
+# >   dependería de cuántos puntos haya. Con los 30 puntos del artículo, lr = 0,001 se
+# >   comporta entonces como 0,03, justo por encima del umbral de antes: el
+# >   entrenamiento diverge.
+# > - *Una tasa demasiado grande.* El error crece y `a` cae a un lado y a otro de `a*`,
+# >   cada vez más lejos (con `--every 1`, `gradiente` cambia de signo en cada línea);
+# >   al superar mil veces su valor inicial, la ejecución se detiene con una línea y una
+# >   tasa para probar.
 
 # %%
 def safe_rate(limit):
-    """Una tasa de aprendizaje segura bajo `limit`: su 90 %, redondeado a una cifra."""
+    """Una tasa de aprendizaje que queda con seguridad por debajo de `limit`, para
+    probar cuando una ejecución diverge: el 90 % de ese valor, redondeado a la baja
+    a una cifra significativa."""
     magnitude = 10.0 ** np.floor(np.log10(0.9 * limit))
     return float(np.floor(0.9 * limit / magnitude) * magnitude)
 
 # %%
 end_a, safe = history.weights[-1], safe_rate(bound / 2)
-if blew_up(history.losses[-1], start_loss):  # una línea, con la tasa segura que probar
+if blew_up(history.losses[-1], start_loss):  # una sola línea, con la tasa segura para probar
     program.stop_diverged(len(history.grads), history.losses[-1], bound, safe)
 if lr >= bound:
-    note(f"lr = {lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings around a* "
-         f"without settling, as the pictures show")
-
-# %% [markdown]
-# Una ejecución que terminó a más del 1 % de su distancia inicial a `a*` recibe una nota
-# con lo que la llevaría hasta allí: la tasa segura, o más pasos con esta tasa, contados
-# ambos a partir de c.
+    note(f"lr = {lr:g} está en el umbral N/Σx² = {bound:.4g} o por encima: a oscila alrededor de "
+         f"a* sin estabilizarse, como muestran las gráficas")
 
 # %%
 def steps_needed(c, distance, close):
-    """Pasos, cada uno multiplicando la distancia por c, de `distance` a `close`."""
+    """Pasos necesarios para ir de `distance` a `close` si cada uno multiplica la
+    distancia por c: para una ejecución que terminó a más del 1 % de su distancia
+    inicial a a*, lo que haría falta para llegar."""
     if abs(c) >= 1:
         return None
     if c == 0 or distance <= close:
@@ -361,45 +442,65 @@ def steps_needed(c, distance, close):
     return int(np.ceil(np.log(close / distance) / np.log(abs(c))))
 
 # %%
-distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # 1 % de la distancia a a*
+distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # el 1 % de la distancia inicial
 if abs(end_a - a_star) > close:
     counts = [steps_needed(contraction(safe, x), distance, close),
               steps_needed(c, distance, close)]
-    note(f"at step {len(history.grads)} a = {end_a:.6g} is still {abs(end_a - a_star):.3g} from "
-         f"a* = {a_star:.6g}; try {program.ideas(safe, counts, bound)}")
+    note(f"en el paso {len(history.grads)}, a = {end_a:.6g} todavía está a "
+         f"{abs(end_a - a_star):.3g} de a* = {a_star:.6g}; prueba "
+         f"{program.ideas(safe, counts, bound)}")
 
 # %% [markdown]
-# ## El entrenamiento, animado
+# **Predice y luego ejecuta.** La sección siguiente anima estos 100 pasos. A medida que
+# `a` se acerca al fondo del cuenco, ¿sus pasos se alargan, se acortan o siguen igual?
+# ¿Por qué?
+# <details><summary>Respuesta</summary>
 #
-# A la izquierda: los puntos, la recta y sus errores. A la derecha: el cuenco, `a` sobre
+# Se acortan: un paso es la tasa por la pendiente, y la pendiente disminuye cerca del
+# fondo. Cada paso mide c = 0,932 veces el anterior: 0,1166 el primero y 0,00011 el
+# centésimo.
+# </details>
+
+# %% [markdown]
+# ## El entrenamiento en animación
+#
+# A la izquierda, los puntos, la recta y sus errores. A la derecha, el cuenco, `a` sobre
 # él y su tangente, cuya pendiente («pendiente aquí») es el gradiente en el `a`
-# dibujado. El artículo dibuja cada nuevo `a` con el gradiente del paso anterior, así
-# que su tangente atraviesa el cuenco.
+# dibujado.
 
 # %%
 pictures.training_gif(x, z, history, state, loss_curve)
 
 # %% [markdown]
-# ## La curva de aprendizaje, predicha
+# **Predice y luego ejecuta.** La gráfica siguiente muestra, paso a paso, cuánto está la
+# pérdida por encima de su valor más bajo, en escala logarítmica (1, 10 y 100, a la
+# misma distancia). ¿Qué forma tendrá?
+# <details><summary>Respuesta</summary>
 #
-# La pérdida no puede llegar a 0: su suelo es loss(a*), 3,463 para los puntos del
-# artículo. La *pérdida sobrante* por encima de él, `loss(a) − loss(a*)`, es igual a
-# `(Σx²/N)·(a − a*)²`, así que cada paso la multiplica por c²: en escala logarítmica,
-# una recta que baja desde la pérdida sobrante inicial. (Una curva de pérdida normal
-# solo se dobla porque se acerca al suelo.) Para esta pérdida cuadrática la coincidencia
-# es exacta: la línea discontinua comprueba la deducción, no predice nada nuevo. Al
-# elevar al cuadrado se pierde el signo de `a − a*`; el panel de la derecha lo muestra,
-# y cambia de lado en cada paso cuando c < 0.
+# Una recta descendente: cada paso multiplica esa distancia por el mismo número, c² =
+# 0,869.
+# </details>
+
+# %% [markdown]
+# ## La curva de aprendizaje predicha
+#
+# La pérdida no puede llegar a 0: su suelo es pérdida(a*), 3,463 con los puntos del
+# artículo. El *exceso de pérdida* por encima de él, `pérdida(a) − pérdida(a*)`, es
+# igual a `(Σx²/N)·(a − a*)²`, así que cada paso lo multiplica por c²: en escala
+# logarítmica, una recta. Con esta pérdida, la línea discontinua coincide exactamente:
+# comprueba la deducción, no predice nada nuevo. Al elevar al cuadrado se pierde el
+# signo de `a − a*`; el panel de la derecha lo muestra: cuando c < 0, `a` cambia de lado
+# en cada paso.
 
 # %%
 excess = history.losses - min_loss
-with np.errstate(under="ignore"):  # c^(2·paso) puede quedar bajo el menor float: 0
+with np.errstate(under="ignore"):  # c^(2·paso) puede quedar por debajo del float más pequeño: 0
     predicted = excess[0] * c ** (2.0 * np.arange(len(excess)))
 
 # %%
 def run_kind(lr, x, start_a, end_a, a_star):
     """Cómo fue una ejecución, para el título: diverge, rebota, apenas se mueve, se
-    pasa pero converge, o converge."""
+    pasa de largo o converge."""
     bound = stability_bound(x)
     if lr >= bound:
         return "diverging" if lr > bound else "bouncing"
@@ -409,16 +510,15 @@ def run_kind(lr, x, start_a, end_a, a_star):
 
 # %%
 kind = run_kind(lr, x, a, end_a, a_star)
-closed = 1 - abs(end_a - a_star) / max(distance, 1e-300)  # the share of the way covered
-title = pictures.curve_title(kind, c, closed, len(history.grads))
-pictures.learning_curve(excess, predicted, history.weights - a_star, title)
+closed = 1 - abs(end_a - a_star) / max(distance, 1e-300)  # la fracción del camino recorrida
+pictures.learning_curve(excess, predicted, history.weights - a_star, (kind, c, closed))
 
 # %% [markdown]
-# **¿Cuándo parar?** Un entrenamiento real no conoce a* ni cuántos pasos necesita. Una
-# regla habitual es parar cuando el tamaño del gradiente baja de una tolerancia (aquí,
-# la milésima parte del inicial) o tras un número máximo de pasos. Aquí el gradiente es
-# proporcional a a − a*, así que se detiene a una milésima de la distancia inicial a a*;
-# en otros casos, un tramo casi plano puede detenerlo antes de tiempo.
+# **¿Cuándo parar?** Un entrenamiento real no conoce a* ni sabe cuántos pasos necesita.
+# Una regla habitual se detiene cuando el valor absoluto del gradiente baja de una
+# tolerancia (aquí, la milésima parte de su valor inicial). Como aquí el gradiente es
+# proporcional a a − a*, eso ocurre a una milésima de la distancia inicial a a*; en
+# otros casos, un tramo casi plano puede detenerlo antes de tiempo.
 
 # %%
 def stopping_step(grads, tolerance):
@@ -429,41 +529,47 @@ def stopping_step(grads, tolerance):
 
 # %%
 stop = stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
-if stop is None:
-    note(f"stopping rule (|gradient| below 1/1000 of its start): it would not have stopped by "
-         f"step {len(history.grads)}")
-else:
+if stop is not None:  # (None: la regla no habría detenido esta ejecución)
     gap = abs(history.weights[stop] - a_star)
-    note(f"stopping rule (|gradient| below 1/1000 of its start): it would have stopped at step "
-         f"{stop}, at a = {history.weights[stop]:.6g}, {gap:.3g} from a* "
-         f"({100 * gap / max(distance, 1e-300):.2g}% of the start's distance)")
+    note(f"regla de parada (|gradiente| por debajo de 1/1000 de su valor inicial): se habría "
+         f"detenido en el paso {stop}, con a = {history.weights[stop]:.6g}, a {gap:.3g} de a* (el "
+         f"{100 * gap / max(distance, 1e-300):.2g}% de la distancia inicial)")
 
 # %% [markdown]
-# ## Elegir una tasa probando
+# **Predice y luego ejecuta.** La sección siguiente entrena 10 pasos con cada una de las
+# tasas 0,001, 0,00316, 0,01 y 0,0316, y se queda con la de pérdida más baja entre las
+# que nunca subieron. ¿Cuál elegirá?
+# <details><summary>Respuesta</summary>
 #
-# N/Σx² tiene fórmula solo porque esta pérdida es una parábola. En una red de verdad, la
-# tasa se encuentra probando: entrena un poco con tasas separadas por un factor de √10 ≈
-# 3,16 (0,001, 0,00316, ...) y observa la pérdida. Si la pérdida sube alguna vez, la
-# tasa es demasiado grande (o hay un fallo); de las demás, quédate con la que deja la
-# pérdida más baja al final de la prueba. Aquí se dan 10 pasos con cada tasa, partiendo
-# de la de esta ejecución: se sube mientras la pérdida baje (o se reduce hasta que
-# baje).
+# 0,01: 0,0316 supera el umbral 0,0295, así que su pérdida sube; de las otras tres, la
+# de pasos más largos es la que más baja.
+# </details>
+
+# %% [markdown]
+# ## Elegir la tasa probando
+#
+# N/Σx² tiene fórmula solo porque esta pérdida es una parábola. En una red real, la tasa
+# se busca probando: se entrena poco tiempo con tasas separadas por un factor √10 ≈ 3,16
+# y se observa la pérdida. Si la pérdida sube alguna vez, la tasa es demasiado grande (o
+# hay un error en el código); de las demás, se elige la que deja la pérdida más baja.
+# Aquí: 10 pasos con cada tasa, subiendo desde la de esta ejecución mientras la pérdida
+# baje, o bajando hasta que empiece a bajar.
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
-    """Si la pérdida baja en cada uno de `steps` pasos a la tasa lr (salvo
-    redondeo)."""
+    """Si la pérdida baja en cada uno de los `steps` pasos con la tasa lr (salvo
+    redondeos)."""
     losses = train(a, x, z, lr, steps).losses
     rises = np.diff(losses) > 1e-12 * losses[:-1]
     return len(losses) == steps + 1 and not bool(np.any(rises))
 
-# %%
+
 def rates_by_trying(a, x, z, lr):
-    """{tasa: si la pérdida bajó}, a √10 de distancia desde lr, subiendo mientras
-    baja o bajando hasta que baje, 30 tasas como mucho."""
+    """{tasa: si la pérdida bajó}, separadas por un factor √10 a partir de lr,
+    subiendo mientras baje o bajando hasta que baje, como máximo 30 tasas."""
     tried = {lr: loss_falls(a, x, z, lr)}
     factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
-    while tried[rate] == (factor > 1) and len(tried) < 30:  # sube: bajó; baja: subió
+    while tried[rate] == (factor > 1) and len(tried) < 30:  # hacia arriba: bajó; hacia abajo: subió
         rate *= factor
         tried[rate] = loss_falls(a, x, z, rate)
     return tried
@@ -475,13 +581,9 @@ trial_loss = {rate: train(a, x, z, rate, 10).losses[-1] for rate in fell}
 kept = min(fell, key=trial_loss.get) if fell else None
 kept
 
-# %% [markdown]
-# Abajo, cada tasa probada se entrena durante tantos pasos como esta ejecución (5000
-# como mucho, menos si la pérdida se dispara); para la tasa de esta ejecución se
-# reutiliza la ejecución de arriba, recortada a esa longitud.
-
 # %%
-STUDY_STEPS = 5_000  # los estudios aparte (otras tasas, dos pesos) entrenan como mucho
+# con cada tasa se entrena como en esta ejecución (máximo STUDY_STEPS); la suya se reutiliza
+STUDY_STEPS = 5_000  # número máximo de pasos de los estudios aparte (otras tasas, dos pesos)
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
 for rate in tried:
@@ -492,30 +594,62 @@ for rate in tried:
 pictures.learning_rates(runs, kept, bound, min_loss)
 
 # %% [markdown]
+# **Predice y luego ejecuta.** La sección siguiente añade un segundo peso, un término
+# independiente `b`, entrenado con la misma tasa. ¿Se acercarán tanto 100 pasos como con
+# un solo peso?
+# <details><summary>Respuesta</summary>
+#
+# No: `a` = 1,958 y `b` = 0,213, lejos de la mejor recta con término independiente, `a*`
+# = 2,063 y `b*` = −0,486 (que no es el 1,9914 de un solo peso). Al principio, `b`
+# incluso se aleja de `b*`: la recta empieza por debajo de la mayoría de los puntos, y
+# subirla ayuda.
+# </details>
+
+# %% [markdown]
 # ## Dos pesos: una recta con término independiente
 #
 # El artículo termina comentando que con dos pesos haría falta una gráfica en 3D. Aquí
-# la tienes: la recta `z = a·x + b` añade un término independiente `b`, así que ya no
-# tiene que pasar por el origen. La pérdida es una superficie sobre el plano (a, b), con
-# dos derivadas *parciales* (∂): cada una es la pendiente en la dirección de un peso,
-# con el otro fijo; salen por la regla de la cadena como antes, con 1 como la entrada
-# que multiplica a `b`:
+# la tienes: la recta `z = a·x + b` añade un término independiente `b`, de modo que ya
+# no tiene que pasar por el origen. La pérdida es una superficie sobre el plano (a, b),
+# con dos derivadas *parciales* (∂): cada una es la pendiente en la dirección de un
+# peso, dejando el otro fijo. Se obtienen con la regla de la cadena, como antes,
+# teniendo en cuenta que `b` multiplica a una entrada que siempre vale 1:
 #
-#     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
-#     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
+#     ∂pérdida/∂a = (2/N)·Σ (a·x + b − z)·x
+#     ∂pérdida/∂b = (2/N)·Σ (a·x + b − z)
 #
-# Si desarrollas los productos, las sumas se reducen a cuatro medias que solo dependen
-# de los datos (mean(x²) = Σx²/N, y así las demás) y que ningún paso cambia: ∂loss/∂a =
-# 2·(a·mean(x²) + b·mean(x) − mean(x·z)) y ∂loss/∂b = 2·(a·mean(x) + b − mean(z)).
-# Calculadas una sola vez, hacen que cada paso de los que siguen cueste lo mismo con un
-# millón de puntos que con 30 (esta pérdida lo permite; la de una red, no). Un paso
-# actualiza los dos pesos con la misma tasa, desde (a₀, 0): a₀ es el punto de partida
-# aleatorio.
+# ### Tu turno: la pendiente respecto del término independiente
+#
+# Escribe `my_slope_b`, la derivada ∂pérdida/∂b de arriba, en lugar de los `...`; la
+# comprobación que sigue a la versión de la lección te dirá si es correcta.
+# <details><summary>Una solución</summary>
+#
+# `return 2 * (a * x + b - z).sum() / len(z)`: como en `gradient`, sumando `b` a cada
+# predicción y sin `* x`, porque la entrada de `b` vale 1.
+# </details>
+
+# %%
+def my_slope_b(a, b, x, z):
+    """Tu derivada de la pérdida respecto de b, evaluada en (a, b)."""
+    ...  # tu código aquí
+
+# %% [markdown]
+# Al desarrollarlas, las sumas se separan en cuatro medias que solo dependen de los
+# datos, como media(x²) = Σx²/N, y que ningún paso cambia. Calculadas una sola vez,
+# hacen que un paso cueste lo mismo con un millón de puntos que con 30. Partiendo de
+# (a₀, 0), donde a₀ es el valor inicial aleatorio, cada paso actualiza los dos pesos con
+# la misma tasa.
 
 # %%
 def predict_with_offset(a, b, x):
     """La salida de una neurona con peso a y término independiente b: a·x + b."""
     return a * x + b
+
+
+def means_of(x, z):
+    """Las cuatro medias que solo dependen de los datos: media(x²), media(x),
+    media(x·z) y media(z)."""
+    return (x * x).mean(), x.mean(), (x * z).mean(), z.mean()
 
 # %%
 def gradients(a, b, means):
@@ -525,10 +659,13 @@ def gradients(a, b, means):
     return 2 * (a * mean_xx + b * mean_x - mean_xz), 2 * (a * mean_x + b - mean_z)
 
 # %%
+exercises.check_offset_slope(my_slope_b, gradients, means_of)
+
+# %%
 def train_two_weights(a, b, x, z, lr, steps):
-    """Descenso del gradiente en a y b a la vez; el camino, una fila (a, b) por
-    paso."""
-    means = (x * x).mean(), x.mean(), (x * z).mean(), z.mean()  # una sola vez
+    """Descenso del gradiente sobre a y b a la vez; el camino, con una fila (a, b)
+    por paso."""
+    means = means_of(x, z)  # calculadas una sola vez
     path = np.empty((steps + 1, 2))
     path[0] = a, b
     for i in range(1, steps + 1):
@@ -538,74 +675,77 @@ def train_two_weights(a, b, x, z, lr, steps):
     return path
 
 # %% [markdown]
-# Las dos derivadas son cero en la solución exacta (a*, b*), lo que da las dos
-# *ecuaciones normales*
+# Las dos derivadas valen cero en la solución exacta (a*, b*). Al igualarlas a cero se
+# obtienen dos ecuaciones, las llamadas *ecuaciones normales*:
 #
 #     a·Σx² + b·Σx = Σxz
 #     a·Σx + b·N = Σz
 #
-# two equations in two unknowns. Divide the second by N: the best line passes through
-# the means (x̄, z̄), b* = z̄ − a*·x̄. Put that into the first: a* is Σ(x − x̄)(z − z̄)
-# over Σ(x − x̄)². There is no single answer when every x is the same: then many lines
-# fit equally well.
+# La segunda dice que la mejor recta pasa por las medias x̄ y z̄ (x̄, «x barra», es la
+# media de x): b* = z̄ − a*·x̄; al sustituirlo en la primera, a* = Σ(x − x̄)(z − z̄) /
+# Σ(x − x̄)². Si todas las x son iguales, muchas rectas se ajustan igual de bien.
 
 # %%
 def best_line(x, z):
-    """(a*, b*) según las ecuaciones normales; None si todas las x son iguales."""
-    dx, dz = x - x.mean(), z - z.mean()  # each point's distance from the means
+    """(a*, b*) a partir de las ecuaciones normales; None si todas las x son
+    iguales."""
+    dx, dz = x - x.mean(), z - z.mean()  # la distancia de cada punto a las medias
     if (dx * dx).sum() <= 1e-12 * (x * x).sum():
         return None
     a_star = (dx * dz).sum() / (dx * dx).sum()
     return a_star, z.mean() - a_star * x.mean()
 
-# %% [markdown]
-# Igual que el cuenco, la superficie es su suelo más una forma cuadrática, `loss(a*, b*)
-# + (Σx²·da² + 2Σx·da·db + N·db²)/N` con `da = a − a*` y `db = b − b*`: muchos (a, b) de
-# una sola pasada.
-
 # %%
 def loss_surface(a, b, x, z):
-    """La pérdida en muchos (a, b) a la vez: su suelo más una forma cuadrática."""
+    """La pérdida para muchos (a, b) a la vez, para las gráficas: como en el cuenco,
+    su suelo más una forma cuadrática, pérdida(a*, b*) + (Σx²·da² + 2Σx·da·db +
+    N·db²)/N, con da = a − a* y db = b − b*."""
     (a_star, b_star), n = best_line(x, z), len(x)
     da, db = np.asarray(a) - a_star, np.asarray(b) - b_star
     quadratic = (x * x).sum() * da ** 2 + 2 * x.sum() * da * db + n * db ** 2
     return loss(predict_with_offset(a_star, b_star, x), z) + quadratic / n
 
 # %% [markdown]
-# Aquí el entrenamiento es más lento, y la historia de un solo peso explica por qué. Con
-# dos pesos, el cuenco se curva más en unas direcciones que en otras. Sus segundas
-# derivadas forman H = (2/N)·[[Σx², Σx], [Σx, N]], cuyos dos valores propios λ son las
-# curvaturas a lo largo de sus direcciones más y menos curvadas (las *direcciones
-# propias*). En cada una, un paso multiplica la distancia por 1 − lr·λ, como c, así que
-# lr < 2/λmax (con un solo peso hay una sola curvatura, 2Σx²/N, y de ahí el N/Σx² de la
-# primera parte). Aquí las curvaturas difieren en un factor de 135, sobre todo porque la
-# entrada de b siempre es 1 mientras que x vale 5 de media: una tasa segura para cruzar
-# el valle estrecho avanza muy despacio a lo largo de él. (Una tasa por encima de 0,9
-# veces el límite de los dos pesos se reduce a ese valor.)
+# Aquí el entrenamiento es más lento, y la gráfica de abajo muestra por qué: la pérdida
+# es un valle largo y estrecho, con paredes empinadas a lo ancho y casi plano a lo
+# largo. Una misma tasa tiene que servir para las dos direcciones: si es lo bastante
+# pequeña para no pasarse de largo entre las paredes, avanza muy despacio por el fondo.
+#
+# La *curvatura* de una dirección es lo rápido que crece la pendiente a lo largo de
+# ella: 2Σx²/N con un solo peso. Con dos, hay una dirección de máxima curvatura (a lo
+# ancho del valle) y otra de mínima (a lo largo), y sus curvaturas se escriben λmax y
+# λmin (λ, «lambda», es la letra habitual). En cada una, un paso multiplica la distancia
+# a (a*, b*) por 1 − lr·λ, como hacía c, así que la tasa tiene que quedar por debajo de
+# 2/λmax (con un solo peso, 2/λ es el N/Σx² de antes). Aquí λmax es 135 veces λmin,
+# sobre todo porque la entrada de b siempre vale 1 mientras que x vale 5 de media: el
+# valle es √135 ≈ 11,6 veces más largo que ancho. La gráfica lo dibuja con *curvas de
+# nivel*, líneas de igual pérdida, como en un mapa de senderismo.
+#
+# De dónde salen esos dos números: las segundas derivadas de la pérdida (cómo cambia
+# cada pendiente con cada peso) forman una tabla de 2×2, la *matriz hessiana* H =
+# (2/N)·[[Σx², Σx], [Σx, N]]. λmin y λmax, las curvaturas a lo largo de esas dos
+# direcciones especiales, son sus *valores propios*, que calcula `np.linalg.eigvalsh`.
 
 # %%
 def curvatures(x):
-    """Los valores propios (λmin, λmax) de H = (2/N)·[[Σx², Σx], [Σx, N]]."""
+    """Las curvaturas (λmin, λmax) en las direcciones más plana y más empinada: los
+    valores propios de H = (2/N)·[[Σx², Σx], [Σx, N]]."""
     return np.linalg.eigvalsh((2 / len(x)) * np.array([[(x * x).sum(), x.sum()],
                                                        [x.sum(), len(x)]]))
 
 # %%
-def two_weight_contraction(lr, x):
-    """Lo máximo de la distancia a (a*, b*) que deja un paso: el mayor |1 − lr·λ|."""
-    return np.abs(1 - lr * curvatures(x)).max()
-
-# %%
 class Descent(NamedTuple):
-    """Descenso del gradiente en (a, b) con la tasa lr hacia best = (a*, b*)."""
+    """Descenso del gradiente sobre (a, b) con la tasa lr hacia best = (a*, b*)."""
     path: np.ndarray  # una fila (a, b) por paso, desde el inicio
     best: tuple
     lr: float
     ratio: float  # λmax / λmin: el valle es √ratio veces más largo que ancho
-    reached: int | None  # pasos hasta el 1 % de la distancia inicial (None: aún no)
+    reached: int | None  # pasos hasta menos del 1 % de la distancia inicial (None: aún no)
 
 # %%
 def descend(x, z, start_a, lr, steps):
-    """Entrena a y b desde (start_a, 0), `steps` pasos con la tasa lr; su Descent."""
+    """Entrena los pesos a y b desde (start_a, 0) durante `steps` pasos con la tasa
+    lr; devuelve su `Descent`."""
     best, (low, high) = best_line(x, z), curvatures(x)
     path = train_two_weights(start_a, 0.0, x, z, lr, steps)
     gaps = np.hypot(path[:, 0] - best[0], path[:, 1] - best[1])
@@ -614,69 +754,90 @@ def descend(x, z, start_a, lr, steps):
 
 # %%
 def enough_steps(lr, x):
-    """Pasos que seguro llevan una ejecución de dos pesos con la tasa lr a menos del
-    1 % de su distancia inicial, según el mayor |1 − lr·λ|; como mucho STUDY_STEPS."""
-    needed = steps_needed(two_weight_contraction(lr, x), 1.0, 0.01)
+    """Pasos que seguro acercan una ejecución con dos pesos y tasa lr a menos del 1
+    % de su distancia inicial, según el mayor |1 − lr·λ|; como máximo STUDY_STEPS."""
+    needed = steps_needed(np.abs(1 - lr * curvatures(x)).max(), 1.0, 0.01)
     return STUDY_STEPS if needed is None else min(needed, STUDY_STEPS)
 
 # %%
 two_ok = best_line(x, z) is not None
 if not two_ok:
-    note("todas las x son iguales, así que a y b no se pueden distinguir (muchas rectas se "
-         "ajustan igual de bien); se omiten las secciones de dos pesos y de escalado")
-
-# %%
-if two_ok:
+    note("todas las x son iguales, así que no se pueden distinguir a y b (muchas rectas se "
+         "ajustan igual de bien); se omiten las secciones de los dos pesos y del cambio de escala")
+else:
     two_bound = 2 / curvatures(x)[-1]
     descent = descend(x, z, a, min(lr, 0.9 * two_bound), study_steps)
     pictures.two_weights(x, z, descent, loss_surface)
     if descent.lr != lr:
-        note(f"lr = {lr:g} is above 0.9 of the two-weight threshold 2/λmax = {two_bound:.4g}, so "
-             f"this section trains at 0.9 of it")
-
-# %% [markdown]
-# Tras 100 pasos el camino está en el valle; tras 5000 (`STEPS = 5000`), queda el 3 % de
-# su distancia inicial (llegar al 1 % cuesta 7178 pasos). La nota dice dónde terminó
-# esta ejecución y, si aún queda lejos, una tasa y un número de pasos que llegan a menos
-# del 1 %: contados entrenando con esa tasa.
+        note(f"lr = {lr:g} supera el 90 % del umbral con dos pesos, 2/λmax = {two_bound:.4g}, así "
+             f"que en esta sección se entrena con el 90 % de ese umbral")
 
 # %%
+# dónde terminó la ejecución (tras 5000 pasos queda el 3 % de la distancia inicial)
 if two_ok:
     end, best = descent.path[-1], descent.best
-    advice = ""  # aún lejos: una tasa segura para ambos pesos, y sus pasos
+    advice = ""  # todavía lejos: una tasa segura para los dos pesos y los pasos que necesita
     if descent.reached is None:
         rate = safe_rate(two_bound)
         faster = descend(x, z, a, rate, enough_steps(rate, x))
         advice = program.two_weight_advice(faster, STUDY_STEPS)
-    note(f"two weights at step {len(descent.path) - 1}, lr = {descent.lr:.4g}: a = {end[0]:.6g}, "
-         f"b = {end[1]:.6g}; exact a* = {best[0]:.6g}, b* = {best[1]:.6g}{advice}")
+    note(f"dos pesos en el paso {len(descent.path) - 1}, lr = {descent.lr:.4g}: a = {end[0]:.6g}, "
+         f"b = {end[1]:.6g}; valores exactos: a* = {best[0]:.6g}, b* = {best[1]:.6g}{advice}")
 
 # %%
 if two_ok and abs(best[1]) > 0.1 * np.abs(z).max():  # lejos del origen: b ayuda
     two = loss_surface(best[0], best[1], x, z)
-    note(f"these points lie off the origin: the best loss with one weight is {min_loss:.4g}, with "
-         f"an offset b: {two:.4g}; the one-weight line z = a·x is forced through (0, 0)")
+    note(f"estos puntos no pasan cerca del origen: la mejor pérdida con un solo peso es "
+         f"{min_loss:.4g}, y con un término independiente b, {two:.4g}; la recta de un solo peso, "
+         f"z = a·x, está obligada a pasar por (0, 0)")
 
 # %% [markdown]
-# ## El remedio: escalar las entradas
+# ### Tu turno: un paso con momento
 #
-# El valle es estrecho porque x no se parece a la entrada 1 de b: su media es 5 y su
-# dispersión (su desviación típica), 2,98. Si *centras* x (le restas la media), las
-# curvaturas se diferencian en un factor 8,9, no 135; si la *estandarizas* (además la
-# divides por la dispersión), son iguales: un cuenco redondo, la misma tasa para los
-# dos.
+# Un remedio para ese avance tan lento es guardar una *velocidad*, igual que una bola
+# que rueda por el fondo del valle conserva la suya: en cada paso,
+# `velocity ← beta·velocity − lr·slope` y después `a ← a + velocity`, donde `beta`, por
+# ejemplo 0,9, es la parte del último movimiento que se conserva. Escribe un paso así
+# para un solo peso.
+# <details><summary>Una solución</summary>
+#
+# `velocity = beta * velocity - lr * slope` y después `return a + velocity, velocity`.
+# Con `beta = 0` es el `step` de la lección.
+# </details>
+
+# %%
+def momentum_step(a, velocity, slope, lr, beta):
+    """Un paso con momento: los nuevos (a, velocidad)."""
+    ...  # tu código aquí
+
+# %%
+exercises.check_momentum(momentum_step)
+
+# %% [markdown]
+# **Predice y luego ejecuta.** La sección siguiente *centra* x: le resta su media, 5,
+# para que x vaya de −5 a 5. ¿Se volverá más redondo el valle?
+# <details><summary>Respuesta</summary>
+#
+# Sí: las curvaturas pasan a diferir 8,9 veces, no 135, y los pasos para quedar a menos
+# del 1 % (cada versión con su propia tasa 1/λmax) bajan de 496 a 39.
+# </details>
+
+# %% [markdown]
+# ## El remedio: cambiar la escala de las entradas
+#
+# El valle es estrecho porque x es muy distinta de la entrada de b, que siempre vale 1:
+# su media es 5 y su dispersión (su desviación típica), 2,98. Si se *centra* x (se le
+# resta la media), las curvaturas difieren 8,9 veces, no 135; si se *estandariza*
+# (además se divide entre la dispersión), son iguales: un cuenco redondo y una sola tasa
+# para los dos pesos.
 
 # %%
 def standardised(x):
     """x desplazada a media 0 y escalada a dispersión (desviación típica) 1."""
     return (x - x.mean()) / x.std()
 
-# %% [markdown]
-# Cada versión de x entrena con la tasa 1/λmax, que cruza la dirección más empinada del
-# valle en un solo paso. Los pasos hasta menos del 1 % de la distancia inicial bajan de
-# 496 a 39 y a 1.
-
 # %%
+# cada una con la tasa 1/λmax, que cruza el valle en un paso: 496, 39 y 1 pasos
 if two_ok:
     versions = {"x as measured": x, "x − mean": x - x.mean(),
                 "standardised x": standardised(x)}
@@ -687,73 +848,96 @@ if two_ok:
     pictures.scaling([x, versions["standardised x"]], z,
                      [scaled["x as measured"], scaled["standardised x"]], loss_surface)
 
-# %% [markdown]
-# Los pesos aprendidos con la x estandarizada se pueden deshacer: z = a'·(x −
-# media)/dispersión + b' significa a = a'/dispersión y b = b' − a'·media/dispersión, que
-# vuelve a ser (a*, b*).
-
 # %%
+# desde la x estandarizada: a = a'/dispersión y b = b' − a'·media/dispersión, otra vez (a*, b*)
 if two_ok:
     a_scaled, b_scaled = scaled["standardised x"].path[-1]
     spread, mean = x.std(), x.mean()
     raw, centred, standard = (scaled[name].reached or f"> {STUDY_STEPS}"
                               for name in scaled)
-    note(f"scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, {centred} "
-         f"centred, {standard} standardised; converted back: a = {a_scaled / spread:.6g}, b = "
+    note(f"al cambiar la escala de x, pasos hasta quedar a menos del 1 % con la tasa 1/λmax: "
+         f"{raw} con x tal como se midió, {centred} con x centrada y {standard} con x "
+         f"estandarizada; tras deshacer el cambio: a = {a_scaled / spread:.6g}, b = "
          f"{b_scaled - a_scaled * mean / spread:.6g}")
 
 # %% [markdown]
-# El remedio de todos los días: el umbral encoge con el cuadrado de la escala de x, así
-# que con x en los miles la tasa por defecto diverge; estandarizada, las mismas tasas
-# funcionan en cualquier unidad.
+# **Predice y luego ejecuta.** Si x se midiera en milímetros en vez de en metros
+# (números 1000 veces mayores), ¿qué le pasaría al umbral N/Σx² y a una ejecución con lr
+# = 0,001?
+# <details><summary>Respuesta</summary>
 #
-# ## Guardar, y explorar en directo
+# El umbral sería un millón de veces menor, 2,9e-8, y lr = 0,001 divergiría. La x
+# estandarizada no notaría el cambio de unidades.
+# </details>
 #
-# Las gráficas, guardadas con nombres provisionales, toman ahora sus nombres todas a la
-# vez: una ejecución que falla o se interrumpe deja tus gráficas anteriores como
-# estaban.
+# ## Guardar y explorar en directo
+#
+# Las gráficas, que esperaban con nombres provisionales, reciben ahora todas a la vez su
+# nombre definitivo: si una ejecución falla o se interrumpe, tus gráficas anteriores se
+# quedan como estaban.
 
 # %%
 pictures.save()
 
 # %% [markdown]
-# `EXPLORE = True` (o `--explore`) abre una ventana para tocar el modelo: arrastra **a**
-# y la recta, sus errores y la tangente la siguen; arrastra **paso** para recorrer el
-# entrenamiento, o la **tasa de aprendizaje** (N/Σx² en rojo) para volver a ejecutar
-# `train`; la barra espaciadora reproduce, ← → avanzan o retroceden un paso, `r`
-# reinicia y `q` cierra (en Jupyter: `pip install ipympl`).
+# Con `EXPLORE = True` (o `--explore`) se abre una ventana para manipular el modelo:
+# arrastra **a**, **paso** o la **tasa de aprendizaje** (N/Σx² en rojo) y todo lo demás
+# se actualiza; la barra espaciadora reproduce, ← → avanzan o retroceden un paso, `r`
+# vuelve al inicio y `q` cierra (en Jupyter: `pip install ipympl`).
+#
+# **Predice y luego ejecuta.** En el explorador, arrastra `a` hasta el fondo del cuenco.
+# ¿Qué hacen la tangente y el paso siguiente?
+# <details><summary>Respuesta</summary>
+#
+# La tangente queda horizontal: allí la pendiente es 0, así que el paso siguiente, −lr ×
+# 0, no mueve nada.
+# </details>
 
 # %%
 explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
 
 # %% [markdown]
-# ## Pruébalo tú
+# ## Prueba tú
 #
-# Cada uno indica los ajustes que debes cambiar en un cuaderno y luego la orden para un
-# terminal. 1. **Una tasa tímida.** `LEARNING_RATE = 1e-5`; `python regression_gd_es.py
-# --lr 1e-5`: `a` avanza a paso de tortuga, de 0,27 a solo 0,385 en 100 pasos; una nota
-# dice lo lejos que queda de a* y propone una tasa calculada a partir de los datos; la
-# curva de aprendizaje dice que apenas se mueve. 2. **Pasarse de largo**, entre N/(2Σx²)
-# y N/Σx². `LEARNING_RATE = 0.02`, `EVERY = 1`; `python regression_gd_es.py --lr 0.02
-# --every 1`: tras el paso 1, `a` ya ha pasado a* (por encima de 1,9914); tras el paso
-# 2, está por debajo, y cada oscilación es menor; en el paso 40 está en a* =
-# 1,991412006340672 hasta la última cifra. 3. **Justo por encima del umbral** N/Σx² =
-# 0,0295. `LEARNING_RATE = 0.03`; `python regression_gd_es.py --lr 0.03`: un aviso, y
-# cada oscilación es mayor que la anterior: tras 100 pasos `a` vale unos −49 y la
-# pérdida pasa de 88 000. Con 0,05 la pérdida se dispara en el paso 4: la lección se
-# detiene con un error y no guarda ninguna gráfica. 4. **Un solo paso.** `LEARNING_RATE
-# = 0.0147457627`, `STEPS = 3`, `EVERY = 1`; `python regression_gd_es.py --lr
-# 0.0147457627 --steps 3 --every 1`: N/(2Σx²) hace que c = 0, así que la línea `i=1` ya
-# muestra a = 1,99141200… 5. **Otro punto de partida.** `SEED = 7`; `python
-# regression_gd_es.py --seed 7`: empieza en a = 0,324 y aun así termina a menos del 1 %
-# de su distancia inicial a a*. 6. **Cuándo parar.** `STEPS = 1000`, `EVERY = 100`;
-# `python regression_gd_es.py --steps 1000 --every 100`: la regla habría parado tras 99
-# pasos, a 0,00164 de a*; los demás cierran una distancia que ninguna gráfica de la
-# recta deja ver. 7. **Tus propios datos, lejos del origen.** Puntos sobre z = 10 + 2·x,
-# que una recta que pasa por (0, 0) no puede seguir; esta línea de código los escribe:
-# `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`. `DATA =
-# "offset.csv"`; `python regression_gd_es.py --data offset.csv`: las notas dicen que los
-# puntos quedan lejos del origen (la menor pérdida con un solo peso es 33) y dan a* = 2,
-# b* = 10; tras 100 pasos el descenso sigue lejos, en a = 3,55, b = 1,70. `LEARNING_RATE
-# = 0.1`, `STEPS = 300`; `python regression_gd_es.py --data offset.csv --lr 0.1 --steps
-# 300` sí llega: a = 2, b = 10.
+# Cada pregunta da el comando para la terminal y, entre paréntesis, los ajustes que
+# cambiar en un cuaderno. Predice lo que verás, ejecútalo y luego abre las respuestas.
+#
+# 1. **Una tasa muy pequeña:** ¿hasta dónde llega `a` en 100 pasos?
+#    `python regression_gd_es.py --lr 1e-5` (`LEARNING_RATE = 1e-5`).
+# 2. **Pasarse de largo:** ¿a qué lado de `a*` queda `a` tras cada paso?
+#    `python regression_gd_es.py --lr 0.02 --every 1` (`LEARNING_RATE = 0.02`,
+#    `EVERY = 1`).
+# 3. **Justo por encima del umbral** N/Σx² = 0,0295: ¿qué pasa con 0,03 y con 0,05?
+#    `python regression_gd_es.py --lr 0.03` (`LEARNING_RATE = 0.03`).
+# 4. **Un solo paso:** ¿qué hace lr = N/(2Σx²)?
+#    `python regression_gd_es.py --lr 0.0147457627 --steps 3 --every 1` (los tres
+#    ajustes equivalentes).
+# 5. **Otro inicio:** ¿depende el final del punto de partida?
+#    `python regression_gd_es.py --seed 7` (`SEED = 7`).
+# 6. **Cuándo parar:** ¿qué parte de una ejecución larga aprovecha la regla de parada?
+#    `python regression_gd_es.py --steps 1000 --every 100` (`STEPS`, `EVERY`).
+# 7. **Tus propios datos, lejos del origen:** puntos sobre z = 10 + 2·x, que una recta
+#    por (0, 0) no puede seguir. Escríbelos con
+#    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`, ejecuta
+#    `python regression_gd_es.py --data offset.csv` (`DATA = "offset.csv"`) y después
+#    otra vez con `--lr 0.1 --steps 300`: ¿encuentran la recta los dos pesos?
+# <details><summary>Lo que deberías ver</summary>
+#
+# 1. `a` avanza muy despacio, de 0,27 a solo 0,385; una nota dice cuánto le falta para
+#    llegar a `a*` y sugiere una tasa calculada a partir de los datos; la curva de
+#    aprendizaje dice «Apenas se mueve».
+# 2. Tras el paso 1, `a` queda por encima de `a*` = 1,9914; tras el paso 2, por debajo,
+#    y cada oscilación es menor; en el paso 40 ya coincide con a* = 1.991412006340672 en
+#    todas sus cifras.
+# 3. Cada oscilación es mayor que la anterior: tras 100 pasos, `a` vale unos −49 y la
+#    pérdida supera 88 000. Con 0,05, la pérdida se dispara en el paso 4: una sola línea
+#    y una tasa para probar.
+# 4. Hace que c = 0: la primera línea, `i=1`, ya muestra `a=1.99141200…`
+# 5. Empieza en a = 0,3238 y termina igual de cerca del mismo `a*`: el cuenco tiene un
+#    único fondo.
+# 6. La regla se detiene en el paso 99, a 0,00164 de `a*`: los 901 pasos siguientes
+#    recorren una distancia que ninguna gráfica de la recta deja ver.
+# 7. Las notas dicen que los puntos no pasan cerca del origen y dan a* = 2, b* = 10; 100
+#    pasos con lr = 0,001 terminan en a = 3,55, b = 1,70; con 0,1 y 300 pasos, a = 2, b
+#    = 10.
+# </details>

@@ -30,7 +30,6 @@
   };
   const RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.02, 0.03, 0.05];
   const BLOWUP = 1000; // a loss past this many times its start: the run diverged
-  const SVGNS = "http://www.w3.org/2000/svg";
   const BOX = { w: 400, h: 300, right: 12, top: 14, bottom: 42 }; // viewBox, margins
   const STYLE = `
 .live-fig { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.6rem; margin: 1rem 0; }
@@ -140,9 +139,9 @@
     return [1, 2, 5, 10].find(m => m * p >= raw * (1 - 1e-12)) * p;
   }
 
-  // two to five round values between lo and hi
+  // two to six round values between lo and hi
   function ticks(lo, hi) {
-    const s = niceUp((hi - lo) / 4), first = Math.ceil(lo / s);
+    const s = niceUp((hi - lo) / 5), first = Math.ceil(lo / s);
     return Array.from({ length: Math.max(0, Math.floor(hi / s + 1e-9) - first + 1) },
       (_, k) => tidy((first + k) * s));
   }
@@ -158,7 +157,7 @@
     const best = npSum(x.map((v, i) => v * z[i])) / npSum(x.map(v => v * v));
     const centre = Number.isFinite(best) ? best : a0;
     const half = Math.max(1.5 * Math.abs(a0 - centre), 0.5 * Math.abs(centre)) || 1;
-    const step = niceUp(half / 250);
+    const step = niceUp(half / 250); // at most 500 positions
     return { lo: tidy(Math.floor((centre - half) / step) * step),
       hi: tidy(Math.ceil((centre + half) / step) * step), step: step };
   }
@@ -166,7 +165,7 @@
   // an SVG or HTML element with attributes (a function: a listener), added to parent
   function el(tag, attrs, parent, text) {
     const node = /^(svg|g|line|circle|path|text|rect|clipPath)$/.test(tag)
-      ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
+      ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
       if (typeof v === "function") node.addEventListener(k, v);
       else node.setAttribute(k, v);
@@ -209,8 +208,10 @@
     const yr = padded(Math.min(0, ...z), Math.max(0, ...z), 0.08);
     const { f, g } = axes(S.left, "live-clip-points", xr, yr, "x", "z");
     if (!Number.isFinite(a)) return;
-    el("line", { x1: f.x(xr[0]), y1: f.y(a * xr[0]), x2: f.x(xr[1]), y2: f.y(a * xr[1]),
-      stroke: "#1f2328", "stroke-width": 2.2 }, g);
+    const ends = a === 0 ? xr : [yr[0] / a, yr[1] / a].sort((p, q) => p - q); // in the box
+    const x0 = Math.max(xr[0], ends[0]), x1 = Math.min(xr[1], ends[1]);
+    el("line", { x1: f.x(x0), y1: f.y(a * x0), x2: f.x(x1), y2: f.y(a * x1), stroke: "#1f2328",
+      "stroke-width": 2.2 }, g);
     x.forEach((xi, i) => {
       el("line", { x1: f.x(xi), x2: f.x(xi), y1: f.y(z[i]), y2: f.y(a * xi), stroke: "#cf222e",
         "stroke-width": 1.6 }, g);
@@ -288,7 +289,8 @@
     lr = Number(lr);
     const options = Array.from(S.rate.options);
     if (!options.some(o => Number(o.value) === lr)) {
-      S.rate.insertBefore(el("option", { value: String(lr) }, null, tickText(lr)),
+      const text = tickText(Number(lr.toPrecision(4))); // 4 digits are enough to tell
+      S.rate.insertBefore(el("option", { value: String(lr) }, null, text),
         options.find(o => Number(o.value) > lr) || null);
     }
     S.rate.value = String(lr);

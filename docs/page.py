@@ -67,8 +67,25 @@ WORDS = {
            "built": "Esta página la ha creado <code>python docs/build.py</code>, que ejecutó "
                     "el cuaderno por sí solo en un núcleo de Python nuevo: cada número, cada "
                     "línea del registro y cada gráfica salen de esa ejecución.",
-           "gif": "el entrenamiento, animado"},
+           "gif": "el entrenamiento, animado",
+           "live": {  # the live figure's words (docs/live.js has the English ones)
+               "weight": "peso a", "loss": "pérdida", "gradient": "gradiente",
+               "rate": "tasa de aprendizaje", "step": "un paso", "steps": "10 pasos",
+               "reset": "reiniciar",
+               "log": "Registro del entrenamiento, tal como lo imprime la lección (error: la "
+                      "pérdida tras el paso i; gradiente: el gradiente que usó ese paso; a: el "
+                      "nuevo valor de a)",
+               "points": "Los puntos (azul), la recta de la neurona z = a·x (negro) y el "
+                         "error de cada punto (rojo).",
+               "bowl": "La pérdida para cada valor de a: un cuenco. El punto marca la a "
+                       "actual; la pendiente de su tangente (naranja) es el gradiente.",
+               "diverged": "el entrenamiento diverge en el paso {step}: la pérdida {why}.",
+               "grew": "ya es más de 1000 veces la inicial",
+               "overflowed": "se ha desbordado (infinito)",
+               "again": "Pulsa «reiniciar» o mueve a para empezar de nuevo."}},
 }
+LIVE_DATA = ("import json\nprint(json.dumps({'x': x.tolist(), 'z': z.tolist(), 'a': a, "
+             "'lr': lr}))")  # a cell run after the lesson: its own points, start and rate
 STYLE = """
 :root { --text: #1f2328; --muted: #57606a; --box: #f6f8fa; --line: #d0d7de; }
 * { box-sizing: border-box; }
@@ -145,6 +162,7 @@ def run_alone(language, folder):
     notebook = nbformat.read(os.path.join(folder, f"{base}.ipynb"), as_version=4)
     env = {name: value for name, value in os.environ.items()
            if name not in ("MPLBACKEND", "DISPLAY", "PYTHONPATH")}
+    notebook.cells.append(nbformat.v4.new_code_cell(LIVE_DATA, metadata={"tags": ["live"]}))
     nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": folder}}).execute(env=env)
     return notebook
@@ -249,12 +267,24 @@ def outputs(cell, words, captions, phone):
     return "".join(parts)
 
 
+def live_figure(data, language):
+    """The live figure (docs/live.js, inline) on `data`, {"x", "z", "a", "lr"}: the lesson's
+    own points, start and rate, in the page's language."""
+    data = {**data, "language": language, "words": WORDS[language].get("live", {})}
+    with open(os.path.join(DOCS, "live.js"), encoding="utf-8") as file:
+        script = file.read()
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # stays in its script
+    return ('<div class="live" id="live-figure"></div><script type="application/json" '
+            f'id="live-data">{payload}</script><script>{script}</script>')
+
+
 def page(notebook, language, captions, phone):
     """The run notebook as one self-contained HTML page with its downloads; `phone`: the
     pictures drawn for a phone."""
     words, (base, _name, _extras) = WORDS[language], LESSONS[language]
     toc, body = [], []
-    for cell in notebook.cells:
+    *cells, data_cell = notebook.cells
+    for cell in cells:
         if "bootstrap" in cell.metadata.get("tags", []):
             continue
         if cell.cell_type == "markdown":
@@ -275,6 +305,8 @@ def page(notebook, language, captions, phone):
                     f'<li><a href="#{name}">{text}</a></li>' for name, text in toc)
                 + "</ol></nav>")
     first = body[0] + f'<p class="downloads">{words["downloads"].format(**anchors)}</p>'
+    body = [part.replace("<!--live-->", live_figure(json.loads(data_cell.outputs[0].text),
+                                                                language)) for part in body]
     style = STYLE + HtmlFormatter().get_style_defs(".highlight")
     return (f'<!DOCTYPE html>\n<html lang="{language}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -6,7 +6,6 @@ Spanish page writes its numbers in Spanish and its log as Python prints it."""
 
 import contextlib
 import io
-import json
 import os
 import re
 import sys
@@ -17,24 +16,14 @@ from conftest import BROWSER_ARGS, CHROMIUM, POST_LOG, ROOT, needs_chromium
 
 import regression_gd as rg
 
+sys.path.insert(0, os.path.join(ROOT, "docs"))
+import page  # noqa: E402
+
 LIVE_JS = os.path.join(ROOT, "docs", "live.js")
 AXE = os.environ.get("AXE_CORE_JS", "/tmp/axe/node_modules/axe-core/axe.min.js")
-SHOTS = "/tmp/live_shots"  # the screenshots, also kept here for a person to look at
 A0 = rg.random_start(45)
 POST = {"x": rg.POST_X.tolist(), "z": rg.POST_Z.tolist(), "a": A0, "lr": 0.001}
-SPANISH = {  # the words a Spanish page would pass
-    "weight": "peso a", "loss": "pérdida", "gradient": "gradiente",
-    "rate": "tasa de aprendizaje", "step": "paso", "steps": "10 pasos", "reset": "reiniciar",
-    "log": "Registro del entrenamiento, como lo imprime la lección (error: la pérdida tras el "
-           "paso i; gradiente: el gradiente que usó el paso; a: la nueva a)",
-    "points": "Los puntos (azul), la recta de la neurona z = a·x (negro) y el error de cada "
-              "punto (rojo): la distancia entre la recta y el punto.",
-    "bowl": "La pérdida para cada a: un cuenco. El punto es la a actual; la pendiente de su "
-            "tangente (naranja) es el gradiente.",
-    "diverged": "el entrenamiento divergió en el paso {step}: la pérdida {why}.",
-    "grew": "superó 1000 veces la inicial", "overflowed": "se desbordó hasta infinito",
-    "again": "Pulsa reiniciar, o mueve a, para empezar de nuevo.",
-}
+SPANISH = page.WORDS["es"]["live"]  # the words the Spanish page passes
 
 
 def post_lines():
@@ -44,43 +33,30 @@ def post_lines():
 
 
 def python_log(a, x, z, lr, steps):
-    """The lines the lesson's train() prints, one a step, and whether it stopped early."""
+    """The lines the lesson's train() prints, one a step, and whether its loss blew up."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         history = rg.train(a, np.asarray(x, float), np.asarray(z, float), lr, steps, every=1)
-    return out.getvalue().splitlines(), len(history.grads) < steps
+    return out.getvalue().splitlines(), rg.blew_up(history.losses[-1], history.losses[0])
 
 
-def page_html(data, language="en", words=None):
-    """A page as the lesson's will be: its style, a main column, the div, the JSON and
-    live.js inline."""
-    sys.path.insert(0, os.path.join(ROOT, "docs"))
-    try:
-        import page
-        style = page.STYLE
-    except Exception:  # the page's builder needs nbconvert; its column is what matters here
-        style = ("body { margin: 0; font: 16px/1.55 system-ui, sans-serif; } "
-                 ".page { max-width: 76rem; margin: 0 auto; padding: 0 1rem; } "
-                 "main { max-width: 50rem; }")
-    with open(LIVE_JS, encoding="utf-8") as file:
-        script = file.read()
-    payload = json.dumps({**data, "language": language, "words": words or {}},
-                         ensure_ascii=False).replace("</", "<\\/")
+def page_html(data, language="en"):
+    """A page as the lesson's: its style, a main column, and the live figure as the page's
+    builder writes it (its words, for "es", the Spanish page's)."""
     return (f'<!DOCTYPE html>\n<html lang="{language}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>live figure</title><style>{style}</style></head><body>"
+            f"<title>live figure</title><style>{page.STYLE}</style></head><body>"
             '<div class="page"><nav class="toc" aria-label="Contents"><strong>Contents'
             '</strong><ol><li><a href="#live-figure">The live figure</a></li></ol></nav>'
             '<main><h1>One neuron learns a line</h1><p>Some prose.</p>'
-            '<div class="live" id="live-figure"></div>'
-            f'<script type="application/json" id="live-data">{payload}</script>'
-            f"<script>{script}</script><p>More prose.</p></main></div></body></html>\n")
+            f"{page.live_figure(data, language)}<p>More prose.</p></main></div></body></html>\n")
 
 
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium for the module's tests."""
-    from playwright.sync_api import sync_playwright
+    sync_playwright = pytest.importorskip("playwright.sync_api",
+                                          reason="needs pip install playwright").sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         yield browser
@@ -89,13 +65,13 @@ def browser():
 
 @pytest.fixture
 def open_page(browser, tmp_path):
-    """open_page(data, width, language, words): a tab showing the live figure from disk; at
+    """open_page(data, width, language): a tab showing the live figure from disk; at
     the end, no script error and nothing requested but the file itself."""
     tabs = []
 
-    def opened(data=POST, width=1280, language="en", words=None):
+    def opened(data=POST, width=1280, language="en"):
         path = tmp_path / f"live-{len(tabs)}.html"
-        path.write_text(page_html(data, language, words), encoding="utf-8")
+        path.write_text(page_html(data, language), encoding="utf-8")
         tab = browser.new_page(viewport={"width": width, "height": 1000})
         tab.errors, tab.requests = [], []
         tab.on("pageerror", lambda error: tab.errors.append(str(error)))
@@ -126,10 +102,8 @@ def readout(tab):
 
 
 def shoot(tab, name, tmp_path):
-    """A screenshot of the page into tmp_path and into SHOTS."""
-    os.makedirs(SHOTS, exist_ok=True)
-    for folder in (str(tmp_path), SHOTS):
-        tab.screenshot(path=os.path.join(folder, name), full_page=True)
+    """A screenshot of the page into tmp_path (run with --basetemp to keep and look at it)."""
+    tab.screenshot(path=os.path.join(tmp_path, name), full_page=True)
 
 
 # Without a browser: what live.js is made of
@@ -186,7 +160,7 @@ RUNS = [(rg.POST_X, rg.POST_Z, A0, 0.001, 100), *other_data(),
 @pytest.mark.slow
 @needs_chromium
 @pytest.mark.parametrize("run", range(len(RUNS)))
-def test_every_line_matches_pythons_digit_for_digit(open_page, run):
+def test_every_line_matches_pythons_digit_for_digit(open_page, run, tmp_path):
     x, z, a, lr, steps = RUNS[run]
     expected, stopped = python_log(a, x, z, lr, steps)
     tab = open_page()
@@ -194,6 +168,7 @@ def test_every_line_matches_pythons_digit_for_digit(open_page, run):
                          "return liveFigure.state(); }",
                          [{"x": x.tolist(), "z": z.tolist(), "a": a, "lr": lr}, steps])
     log = state["log"]
+    shoot(tab, f"run-{run}-1280.png", tmp_path)
     assert log_lines(tab) == log and log[:len(expected)] == expected
     if stopped:
         assert len(log) == len(expected) + 1
@@ -276,20 +251,29 @@ def test_a_learner_drives_it_with_keys_and_clicks(open_page, tmp_path):
     slider.focus()
     tab.keyboard.press("ArrowRight")  # a new drag starts a new run
     assert log_lines(tab) == [] and not tab.evaluate("liveFigure.state().stopped")
+    box, before = slider.bounding_box(), tab.inner_html("#live-figure svg")
+    tab.mouse.move(box["x"] + 0.2 * box["width"], box["y"] + box["height"] / 2)
+    tab.mouse.down()
+    tab.mouse.move(box["x"] + 0.6 * box["width"], box["y"] + box["height"] / 2, steps=5)
+    tab.mouse.up()  # dragged to 60% of the range: right of the bowl's bottom
+    a = float(tab.evaluate("liveFigure.state().a"))
+    assert a > rg.best_a(rg.POST_X, rg.POST_Z) and tab.inner_html("#live-figure svg") != before
+    assert "gradient = " in readout(tab) and "\u2212" not in readout(tab)  # uphill: positive
 
 
 @pytest.mark.slow
 @needs_chromium
-def test_axe_finds_nothing_serious(open_page):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_axe_finds_nothing_serious(open_page, language):
     if not os.path.exists(AXE):
         pytest.skip(f"axe-core is not at {AXE}")
-    tab = open_page()
-    tab.get_by_role("button", name="10 steps").click()
+    tab = open_page(width=390, language=language)
     tab.add_script_tag(path=AXE)
-    found = tab.evaluate("axe.run(document.getElementById('live-figure')).then(r => "
-                         "r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
-                         ".map(v => [v.id, v.nodes.map(n => n.target.join(' '))]))")
-    assert found == []
+    serious = ("axe.run(document).then(r => r.violations.filter(v => ['serious', 'critical']"
+               ".includes(v.impact)).map(v => [v.id, v.nodes.map(n => n.target.join(' '))]))")
+    assert tab.evaluate(serious) == []
+    tab.evaluate("liveFigure.setRate(0.05); liveFigure.step(10)")  # diverged: buttons refuse
+    assert tab.evaluate("liveFigure.state().stopped") and tab.evaluate(serious) == []
 
 
 @pytest.mark.slow
@@ -317,7 +301,7 @@ def test_it_fits_a_phone_and_a_desktop(open_page, width, tmp_path):
 @pytest.mark.slow
 @needs_chromium
 def test_the_spanish_page_writes_spanish_numbers_and_pythons_log(open_page, tmp_path):
-    tab = open_page(width=390, language="es", words=SPANISH)
+    tab = open_page(width=390, language="es")
     text = readout(tab)
     assert "a = 0,2719" in text and "pérdida = 103,7" in text
     assert "gradiente = \u2212116,6" in text
@@ -329,7 +313,7 @@ def test_the_spanish_page_writes_spanish_numbers_and_pythons_log(open_page, tmp_
     tab.get_by_label("tasa de aprendizaje").select_option("0.05")
     tab.get_by_role("button", name="reiniciar").click()
     tab.get_by_role("button", name="10 pasos").click()
-    assert log_lines(tab)[-1] == ("el entrenamiento divergió en el paso 4: la pérdida superó "
-                                  "1000 veces la inicial. " + SPANISH["again"])
+    assert log_lines(tab)[-1] == (SPANISH["diverged"].format(step=4, why=SPANISH["grew"])
+                                  + " " + SPANISH["again"])
     assert "pérdida = 107\u202f000" in readout(tab)
     shoot(tab, "spanish-diverged-390.png", tmp_path)
