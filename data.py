@@ -17,6 +17,7 @@ stops the run with one line naming the file, and the line where there is one.
 """
 
 import codecs
+import contextlib
 import csv
 import os
 
@@ -52,14 +53,10 @@ def load(path):
         raise DataError(_("{path}: the file mixes tabs and semicolons; use one separator "
                           "throughout").format(path=path))
     separator, names = (found or [","])[0], None
-    if lines and all(to_number(cell, separator) is None
-                     for cell in split_row(path, *lines[0], separator)):
-        names, lines = tuple(split_row(path, *lines[0], separator)), lines[1:]
-    rows = quick_rows([line for _number, line in lines], separator)
-    if rows is None:
-        rows = np.array([row(path, number, line, separator) for number, line in lines],
-                        dtype=float).reshape(-1, 2)
-    return (*check_points(path, rows), names)
+    first = tuple(split_row(path, *lines[0], separator)) if lines else ()
+    if first and all(to_number(cell, separator) is None for cell in first):
+        names, lines = first, lines[1:]
+    return (*check_points(path, rows_of(path, lines, separator)), names)
 
 
 def read_text(path):
@@ -128,16 +125,16 @@ def row(path, number, line, separator):
     return values
 
 
-def quick_rows(lines, separator):
-    """Every row at once where all are two plain finite numbers: an (n, 2) array; None
-    where any row needs a closer look (quotes, decimal commas, anything unusual)."""
-    if not lines or any('"' in line or (separator != "," and "," in line) for line in lines):
-        return None
-    try:
-        rows = np.loadtxt(lines, delimiter=separator, ndmin=2, dtype=float)
-    except ValueError:
-        return None
-    return rows if rows.shape[1] == 2 and np.isfinite(rows).all() else None
+def rows_of(path, lines, separator):
+    """The numbered `lines` as an (n, 2) array of x,z rows: all at once where each is two
+    plain finite numbers; else one by one (quotes, decimal commas, anything unusual)."""
+    if lines and not any('"' in line or (separator != "," and "," in line) for _n, line in lines):
+        with contextlib.suppress(ValueError):  # else each row is read below, a bad one named
+            rows = np.loadtxt([line for _number, line in lines], delimiter=separator, ndmin=2)
+            if rows.shape[1] == 2 and np.isfinite(rows).all():
+                return rows
+    return np.array([row(path, number, line, separator) for number, line in lines],
+                    dtype=float).reshape(-1, 2)
 
 
 def check_points(path, rows):

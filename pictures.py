@@ -26,11 +26,12 @@ from matplotlib.animation import PillowWriter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.font_manager import findfont
+from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image, ImageDraw, ImageFont
 
 import program
 from program import _
+from program import number_text as text  # a number in the language spoken
 
 DPI, GIF_DPI = 100, 80  # pictures 640x480 pixels (960x480 with two panels); the GIF 512x384
 FRAME_MS, LAST_MS = 200, 2000  # each GIF frame's time on screen, and the last one's
@@ -111,22 +112,18 @@ def save():
 
 # The pieces every picture is made of
 
-def text(value, spec):
-    """A number for a picture, in the language spoken."""
-    return program.number_text(value, spec)
-
-
 def arrange(fig, above=None):
     """Place the panels, measuring once (a layout engine measures every label several
     times, the slowest part of a picture): room on the left and between the panels for
     their y labels, below for the x labels and the legend, above for the titles. Plain
     tick labels (0.0015, 1e-06) are written in the language spoken."""
     renderer, width, height = fig.canvas.get_renderer(), fig.bbox.width, fig.bbox.height
-    flat, wrap = [ax for ax in fig.axes if ax.name == "rectilinear"], program.Run.settings.narrow
-    for ax in fig.axes if wrap else []:  # a phone's width: long titles take two lines
-        ax.set_title("\n".join(textwrap.fill(line, 48) for line in ax.get_title().split("\n")))
-    if wrap and fig.get_suptitle():
-        fig.suptitle(textwrap.fill(fig.get_suptitle(), 48))
+    flat = [ax for ax in fig.axes if ax.name == "rectilinear"]
+    columns = 1 if program.Run.settings.narrow else len(fig.axes)
+    for ax in fig.axes:  # a title wider than its panel takes more lines
+        ax.set_title(fitted(ax.get_title(), width / columns - 60, renderer, 12))
+    if fig.get_suptitle():
+        fig.suptitle(fitted(fig.get_suptitle(), width - 24, renderer, 12), y=1 - 6 / height)
     for axis in [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis,
                                                       getattr(ax, "zaxis", ax.xaxis))]:
         if isinstance(axis.get_major_locator(), ticker.AutoLocator):  # fewer ticks: quicker
@@ -150,6 +147,15 @@ def arrange(fig, above=None):
                         top=1 - above / height, wspace=share, hspace=share)
 
 
+def fitted(words, room, renderer, size):
+    """`words` in lines no wider than `room` pixels at `size` points, broken at spaces."""
+    lines, font = [], FontProperties(size=size)
+    for line in words.split("\n"):
+        wide = renderer.get_text_width_height_descent(line, font, ismath=False)[0]
+        lines += textwrap.wrap(line, int(0.93 * len(line) * room / wide)) if wide > room else [line]
+    return "\n".join(lines)
+
+
 def label_axes(ax):
     """Label a panel of points with the data's names (drawn as they read, with no
     mathematics), or the lesson's own."""
@@ -159,10 +165,8 @@ def label_axes(ax):
 
 
 def sample(count):
-    """Which of `count` points a picture draws: all, or a seeded MOST_DRAWN of them."""
-    if count <= MOST_DRAWN:
-        return np.arange(count)
-    return np.sort(np.random.default_rng(0).choice(count, MOST_DRAWN, replace=False))
+    """Which of `count` points a picture draws, in order: all, or a seeded MOST_DRAWN of them."""
+    return np.sort(np.random.default_rng(0).choice(count, min(count, MOST_DRAWN), replace=False))
 
 
 def scatter(ax, x, z, size):
@@ -181,6 +185,9 @@ def legend_below(fig, columns):
         legend = fig.legend(loc="lower center", ncols=ncols, bbox_to_anchor=(0.5, 0.005),
                             fontsize="medium" if narrow else "small")
         if ncols == 1 or legend.get_window_extent().width <= 0.98 * fig.bbox.width:
+            for words in legend.get_texts():  # still too wide: long entries take two lines
+                words.set_text(fitted(words.get_text(), 0.98 * fig.bbox.width - 70,
+                                      fig.canvas.get_renderer(), words.get_fontsize()))
             return legend
         legend.remove()
 
@@ -222,11 +229,10 @@ def log_axis(ax, values, label):
     plain one where they span less than a factor of 10."""
     values = np.asarray(values)[np.isfinite(values) & (np.asarray(values) > 0)]
     if values.size and values.max() >= 10 * values.min():
-        ax.set_yscale("log")
+        ax.set(yscale="log", ylim=(values.min() / 1.5, values.max() * 1.5))
         ax.yaxis.set_major_locator(ticker.LogLocator(numticks=8))
         ax.yaxis.set_major_formatter(lambda value, _place: text(value, ".6g"))
         ax.yaxis.set_minor_locator(ticker.NullLocator())
-        ax.set_ylim(values.min() / 1.5, values.max() * 1.5)
         label = _("{label} (log scale)").format(label=label)
     ax.set_ylabel(label)
 
@@ -334,16 +340,16 @@ def view_of(x):
 def run_limits(weights):
     """Limits for a that show a whole run, centred where it settles."""
     finite = weights[np.isfinite(weights)]
-    return bowl_limits((finite[-1] + finite[-2]) / 2 if len(finite) > 1 else finite[0],
-                       finite.min(), finite.max())
+    return bowl_limits(finite[-2:].mean(), finite.min(), finite.max())
 
 
-def draw_panels(axes, x, z, at, curve_of, a_limits, weights):
-    """Left the points, right the bowl over `a_limits`; the lines of the lesson's States
-    `at(a)` at the smallest and the largest `weights` fit in. The Scene that moves."""
+def draw_panels(axes, x, z, state, curve_of, a_limits, weights):
+    """Left the points, right the lesson's bowl `curve_of(a_values, x, z)` over `a_limits`;
+    the lines of the lesson's `state(a, x, z, lr)` at the smallest and the largest `weights`
+    fit in. The Scene that moves."""
     ax_fit, ax_bowl = axes
     scatter(ax_fit, x, z, 12)
-    lines = [at(a).fitted for a in (np.nanmin(weights), np.nanmax(weights))]
+    lines = [state(a, x, z, 0.0).fitted for a in (np.nanmin(weights), np.nanmax(weights))]
     line = add_line(ax_fit, x, lines[0], _("the neuron's line"), linewidth=2)
     reach = np.r_[z, np.min(lines), np.max(lines)]
     pad = 0.05 * (np.ptp(reach) or 1.0)
@@ -363,8 +369,7 @@ def viewed(state, a, x, z, view, lr):
     """The lesson's State at a: its line at the points drawn (`view`), its numbers over all
     the points."""
     whole = state(a, x, z, lr)
-    return state(a, x[view], z[view], lr)._replace(loss=whole.loss, gradient=whole.gradient,
-                                                   move=whole.move)
+    return whole._replace(fitted=whole.fitted[view])
 
 
 def move(scene, x, z, state):
@@ -417,14 +422,12 @@ class GifWriter(PillowWriter):
 
     def setup(self, fig, outfile, dpi=None):
         super().setup(fig, outfile, dpi)
-        self.frames, self.words = [], []
+        self.frames, self.words = [], ""
         self.font = ImageFont.truetype(findfont("DejaVu Sans Mono"), round(10 * dpi / 72))
 
     def grab_frame(self, **savefig_kwargs):
-        rgb = Image.frombuffer("RGBA", self.frame_size, self.fig.canvas.buffer_rgba(),
-                               "raw", "RGBA", 0, 1).convert("RGB")
-        for row, words in enumerate(self.words):
-            ImageDraw.Draw(rgb).text((16, 6 + 19 * row), words, font=self.font, fill="black")
+        rgb = Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).convert("RGB")
+        ImageDraw.Draw(rgb).text((16, 6), self.words, font=self.font, fill="black", spacing=8)
         self.palette = self.palette if self.frames else palette_of(rgb)
         self.frames.append(rgb.quantize(palette=self.palette, dither=Image.Dither.NONE))
 
@@ -443,14 +446,12 @@ def training_gif(path, x, z, history, state, curve_of):
     and a rolling down the lesson's bowl, its tangent's slope the gradient."""
     fig = FigureCanvasAgg(Figure(figsize=(6.4, 4.8), dpi=GIF_DPI)).figure
     view, lr, steps = view_of(x), history.lr, len(history.weights) - 1
-    scene = draw_panels(fig.subplots(1, 2), x[view], z[view],
-                        lambda a: state(a, x[view], z[view], lr), curve_of,
-                        run_limits(history.weights), history.weights)
+    scene = draw_panels(fig.subplots(1, 2), x, z, state, curve_of, run_limits(history.weights),
+                        history.weights)
     scene.errors.set(antialiased=False, linewidth=0.9)  # one pixel: fewer colours, smaller
     legend_below(fig, 3)
     arrange(fig, above=48)  # the top: the readout
-    for artist in scene:
-        artist.set_animated(True)
+    plt.setp(scene, animated=True)
     fig.canvas.draw()
     background = fig.canvas.copy_from_bbox(fig.bbox)
     writer = GifWriter(fps=1000 / FRAME_MS)
@@ -461,8 +462,8 @@ def training_gif(path, x, z, history, state, curve_of):
             fig.canvas.restore_region(background)
             for artist in scene:
                 fig.draw_artist(artist)
-            writer.words = readout(here, _("step {step} of {steps}").format(
-                step=text(step, ","), steps=text(steps, ",")))
+            writer.words = "\n".join(readout(here, _("step {step} of {steps}").format(
+                step=text(step, ","), steps=text(steps, ","))))  # rows 19 pixels apart
             writer.grab_frame()
 
 
@@ -482,19 +483,18 @@ def learning_curve(fig, excess, predicted, distance, run):
     |a − a*|, each step marked by the side of a* it is on. `run`: (how it went, its c, the
     share of the way to a* it covered)."""
     ax, side = panels(fig, width_ratios=(3, 2))
-    shown = thinned(len(excess))
-    visible = excess[shown] > 1e-12 * excess[0]  # below: rounding noise
-    ax.plot(shown, np.where(visible, excess[shown], np.nan), linewidth=4, alpha=0.6,
+    shown = thinned(len(excess))  # the steps drawn, the last included
+    excess, predicted, distance = excess[shown], predicted[shown], distance[shown]
+    visible = excess > 1e-12 * excess[0]  # below: rounding noise
+    ax.plot(shown, np.where(visible, excess, np.nan), linewidth=4, alpha=0.6,
             label=_("this run: loss − loss(a*)"))
-    ax.plot(shown, predicted[shown], "k--",
-            label=_("predicted: (loss₀ − loss(a*))·c^(2·step)"))
-    log_axis(ax, np.r_[excess[shown][visible], predicted[shown]],
-             _("excess loss: loss − loss(a*)"))
-    sizes = np.abs(distance[shown])
+    ax.plot(shown, predicted, "k--", label=_("predicted: (loss₀ − loss(a*))·c^(2·step)"))
+    log_axis(ax, np.r_[excess[visible], predicted], _("excess loss: loss − loss(a*)"))
+    sizes = np.abs(distance)
     side.plot(shown, np.where(sizes > 0, sizes, np.nan), color="gray", linewidth=1)
     for sign, marker, color, words in ((1, "^", "C1", _("|a − a*| with a above a*")),
                                        (-1, "v", "C0", _("|a − a*| with a below a*"))):
-        mine = np.sign(distance[shown]) == sign
+        mine = np.sign(distance) == sign
         if mine.any():
             side.plot(shown[mine], sizes[mine], marker, color=color, markersize=4,
                       linestyle="none", label=words)
@@ -502,11 +502,13 @@ def learning_curve(fig, excess, predicted, distance, run):
     for panel in (ax, side):
         step_axis(panel, shown[-1])
     kind, c, closed = run
-    fig.suptitle(_("{kind}: every step multiplies the excess loss by c² = {factor}; {share}% "
-                   "of the way to a* in {steps}").format(
-                       kind=kind_words(kind).capitalize(), factor=text(c * c, ".3g"),
-                       share=text(100 * closed, ".3g"),
-                       steps=program.steps_text(len(excess) - 1)))
+    way = (_("{share}% of the way to a* in {steps}") if closed >= 0 else
+           _("{times}× as far from a* as at the start after {steps}"))
+    fig.suptitle(_("{kind}: every step multiplies the excess loss by c² = {factor}; {way}")
+                 .format(kind=kind_words(kind).capitalize(), factor=text(c * c, ".3g"),
+                         way=way.format(share=text(100 * closed, ".3g"),
+                                        times=text(1 - closed, ".3g"),
+                                        steps=program.steps_text(shown[-1]))))
     legend_below(fig, 2)
 
 
@@ -545,12 +547,11 @@ def learning_rates(fig, runs, kept, bound, floor):
 def grid(path, best, count=80, square=False):
     """A grid over (a, b) holding the whole path and the minimum; `square` gives both axes
     the same span."""
-    a_all, b_all = np.r_[path[:, 0], best[0]], np.r_[path[:, 1], best[1]]
-    spans = np.array([np.ptp(a_all) or 1.0, np.ptp(b_all) or 1.0])
-    spans[:] = spans.max() if square else spans
-    middles = (a_all.min() + a_all.max()) / 2, (b_all.min() + b_all.max()) / 2
-    return np.meshgrid(*(np.linspace(middle - 0.65 * span, middle + 0.65 * span, count)
-                         for middle, span in zip(middles, spans, strict=True)))
+    points = np.vstack([path, best])
+    low, high = points.min(axis=0), points.max(axis=0)
+    spans = np.where(high > low, high - low, 1.0)
+    reach, middles = 0.65 * (spans.max() if square else spans), (low + high) / 2
+    return np.meshgrid(*np.linspace(middles - reach, middles + reach, count).T)
 
 
 def contours(ax, x, z, descent, surface_of, end=None, steps=None, square=False):
@@ -629,16 +630,14 @@ class Explorer:
         from matplotlib.widgets import Button, Slider
         self.fig, self.lesson, self.start = fig, lesson, history.weights[0]
         self.steps, self.view = min(len(history.weights) - 1, 1000), view_of(lesson.x)
-        self.limits, x, z = run_limits(history.weights), lesson.x[self.view], lesson.z[self.view]
+        self.limits = run_limits(history.weights)
         self.scene = draw_panels((fig.add_axes((0.08, 0.42, 0.37, 0.46)),
-                                  fig.add_axes((0.57, 0.42, 0.38, 0.46))), x, z,
-                                 lambda a: lesson.state(a, x, z, 0.0), lesson.loss_curve,
-                                 self.limits, np.array(self.limits))
+                                  fig.add_axes((0.57, 0.42, 0.38, 0.46))), lesson.x, lesson.z,
+                                 lesson.state, lesson.loss_curve, self.limits, self.limits)
         fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.34), ncols=6, fontsize="small")
         fig.text(0.5, 0.015, _("keys: space plays, ← → one step, r back to the start, q "
                                "closes; the red mark is N/Σx²"), ha="center", color="gray")
-        self.words = [fig.text(0.02, 0.98 - 0.04 * row, "", va="top",
-                               family="DejaVu Sans Mono") for row in range(2)]
+        self.words = fig.text(0.02, 0.98, "", va="top", family="DejaVu Sans Mono", linespacing=1.8)
         rate, top = np.log10(history.lr), max(np.log10(2 * lesson.bound), np.log10(history.lr))
         self.sliders = [Slider(fig.add_axes((0.15, y, 0.6, 0.03)), label, low, high,
                                valinit=start, initcolor="none", valstep=step)
@@ -664,10 +663,9 @@ class Explorer:
         if canvas.manager is not None:  # a window: its keys go through press, below
             canvas.mpl_disconnect(canvas.manager.key_press_handler_id)
         canvas.mpl_connect("key_press_event", self.press)
-        self.moving = (*self.scene, *self.words, self.button.ax,
+        self.moving = (*self.scene, self.words, self.button.ax,
                        *(slider.ax for slider in self.sliders))
-        for artist in self.moving:
-            artist.set_animated(True)
+        plt.setp(self.moving, animated=True)
         self.background = None
         canvas.mpl_connect("draw_event", lambda _event: self.redraw(keep=True))
 
@@ -700,8 +698,7 @@ class Explorer:
         move(self.scene, lesson.x[self.view], lesson.z[self.view], state)
         numbers = readout(state, _("a set by hand") if step is None else _(
             "step {step} of {steps}").format(step=step, steps=self.steps))
-        self.words[0].set_text(numbers[0])
-        self.words[1].set_text(numbers[1] + f"   lr = {text(self.lr, '.3g')}" + (
+        self.words.set_text("\n".join(numbers) + f"   lr = {text(self.lr, '.3g')}" + (
             _("   diverging: lr above N/Σx²") if self.lr > lesson.bound else ""))
         self.redraw()
 
@@ -760,9 +757,8 @@ def explore(x, z, history, state, curve_of, train, bound):
     if notebook:
         from IPython import get_ipython
         get_ipython().run_line_magic("matplotlib", "widget")
-    lesson = SimpleNamespace(x=x, z=z, bound=bound, state=state, loss_curve=curve_of,
-                             train=train)  # what the explorer needs from the lesson
     explorer = Explorer(plt.figure(figsize=(10, 6.4), dpi=DPI, num=_("One neuron, live")),
-                        lesson, history)
+                        SimpleNamespace(x=x, z=z, bound=bound, state=state,  # the lesson's
+                                        loss_curve=curve_of, train=train), history)
     plt.show()
     return explorer

@@ -10,34 +10,30 @@ signals held. Words come from the catalog in locale/, in the language the lesson
 """
 
 import atexit
+import contextlib
 import gettext
 import os
 import re
 import signal
 import sys
+from gettext import gettext as _  # a text in the language spoken (see speak)
 
 LOCALE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
-STOPS = {"SIGINT": ("Ctrl-C", 130), "SIGTERM": ("SIGTERM", 143), "SIGHUP": ("SIGHUP", 129),
-         "SIGQUIT": ("SIGQUIT", 131)}  # the signals that stop a run: words, exit status
+STOPS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")  # the signals that stop a run
 
 
 class Words:
-    """The language spoken, "en" or "es", and its catalog: one lesson at a time."""
-    language, catalog = "en", gettext.NullTranslations()
+    """The language spoken, "en" or "es": one lesson at a time."""
+    language = "en"
 
 
 def speak(language):
-    """Speak `language` from now on, argparse's own words included."""
+    """Speak `language` from now on: `_` and argparse take their words from gettext's
+    global domain, the catalog in locale/ (an English text where it has none)."""
     Words.language = language
-    Words.catalog = gettext.translation("program", LOCALE, [language], fallback=True)
-    os.environ["LANGUAGE"] = language  # argparse's words come through gettext's global domain
+    os.environ["LANGUAGE"] = language
     gettext.bindtextdomain("program", LOCALE)
     gettext.textdomain("program")
-
-
-def _(text):
-    """`text` in the language spoken (itself where the catalog has no translation)."""
-    return Words.catalog.gettext(text)
 
 
 def N_(text):
@@ -49,17 +45,16 @@ def N_(text):
 
 def write_err(text):
     """A line on stderr; lost, quietly, if stderr is closed, full or gone."""
-    try:
+    with contextlib.suppress(AttributeError, OSError, ValueError):
         sys.stderr.write(text + "\n")
         sys.stderr.flush()
-    except (AttributeError, OSError, ValueError):
-        pass
 
 
 class Run:
     """The run going on (one at a time): its settings, the data's column names, the
-    temporary file of each picture drawn, the folders it made, and whether it saved."""
-    settings = names = None
+    temporary file of each picture drawn, the folders it made, whether it saved, and the
+    stop signals held while it renames (a list, then)."""
+    settings = names = held = None
     waiting, made, saved = {}, [], False
 
     @staticmethod
@@ -83,34 +78,20 @@ def remove_temporaries():
 atexit.register(remove_temporaries)  # every exit this process controls
 
 
-class Held:
-    """A block in which a stop signal waits until the block ends (the renames)."""
-    depth, waiting = 0, None
-
-    def __enter__(self):
-        Held.depth += 1
-
-    def __exit__(self, *exception):
-        Held.depth -= 1
-        if Held.depth == 0 and Held.waiting is not None:
-            stopped(Held.waiting, None)
-
-
 def stopped(signum, frame):
     """A stop signal: unless held, remove the temporary files, say so in one line, and end
     with status 128 + the signal's number."""
-    if Held.depth:
-        Held.waiting = signum
+    if Run.held is not None:
+        Run.held.append(signum)
         return
-    words, status = next(stop for name, stop in STOPS.items()
-                         if getattr(signal, name, None) == signum)
+    words = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
     try:
         remove_temporaries()
         write_err(_("stopped by {words}; {outcome}").format(words=words, outcome=(
             _("the pictures were saved before") if Run.saved else _("no picture was changed"))))
         sys.stdout.flush()
     finally:
-        os._exit(status)
+        os._exit(128 + signum)
 
 
 def lesson_file():
@@ -140,6 +121,7 @@ except (ImportError, ValueError) as broken:  # such as MPLBACKEND set to a name 
                "or run: pip install -r requirements.txt").format(why=str(broken)[:200]))
 
 import argparse  # noqa: E402
+import functools  # noqa: E402
 import io  # noqa: E402
 import math  # noqa: E402
 import secrets  # noqa: E402
@@ -168,22 +150,26 @@ OPTIONS = {  # option: its knob, the whole numbers it takes (or None), its help
 
 # The options and knobs
 
+class Invalid(argparse.ArgumentTypeError, ValueError):
+    """A value an option or a knob cannot take: argparse shows its words as they are."""
+
+
 def shown(value):
     """A value as a message quotes it: whole, or its start where it is long."""
     text = repr(value)
     return text if len(text) <= 40 else f"{text[:24]}… ({len(text)} {_('characters')})"
 
 
-def check(option, value, knob):
+def check(option, value, knob=False):
     """The value of `option`, checked: a knob's own value, or (not `knob`) the command
-    line's text. A ValueError says what is wrong."""
+    line's text. An Invalid error says what is wrong."""
     if option in ("data", "out", "explore"):
         wanted, words = ((bool, N_("{value} must be True or False")) if option == "explore"
                          else (str, N_("{value} must be a name in quotes")))
         if knob and not isinstance(value, wanted):
-            raise ValueError(_(words).format(value=shown(value)))
+            raise Invalid(_(words).format(value=shown(value)))
         if not str(value).strip():
-            raise ValueError(_("the name is empty; give a file or folder name"))
+            raise Invalid(_("the name is empty; give a file or folder name"))
         return value
     whole = OPTIONS[option][1]
     try:
@@ -191,25 +177,15 @@ def check(option, value, knob):
             raise ValueError
         number = int(str(value)) if whole and len(str(value)) < 100 else float(value)
     except (ValueError, OverflowError):
-        raise ValueError(_("{value} must be a whole number" if whole else "{value} must be a "
-                           "number, written without quotes" if knob and isinstance(value, str)
-                           else "{value} must be a number").format(value=shown(value))) from None
+        raise Invalid(_("{value} must be a whole number" if whole else "{value} must be a "
+                        "number, written without quotes" if knob and isinstance(value, str)
+                        else "{value} must be a number").format(value=shown(value))) from None
     low, high = whole or (-math.inf, math.inf)
     if not (math.isfinite(number) and low <= number <= high) or (option == "lr" and number <= 0):
-        raise ValueError(_("{value} is out of range: {range}").format(value=shown(value), range=(
+        raise Invalid(_("{value} is out of range: {range}").format(value=shown(value), range=(
             _("above 0, such as 0.001") if option == "lr" else _("any finite number")
             if not whole else f"{low}…{high}" if high < math.inf else f"≥ {low}")))
     return number
-
-
-def argument(option):
-    """The argparse type of an option: its check, with argparse's error."""
-    def parse(text):
-        try:
-            return check(option, text, knob=False)
-        except ValueError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
-    return parse
 
 
 class Parser(argparse.ArgumentParser):
@@ -231,12 +207,11 @@ def command_line(settings):
         names = {"data": _("FILE"), "out": _("FOLDER")}
         parser.add_argument(f"--{option}", help=_(words), **(
             {"action": "store_true"} if option == "explore" else
-            {"type": argument(option), "metavar": names.get(option, _("NUMBER"))}))
-    for option, words in (("--no-gif", _("skip the training animation")),
-                          ("--show", _("also open the pictures in windows")),
-                          ("--narrow", _("draw the pictures for a phone's screen: 480 pixels "
-                                         "wide, panels one above the other"))):
-        parser.add_argument(option, action="store_true", help=words)
+            {"type": functools.partial(check, option), "metavar": names.get(option, _("NUMBER"))}))
+    parser.add_argument("--no-gif", action="store_true", help=_("skip the training animation"))
+    parser.add_argument("--show", action="store_true", help=_("also open the pictures in windows"))
+    parser.add_argument("--narrow", action="store_true", help=_(
+        "draw the pictures for a phone's screen: 480 pixels wide, panels one above the other"))
     return parser.parse_args()
 
 
@@ -369,19 +344,16 @@ def stop(message, status):
 
 def keep(name, write):
     """Write the picture `name` with `write(path)` under a new temporary name in the output
-    folder (made if missing), to be saved with the others; a picture drawn again replaces
-    its earlier one."""
+    folder (made if missing), to be saved with the others; a picture drawn again is written
+    over its earlier one."""
     missing, folder = [], Run.settings.out
     while folder and not os.path.isdir(folder):
-        missing, folder = [folder, *missing], os.path.dirname(folder)
-    if name in Run.waiting and os.path.lexists(Run.waiting[name]):
-        os.remove(Run.waiting[name])
-    Run.waiting[name] = os.path.join(Run.settings.out,  # from now on, removed by any exit
-                                     f".{name}.{os.getpid()}-{secrets.token_hex(4)}{PART}")
+        missing, folder = [*missing, folder], os.path.dirname(folder)  # the deepest first
+    Run.waiting.setdefault(name, os.path.join(  # from now on, removed by any exit
+        Run.settings.out, f".{name}.{os.getpid()}-{secrets.token_hex(4)}{PART}"))
     try:
-        for made in missing:
-            os.mkdir(made)
-            Run.made.insert(0, made)
+        os.makedirs(Run.settings.out, exist_ok=True)
+        Run.made[:0] = missing  # to be removed, while empty, if nothing is saved
         write(Run.waiting[name])
     except OSError as error:
         stop(_("could not write {name} into {folder} ({why})").format(
@@ -410,12 +382,15 @@ def save_pictures(names):
                 name=name, folder=folder), 1)
     gone = [name for name in names if name not in waiting and os.path.isfile(
         os.path.join(folder, name)) and not (settings.no_gif and name == "training.gif")]
-    with Held():
-        for name, path in waiting.items():
-            os.replace(path, os.path.join(folder, name))
-        for name in gone:
-            os.remove(os.path.join(folder, name))
-        Run.saved, Run.waiting = Run.saved or bool(waiting), {}
+    Run.held = []  # from here, a stop signal waits until the renames are done
+    for name, path in waiting.items():
+        os.replace(path, os.path.join(folder, name))
+    for name in gone:
+        os.remove(os.path.join(folder, name))
+    Run.saved, Run.waiting = Run.saved or bool(waiting), {}
+    held, Run.held = Run.held, None
+    if held:
+        stopped(held[0], None)
     line = (_("saved in {folder}/: {names}").format(folder=folder, names=", ".join(waiting))
             if waiting else _("nothing new to save in {folder}/").format(folder=folder))
     if gone:
@@ -423,10 +398,7 @@ def save_pictures(names):
                   ).format(names=", ".join(gone))
     if settings.no_gif and os.path.isfile(os.path.join(folder, "training.gif")):
         line += _("; training.gif there is from an earlier run (--no-gif)")
-    if in_notebook():
-        print(line)
-    else:
-        write_err(line)
+    (print if in_notebook() else write_err)(line)  # stderr, in a script: stdout is the log
 
 
 # Advice: commands (or knobs) the learner can run
@@ -453,12 +425,17 @@ def rescale(bound):
 
 def stop_diverged(steps, last_loss, bound, safe):
     """Stop a run whose loss blew up after `steps` steps, suggesting the `safe` rate."""
-    stop(_("training diverged at step {step}: the loss {why}. lr = {lr} is above the "
-           "threshold N/Σx² = {bound}; try {suggestion}{hint}. No picture was changed.")
-         .format(step=steps, lr=Run.settings.lr, bound=number_text(bound, ".4g"),
-                 why=(_("overflowed to infinity") if not math.isfinite(last_loss)
-                      else _("grew past 1000 times its start")),
-                 suggestion=suggest(lr=safe), hint=rescale(bound)), 1)
+    lr = Run.settings.lr
+    words = (_("training diverged at step {step}: the loss {why}. lr = {lr} is above the "
+               "threshold N/Σx² = {bound}; try {suggestion}{hint}. No picture was changed.")
+             if lr >= bound else
+             _("training diverged at step {step}: the loss {why}, yet lr = {lr} is below the "
+               "threshold N/Σx² = {bound}. Check the update's sign: a − lr·gradient goes "
+               "downhill. No picture was changed."))
+    stop(words.format(step=steps, lr=lr, bound=number_text(bound, ".4g"),
+                      why=(_("overflowed to infinity") if not math.isfinite(last_loss)
+                           else _("grew past 1000 times its start")),
+                      suggestion=suggest(lr=safe), hint=rescale(bound)), 1)
 
 
 def ideas(safe, counts, bound):

@@ -5,13 +5,13 @@
 # dirección que reduce su error. Aquí lo verás en la red más pequeña posible: una sola
 # neurona con un solo peso, `a`, que convierte una entrada `x` en `a·x`, su predicción
 # de un valor medido `z`. Parte de un `a` aleatorio y aprende a partir de 30 puntos
-# medidos. Sigue un artículo de blog escrito en español («Cómo funcionan las redes
-# neuronales: regresión lineal y descenso del gradiente paso a paso») y reproduce cifra
-# a cifra su registro del entrenamiento.
+# medidos. Esta lección sigue un artículo de blog escrito en español («Cómo funcionan
+# las redes neuronales: regresión lineal y descenso del gradiente paso a paso») y
+# reproduce cifra a cifra su registro del entrenamiento.
 #
-# Lo que sirve igual para las redes grandes: una función de pérdida que mide el error,
+# Lo que vale también para las redes grandes: una función de pérdida que mide el error,
 # su derivada respecto de cada peso (el *gradiente*) y la actualización que mueve cada
-# peso un poco en sentido contrario al gradiente. Lo que llegará más adelante: las
+# peso un poco en sentido contrario al gradiente. Lo que queda para más adelante: las
 # funciones de activación, las capas y los minilotes.
 #
 # Ejecuta `python regression_gd_es.py` (`--help` muestra sus opciones) o ábrelo como
@@ -42,7 +42,7 @@ STEPS = 100  # cuántas actualizaciones hace el entrenamiento
 SEED = 45  # semilla del generador aleatorio de Python, que elige el a inicial
 EVERY = 10  # cada cuántos pasos se escribe una línea de progreso
 FRAMES = 100  # número máximo de fotogramas de la animación del entrenamiento
-GUESS = 1.0  # tu propia estimación de a, antes de entrenar (mira «Tu turno» más abajo)
+GUESS = 1.0  # tu propia estimación del peso a, antes de entrenar (mira «Tu turno» más abajo)
 DATA = None  # un archivo CSV con tus propios puntos (columnas x,z), o None: los 30 del artículo
 OUT = "figures"  # la carpeta donde se guardan las gráficas
 EXPLORE = False  # abre el explorador interactivo al final (en Jupyter necesita ipympl)
@@ -56,11 +56,11 @@ lr, steps, seed, every = settings.lr, settings.steps, settings.seed, settings.ev
 
 # %% [markdown]
 # **Predice y luego ejecuta.** x va de 0 a 10 y z, más o menos de 0 a 20: ¿qué pendiente
-# `a` necesitaría aproximadamente una recta que pase por el origen?
+# `a` necesitaría aproximadamente una recta que pasara por el origen?
 # <details><summary>Respuesta</summary>
 #
-# Alrededor de 2: z sube unas 20 unidades mientras x sube 10. El valor óptimo llega más
-# adelante: 1,9914.
+# Alrededor de 2: z sube unas 20 unidades mientras x sube 10. Más adelante calcularemos
+# el valor óptimo: 1,9914.
 # </details>
 
 # %% [markdown]
@@ -132,7 +132,7 @@ a
 # <details><summary>Respuesta</summary>
 #
 # Los de x = 10: allí la distancia es de unos 17 (se midió 19,4 y la recta da 2,7), y su
-# cuadrado vale 280.
+# cuadrado vale unos 280.
 # </details>
 
 # %% [markdown]
@@ -142,13 +142,13 @@ a
 # eleva al cuadrado el error de cada punto (así cuentan tanto los errores por encima de
 # la recta como los de por debajo, y los grandes pesan mucho) y se calcula su media;
 # solo una recta que pasara por todos los puntos obtendría un 0. Esa medida se llama
-# *función de pérdida*, o simplemente pérdida: aprender es hacerla pequeña.
+# *función de pérdida*, o simplemente pérdida: aprender es reducirla al mínimo.
 
 # %%
 def loss(z_pred, z):
     """Error cuadrático medio: la suma de los errores al cuadrado (`.sum()`)
     dividida entre su número."""
-    return float(((z_pred - z) ** 2).sum() / len(z))  # un float de Python: se imprime rápido
+    return float(((z_pred - z) ** 2).sum() / len(z))  # un float de Python, que se imprime como un número corriente
 
 # %%
 start_loss = loss(predict(a, x), z)
@@ -160,9 +160,9 @@ note(f"con el valor inicial aleatorio a = {a}, la pérdida es {start_loss}")
 # Antes de que el ordenador aprenda `a`, búscalo tú: cambia `GUESS` en los ajustes,
 # ejecuta esta celda y mira en el título de la gráfica la pérdida de tu recta. ¿Hasta
 # dónde consigues bajarla? Desde una terminal, `python regression_gd_es.py --guess 1.5`
-# la muestra en una nota un poco más adelante, que además te dice cuánto te has acercado
-# cuando ya se conoce el mejor `a`. En la página web de la lección (`docs/leccion.html`)
-# puedes, en cambio, arrastrar `a` en la figura interactiva.
+# no dibuja nada: una nota posterior te da esa pérdida y, cuando ya se conoce el mejor
+# `a`, te dice cuánto te has acercado. En la página web de la lección
+# (`docs/leccion.html`) puedes, en cambio, arrastrar `a` en la figura interactiva.
 
 # %%
 guess_loss = loss(predict(settings.guess, x), z)
@@ -188,7 +188,7 @@ pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
 #
 # Su derivada respecto de `a`, el *gradiente*, es la pendiente de la tangente al cuenco
 # en ese punto. Solo hacen falta tres reglas: la derivada de a² es 2a, la de a es 1 y la
-# de un número solo es 0. Así, a²·Σx² da 2a·Σx², −2a·Σxz da −2·Σxz y Σz² da 0:
+# de una constante es 0. Así, a²·Σx² da 2a·Σx², −2a·Σxz da −2·Σxz y Σz² da 0:
 #
 #     d pérdida / d a = (2a·Σx² − 2·Σxz) / N = (2/N) · Σ (a·x − z)·x
 #
@@ -201,9 +201,10 @@ pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
 #
 # ### Tu turno: escribe el gradiente
 #
-# Antes de leer la versión de la lección, escribe `my_gradient` en lugar de los `...`
-# (`a * x - z` contiene el error de cada punto, `.sum()` suma los elementos de un array
-# y `len(z)` es N). La celda que sigue a la versión de la lección comprueba la tuya.
+# Antes de leer la versión de la lección, completa `my_gradient` sustituyendo los `...`
+# por tu código (`a * x - z` contiene el error de cada punto, `.sum()` suma los
+# elementos de un array y `len(z)` es N). La celda que sigue a la versión de la lección
+# comprueba la tuya.
 # <details><summary>Una solución</summary>
 #
 # `return 2 * ((a * x - z) * x).sum() / len(z)`, la misma línea que la de la lección, un
@@ -212,12 +213,12 @@ pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
 
 # %%
 def my_gradient(a, x, z):
-    """Tu gradiente de la pérdida respecto de a, evaluado en a."""
+    """Tu gradiente de la pérdida respecto del peso a, en el valor a."""
     ...  # tu código aquí
 
 # %%
 def gradient(a, x, z):
-    """La derivada de la pérdida respecto de a, evaluada en a."""
+    """La derivada de la pérdida respecto del peso a, en el valor a."""
     return float(2 * ((predict(a, x) - z) * x).sum() / len(z))
 
 # %%
@@ -225,10 +226,10 @@ exercises.check_gradient(my_gradient, gradient, x, z)
 
 # %% [markdown]
 # Es fácil equivocarse al derivar, así que conviene medir también la pendiente: la
-# pérdida un poco a la derecha de `a` menos la pérdida un poco a la izquierda, dividido
-# entre la distancia que las separa (una *diferencia finita centrada*). Con una fórmula
-# correcta, la diferencia relativa es de 1e-6 o menos; si faltara el `·x`, rondaría el
-# 100 %.
+# pérdida un poco a la derecha de `a` menos la pérdida un poco a la izquierda, dividida
+# entre la distancia entre los dos puntos (una *diferencia finita centrada*). Con una
+# fórmula correcta, la diferencia relativa es de 10⁻⁶ o menos; si faltara el `·x`,
+# rondaría el 100 %.
 
 # %%
 def finite_difference(a, x, z, h=1e-6):
@@ -257,7 +258,7 @@ def best_a(x, z):
 # %%
 a_star = best_a(x, z)
 min_loss = loss(predict(a_star, x), z)
-note(f"mínimo exacto a* = Σxz/Σx² = {a_star}, con pérdida {min_loss}: lo más bajo que puede "
+note(f"mínimo exacto a* = Σxz/Σx² = {a_star}, con pérdida {min_loss}: lo más bajo a lo que puede "
      f"llegar una recta que pase por el origen")
 guess = settings.guess
 note(f"tu estimación a = {guess:g} está a {abs(guess - a_star):.3g} de a*; su pérdida es "
@@ -265,9 +266,9 @@ note(f"tu estimación a = {guess:g} está a {abs(guess - a_star):.3g} de a*; su 
 
 # %%
 def loss_curve(a_values, x, z):
-    """La pérdida para muchos valores de a a la vez, para la gráfica del cuenco: la
-    fórmula de la parábola, (a²·Σx² − 2a·Σxz + Σz²) / N, con tres sumas y una sola
-    pasada por los puntos."""
+    """La pérdida para muchos valores del peso a a la vez, para la gráfica del
+    cuenco: la fórmula de la parábola, (a²·Σx² − 2a·Σxz + Σz²) / N, con tres sumas y
+    una sola pasada por los puntos."""
     a_values = np.asarray(a_values)
     sums = (x * x).sum(), (x * z).sum(), (z * z).sum()
     return (a_values ** 2 * sums[0] - 2 * a_values * sums[1] + sums[2]) / len(z)
@@ -280,7 +281,7 @@ class State(NamedTuple):
     fitted: np.ndarray  # la salida a·x de la neurona en cada x: su recta y sus errores
     loss: float
     gradient: float  # la pendiente de la tangente al cuenco en a
-    move: float  # lo que cambiará a en el próximo paso: −lr·gradiente
+    move: float  # lo que cambiará el peso a en el próximo paso: −lr·gradiente
 
 # %%
 def state(a, x, z, lr):
@@ -290,13 +291,13 @@ def state(a, x, z, lr):
     return State(a, fitted, loss(fitted, z), slope, -lr * slope)
 
 # %%
-# el cuenco y sus tangentes: en el inicio, en el mínimo (horizontal) y en el simétrico del inicio
+# el cuenco y sus tangentes: en el inicio, en el mínimo (horizontal) y en el punto simétrico del inicio
 tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 
 # %% [markdown]
-# **Predice y luego ejecuta.** La sección siguiente cambia `a` en la tasa por el
-# gradiente. Con lr = 0,001, ¿el primer paso mueve `a` en 0,001 o en más?
+# **Predice y luego ejecuta.** La sección siguiente le resta a `a` la tasa multiplicada
+# por el gradiente. Con lr = 0,001, ¿el primer paso cambia `a` en 0,001 o en más?
 # <details><summary>Respuesta</summary>
 #
 # En 0,001 × 116,6 = 0,1166, de 0,2719 a 0,3885: la tasa por la pendiente.
@@ -321,8 +322,9 @@ step(a, gradient(a, x, z), lr)
 # ¿Por qué ese paso va cuesta abajo? Llama g al gradiente. Cerca de `a`, la pérdida
 # sigue su tangente: si mueves `a` una cantidad pequeña d, la pérdida cambia más o menos
 # g·d. Un paso mueve `a` en d = −lr·g, así que la pérdida cambia en torno a −lr·g²:
-# baja, si lr es lo bastante pequeña. (En el inicio del artículo, la tangente predice
-# 90,124 tras el primer paso; como el cuenco se curva hacia arriba, queda en 90,585.)
+# baja, si lr es lo bastante pequeña. (Desde el valor inicial del artículo, la tangente
+# predice 90,124 tras el primer paso; como el cuenco se curva hacia arriba, queda en
+# 90,585.)
 #
 # ¿Cuánto puede valer `lr`? Como Σxz = a*·Σx², el gradiente es `(2Σx²/N)·(a − a*)`.
 # Sustitúyelo en la regla de actualización y resta `a*` a los dos lados: el nuevo
@@ -332,10 +334,11 @@ step(a, gradient(a, x, z), lr)
 # - 0 < c < 1, con lr por debajo de N/(2Σx²) (aquí 0,0147): `a` se acerca a `a*` siempre
 #   desde el mismo lado, y cada paso elimina la misma fracción, 1 − c, de lo que falta.
 # - c = 0, con lr = N/(2Σx²): `a` llega a `a*` en un solo paso.
-# - −1 < c < 0, hasta N/Σx² (aquí 0,0295): cada paso se pasa de largo y, aun así,
+# - −1 < c < 0, hasta N/Σx² (aquí 0,0295): cada paso se pasa de largo y, aun así, `a`
 #   converge.
 # - c = −1, con lr = N/Σx²: `a` rebota sin fin entre los mismos dos puntos.
-# - c < −1, por encima de N/Σx²: cada oscilación es mayor que la anterior: diverge.
+# - c < −1, por encima de N/Σx²: cada oscilación es mayor que la anterior, y el descenso
+#   diverge.
 
 # %%
 def stability_bound(x):
@@ -345,13 +348,13 @@ def stability_bound(x):
 
 
 def contraction(lr, x):
-    """c = 1 − lr·2Σx²/N: cada paso multiplica la distancia a − a* por c."""
+    """c = 1 − lr·2Σx²/N: cada paso multiplica la diferencia a − a* por c."""
     return 1 - lr * 2 * (x * x).sum() / len(x)
 
 # %%
 bound, c = stability_bound(x), contraction(lr, x)
 note(f"umbral N/Σx² = {bound:.4g}; en esta ejecución, c = 1 − lr·2Σx²/N = {c:.4g} (cada paso "
-     f"multiplica a − a* por c)")
+     f"multiplica la diferencia a − a* por c)")
 
 # %% [markdown]
 # El entrenamiento repite el paso y se detiene si la pérdida supera mil veces su valor
@@ -409,10 +412,10 @@ history = train(a, x, z, lr, steps, every)
 # >   dependería de cuántos puntos haya. Con los 30 puntos del artículo, lr = 0,001 se
 # >   comporta entonces como 0,03, justo por encima del umbral de antes: el
 # >   entrenamiento diverge.
-# > - *Una tasa demasiado grande.* El error crece y `a` cae a un lado y a otro de `a*`,
+# > - *Una tasa demasiado grande.* El error crece y `a` salta de un lado a otro de `a*`,
 # >   cada vez más lejos (con `--every 1`, `gradiente` cambia de signo en cada línea);
-# >   al superar mil veces su valor inicial, la ejecución se detiene con una línea y una
-# >   tasa para probar.
+# >   al superar mil veces su valor inicial, la ejecución se detiene con un mensaje de
+# >   una línea que propone una tasa.
 
 # %%
 def safe_rate(limit):
@@ -427,8 +430,8 @@ end_a, safe = history.weights[-1], safe_rate(bound / 2)
 if blew_up(history.losses[-1], start_loss):  # una sola línea, con la tasa segura para probar
     program.stop_diverged(len(history.grads), history.losses[-1], bound, safe)
 if lr >= bound:
-    note(f"lr = {lr:g} está en el umbral N/Σx² = {bound:.4g} o por encima: a oscila alrededor de "
-         f"a* sin estabilizarse, como muestran las gráficas")
+    note(f"lr = {lr:g} está en el umbral N/Σx² = {bound:.4g} o por encima: el peso a oscila "
+         f"alrededor de a* sin estabilizarse, como muestran las gráficas")
 
 # %%
 def steps_needed(c, distance, close):
@@ -473,8 +476,8 @@ pictures.training_gif(x, z, history, state, loss_curve)
 
 # %% [markdown]
 # **Predice y luego ejecuta.** La gráfica siguiente muestra, paso a paso, cuánto está la
-# pérdida por encima de su valor más bajo, en escala logarítmica (1, 10 y 100, a la
-# misma distancia). ¿Qué forma tendrá?
+# pérdida por encima de su valor más bajo, en escala logarítmica (donde 1, 10 y 100
+# quedan a la misma distancia). ¿Qué forma tendrá?
 # <details><summary>Respuesta</summary>
 #
 # Una recta descendente: cada paso multiplica esa distancia por el mismo número, c² =
@@ -484,8 +487,8 @@ pictures.training_gif(x, z, history, state, loss_curve)
 # %% [markdown]
 # ## La curva de aprendizaje predicha
 #
-# La pérdida no puede llegar a 0: su suelo es pérdida(a*), 3,463 con los puntos del
-# artículo. El *exceso de pérdida* por encima de él, `pérdida(a) − pérdida(a*)`, es
+# La pérdida no puede llegar a 0: su valor mínimo es pérdida(a*), 3,463 con los puntos
+# del artículo. El *exceso de pérdida* por encima de él, `pérdida(a) − pérdida(a*)`, es
 # igual a `(Σx²/N)·(a − a*)²`, así que cada paso lo multiplica por c²: en escala
 # logarítmica, una recta. Con esta pérdida, la línea discontinua coincide exactamente:
 # comprueba la deducción, no predice nada nuevo. Al elevar al cuadrado se pierde el
@@ -515,10 +518,10 @@ pictures.learning_curve(excess, predicted, history.weights - a_star, (kind, c, c
 
 # %% [markdown]
 # **¿Cuándo parar?** Un entrenamiento real no conoce a* ni sabe cuántos pasos necesita.
-# Una regla habitual se detiene cuando el valor absoluto del gradiente baja de una
+# Una regla habitual es detenerse cuando el valor absoluto del gradiente baja de una
 # tolerancia (aquí, la milésima parte de su valor inicial). Como aquí el gradiente es
-# proporcional a a − a*, eso ocurre a una milésima de la distancia inicial a a*; en
-# otros casos, un tramo casi plano puede detenerlo antes de tiempo.
+# proporcional a la diferencia a − a*, eso ocurre a una milésima de la distancia inicial
+# a a*; en otros casos, un tramo casi plano puede detenerlo antes de tiempo.
 
 # %%
 def stopping_step(grads, tolerance):
@@ -537,8 +540,8 @@ if stop is not None:  # (None: la regla no habría detenido esta ejecución)
 
 # %% [markdown]
 # **Predice y luego ejecuta.** La sección siguiente entrena 10 pasos con cada una de las
-# tasas 0,001, 0,00316, 0,01 y 0,0316, y se queda con la de pérdida más baja entre las
-# que nunca subieron. ¿Cuál elegirá?
+# tasas 0,001; 0,00316; 0,01 y 0,0316, y, de las tasas con las que la pérdida nunca
+# sube, se queda con la que la deja más baja. ¿Cuál elegirá?
 # <details><summary>Respuesta</summary>
 #
 # 0,01: 0,0316 supera el umbral 0,0295, así que su pérdida sube; de las otras tres, la
@@ -548,17 +551,17 @@ if stop is not None:  # (None: la regla no habría detenido esta ejecución)
 # %% [markdown]
 # ## Elegir la tasa probando
 #
-# N/Σx² tiene fórmula solo porque esta pérdida es una parábola. En una red real, la tasa
-# se busca probando: se entrena poco tiempo con tasas separadas por un factor √10 ≈ 3,16
-# y se observa la pérdida. Si la pérdida sube alguna vez, la tasa es demasiado grande (o
-# hay un error en el código); de las demás, se elige la que deja la pérdida más baja.
-# Aquí: 10 pasos con cada tasa, subiendo desde la de esta ejecución mientras la pérdida
-# baje, o bajando hasta que empiece a bajar.
+# El umbral N/Σx² tiene fórmula solo porque esta pérdida es una parábola. En una red
+# real, la tasa se busca probando: se entrena poco tiempo con tasas separadas por un
+# factor √10 ≈ 3,16 y se observa la pérdida. Si la pérdida sube alguna vez, la tasa es
+# demasiado grande (o hay un error en el código); de las demás, se elige la que deja la
+# pérdida más baja. Aquí: 10 pasos con cada tasa, subiendo desde la de esta ejecución
+# mientras la pérdida baje, o bajando hasta que empiece a bajar.
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
-    """Si la pérdida baja en cada uno de los `steps` pasos con la tasa lr (salvo
-    redondeos)."""
+    """Indica si la pérdida baja en cada uno de los `steps` pasos con la tasa lr
+    (salvo redondeos)."""
     losses = train(a, x, z, lr, steps).losses
     rises = np.diff(losses) > 1e-12 * losses[:-1]
     return len(losses) == steps + 1 and not bool(np.any(rises))
@@ -583,7 +586,7 @@ kept
 
 # %%
 # con cada tasa se entrena como en esta ejecución (máximo STUDY_STEPS); la suya se reutiliza
-STUDY_STEPS = 5_000  # número máximo de pasos de los estudios aparte (otras tasas, dos pesos)
+STUDY_STEPS = 5_000  # número máximo de pasos de los experimentos adicionales (otras tasas, dos pesos)
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
 for rate in tried:
@@ -595,14 +598,14 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 
 # %% [markdown]
 # **Predice y luego ejecuta.** La sección siguiente añade un segundo peso, un término
-# independiente `b`, entrenado con la misma tasa. ¿Se acercarán tanto 100 pasos como con
-# un solo peso?
+# independiente `b`, entrenado con la misma tasa. ¿Bastarán 100 pasos para acercarse
+# tanto como con un solo peso?
 # <details><summary>Respuesta</summary>
 #
 # No: `a` = 1,958 y `b` = 0,213, lejos de la mejor recta con término independiente, `a*`
-# = 2,063 y `b*` = −0,486 (que no es el 1,9914 de un solo peso). Al principio, `b`
-# incluso se aleja de `b*`: la recta empieza por debajo de la mayoría de los puntos, y
-# subirla ayuda.
+# = 2,063 y `b*` = −0,486 (este a* no es el 1,9914 del modelo de un solo peso). Al
+# principio, `b` incluso se aleja de `b*`: la recta empieza por debajo de la mayoría de
+# los puntos, y subirla ayuda.
 # </details>
 
 # %% [markdown]
@@ -620,8 +623,8 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 #
 # ### Tu turno: la pendiente respecto del término independiente
 #
-# Escribe `my_slope_b`, la derivada ∂pérdida/∂b de arriba, en lugar de los `...`; la
-# comprobación que sigue a la versión de la lección te dirá si es correcta.
+# Escribe `my_slope_b`, la derivada ∂pérdida/∂b de arriba, sustituyendo los `...` por tu
+# código; la comprobación que sigue a la versión de la lección te dirá si es correcta.
 # <details><summary>Una solución</summary>
 #
 # `return 2 * (a * x + b - z).sum() / len(z)`: como en `gradient`, sumando `b` a cada
@@ -663,8 +666,8 @@ exercises.check_offset_slope(my_slope_b, gradients, means_of)
 
 # %%
 def train_two_weights(a, b, x, z, lr, steps):
-    """Descenso del gradiente sobre a y b a la vez; el camino, con una fila (a, b)
-    por paso."""
+    """Descenso del gradiente sobre los pesos a y b a la vez; el camino, con una
+    fila (a, b) por paso."""
     means = means_of(x, z)  # calculadas una sola vez
     path = np.empty((steps + 1, 2))
     path[0] = a, b
@@ -681,9 +684,10 @@ def train_two_weights(a, b, x, z, lr, steps):
 #     a·Σx² + b·Σx = Σxz
 #     a·Σx + b·N = Σz
 #
-# La segunda dice que la mejor recta pasa por las medias x̄ y z̄ (x̄, «x barra», es la
-# media de x): b* = z̄ − a*·x̄; al sustituirlo en la primera, a* = Σ(x − x̄)(z − z̄) /
-# Σ(x − x̄)². Si todas las x son iguales, muchas rectas se ajustan igual de bien.
+# La segunda dice que la mejor recta pasa por el punto de las medias, (x̄, z̄) (x̄, «x
+# barra», es la media de x): b* = z̄ − a*·x̄; al sustituirlo en la primera, a* = Σ(x −
+# x̄)(z − z̄) / Σ(x − x̄)². Si todas las x son iguales, muchas rectas se ajustan igual
+# de bien.
 
 # %%
 def best_line(x, z):
@@ -698,8 +702,8 @@ def best_line(x, z):
 # %%
 def loss_surface(a, b, x, z):
     """La pérdida para muchos (a, b) a la vez, para las gráficas: como en el cuenco,
-    su suelo más una forma cuadrática, pérdida(a*, b*) + (Σx²·da² + 2Σx·da·db +
-    N·db²)/N, con da = a − a* y db = b − b*."""
+    su valor mínimo más una forma cuadrática, pérdida(a*, b*) + (Σx²·da² + 2Σx·da·db
+    + N·db²)/N, con da = a − a* y db = b − b*."""
     (a_star, b_star), n = best_line(x, z), len(x)
     da, db = np.asarray(a) - a_star, np.asarray(b) - b_star
     quadratic = (x * x).sum() * da ** 2 + 2 * x.sum() * da * db + n * db ** 2
@@ -707,9 +711,9 @@ def loss_surface(a, b, x, z):
 
 # %% [markdown]
 # Aquí el entrenamiento es más lento, y la gráfica de abajo muestra por qué: la pérdida
-# es un valle largo y estrecho, con paredes empinadas a lo ancho y casi plano a lo
-# largo. Una misma tasa tiene que servir para las dos direcciones: si es lo bastante
-# pequeña para no pasarse de largo entre las paredes, avanza muy despacio por el fondo.
+# es un valle largo y estrecho, empinado a lo ancho y casi plano a lo largo. Una misma
+# tasa tiene que servir para las dos direcciones: si es lo bastante pequeña para no
+# pasarse de largo entre las paredes, el descenso avanza muy despacio por el fondo.
 #
 # La *curvatura* de una dirección es lo rápido que crece la pendiente a lo largo de
 # ella: 2Σx²/N con un solo peso. Con dos, hay una dirección de máxima curvatura (a lo
@@ -754,16 +758,17 @@ def descend(x, z, start_a, lr, steps):
 
 # %%
 def enough_steps(lr, x):
-    """Pasos que seguro acercan una ejecución con dos pesos y tasa lr a menos del 1
-    % de su distancia inicial, según el mayor |1 − lr·λ|; como máximo STUDY_STEPS."""
+    """Pasos que seguro acercan una ejecución con dos pesos y tasa lr a menos del
+    1 % de su distancia inicial, según el mayor |1 − lr·λ|; como máximo STUDY_STEPS."""
     needed = steps_needed(np.abs(1 - lr * curvatures(x)).max(), 1.0, 0.01)
     return STUDY_STEPS if needed is None else min(needed, STUDY_STEPS)
 
 # %%
 two_ok = best_line(x, z) is not None
 if not two_ok:
-    note("todas las x son iguales, así que no se pueden distinguir a y b (muchas rectas se "
-         "ajustan igual de bien); se omiten las secciones de los dos pesos y del cambio de escala")
+    note("todas las x son iguales, así que los pesos a y b no quedan determinados por separado "
+         "(muchas rectas se ajustan igual de bien); se omiten las secciones de los dos pesos y "
+         "del cambio de escala")
 else:
     two_bound = 2 / curvatures(x)[-1]
     descent = descend(x, z, a, min(lr, 0.9 * two_bound), study_steps)
@@ -818,7 +823,7 @@ exercises.check_momentum(momentum_step)
 # para que x vaya de −5 a 5. ¿Se volverá más redondo el valle?
 # <details><summary>Respuesta</summary>
 #
-# Sí: las curvaturas pasan a diferir 8,9 veces, no 135, y los pasos para quedar a menos
+# Sí: la razón entre las curvaturas baja de 135 a 8,9, y los pasos para quedar a menos
 # del 1 % (cada versión con su propia tasa 1/λmax) bajan de 496 a 39.
 # </details>
 
@@ -826,14 +831,14 @@ exercises.check_momentum(momentum_step)
 # ## El remedio: cambiar la escala de las entradas
 #
 # El valle es estrecho porque x es muy distinta de la entrada de b, que siempre vale 1:
-# su media es 5 y su dispersión (su desviación típica), 2,98. Si se *centra* x (se le
-# resta la media), las curvaturas difieren 8,9 veces, no 135; si se *estandariza*
-# (además se divide entre la dispersión), son iguales: un cuenco redondo y una sola tasa
-# para los dos pesos.
+# la media de x es 5 y su dispersión (su desviación típica), 2,98. Si se *centra* x (se
+# le resta la media), la razón entre las curvaturas baja de 135 a 8,9; si se
+# *estandariza* (además se divide entre la dispersión), son iguales: un cuenco redondo y
+# una sola tasa para los dos pesos.
 
 # %%
 def standardised(x):
-    """x desplazada a media 0 y escalada a dispersión (desviación típica) 1."""
+    """x centrada (media 0) y escalada (dispersión o desviación típica 1)."""
     return (x - x.mean()) / x.std()
 
 # %%
@@ -866,7 +871,7 @@ if two_ok:
 # = 0,001?
 # <details><summary>Respuesta</summary>
 #
-# El umbral sería un millón de veces menor, 2,9e-8, y lr = 0,001 divergiría. La x
+# El umbral sería un millón de veces menor, 2,9 · 10⁻⁸, y lr = 0,001 divergiría. La x
 # estandarizada no notaría el cambio de unidades.
 # </details>
 #
@@ -881,9 +886,9 @@ pictures.save()
 
 # %% [markdown]
 # Con `EXPLORE = True` (o `--explore`) se abre una ventana para manipular el modelo:
-# arrastra **a**, **paso** o la **tasa de aprendizaje** (N/Σx² en rojo) y todo lo demás
-# se actualiza; la barra espaciadora reproduce, ← → avanzan o retroceden un paso, `r`
-# vuelve al inicio y `q` cierra (en Jupyter: `pip install ipympl`).
+# arrastra los deslizadores **a**, **paso** o **tasa de aprendizaje** (N/Σx² en rojo) y
+# todo lo demás se actualiza; la barra espaciadora reproduce, ← → avanzan o retroceden
+# un paso, `r` vuelve al inicio y `q` cierra (en Jupyter: `pip install ipympl`).
 #
 # **Predice y luego ejecuta.** En el explorador, arrastra `a` hasta el fondo del cuenco.
 # ¿Qué hacen la tangente y el paso siguiente?
@@ -899,7 +904,7 @@ explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
 # %% [markdown]
 # ## Prueba tú
 #
-# Cada pregunta da el comando para la terminal y, entre paréntesis, los ajustes que
+# Cada pregunta da la orden para la terminal y, entre paréntesis, los ajustes que
 # cambiar en un cuaderno. Predice lo que verás, ejecútalo y luego abre las respuestas.
 #
 # 1. **Una tasa muy pequeña:** ¿hasta dónde llega `a` en 100 pasos?
@@ -914,8 +919,8 @@ explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
 #    ajustes equivalentes).
 # 5. **Otro inicio:** ¿depende el final del punto de partida?
 #    `python regression_gd_es.py --seed 7` (`SEED = 7`).
-# 6. **Cuándo parar:** ¿qué parte de una ejecución larga aprovecha la regla de parada?
-#    `python regression_gd_es.py --steps 1000 --every 100` (`STEPS`, `EVERY`).
+# 6. **Cuándo parar:** ¿cuántos pasos de una ejecución larga se ahorraría la regla de
+#    parada? `python regression_gd_es.py --steps 1000 --every 100` (`STEPS`, `EVERY`).
 # 7. **Tus propios datos, lejos del origen:** puntos sobre z = 10 + 2·x, que una recta
 #    por (0, 0) no puede seguir. Escríbelos con
 #    `open("offset.csv", "w").write("x,z\n0,10\n1,12\n2,14\n3,16\n4,18\n")`, ejecuta
@@ -924,8 +929,8 @@ explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
 # <details><summary>Lo que deberías ver</summary>
 #
 # 1. `a` avanza muy despacio, de 0,27 a solo 0,385; una nota dice cuánto le falta para
-#    llegar a `a*` y sugiere una tasa calculada a partir de los datos; la curva de
-#    aprendizaje dice «Apenas se mueve».
+#    llegar a `a*` y sugiere una tasa calculada a partir de los datos; el título de la
+#    curva de aprendizaje dice «Apenas se mueve».
 # 2. Tras el paso 1, `a` queda por encima de `a*` = 1,9914; tras el paso 2, por debajo,
 #    y cada oscilación es menor; en el paso 40 ya coincide con a* = 1.991412006340672 en
 #    todas sus cifras.
@@ -936,7 +941,7 @@ explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
 # 5. Empieza en a = 0,3238 y termina igual de cerca del mismo `a*`: el cuenco tiene un
 #    único fondo.
 # 6. La regla se detiene en el paso 99, a 0,00164 de `a*`: los 901 pasos siguientes
-#    recorren una distancia que ninguna gráfica de la recta deja ver.
+#    recorren una distancia que no se aprecia en ninguna gráfica de la recta.
 # 7. Las notas dicen que los puntos no pasan cerca del origen y dan a* = 2, b* = 10; 100
 #    pasos con lr = 0,001 terminan en a = 3,55, b = 1,70; con 0,1 y 300 pasos, a = 2, b
 #    = 10.

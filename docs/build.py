@@ -219,10 +219,15 @@ def wrapped_block(text, width):
     for item in text.split("\n"):
         marker = re.match(r"(- |\d+\. )", item)
         indent = " " * len(marker.group(0)) if marker else ""
-        item = re.sub(r"`[^`]*`", lambda code: code[0].replace(" ", "\0"), item)  # kept whole
-        lines += textwrap.wrap(item, width, subsequent_indent=indent, break_long_words=False,
-                               break_on_hyphens=False)
+        lines += textwrap.wrap(kept_whole(item), width, subsequent_indent=indent,
+                               break_long_words=False, break_on_hyphens=False)
     return "\n".join(lines).replace("\0", " ")
+
+
+def kept_whole(text):
+    """`text` with the spaces that must not break a line marked \\0: in `code` and in 6 %."""
+    text = re.sub(r"`[^`]*`", lambda code: code[0].replace(" ", "\0"), text)
+    return re.sub(r"(\d) %", "\\1\0%", text)
 
 
 def markdown(blocks_of_a_cell):
@@ -275,8 +280,9 @@ def spanish_source(source, spanish):
         edits.append((line, start, line, len(lines[line - 1]), f"# {to(text)}"))
     for node, text in docstrings(tree):
         indent = " " * node.col_offset
-        body = textwrap.fill(to(text), WIDTH - node.col_offset, initial_indent=indent + '"""',
-                             subsequent_indent=indent, break_long_words=False)
+        body = textwrap.fill(kept_whole(to(text)), WIDTH - node.col_offset,
+                             initial_indent=indent + '"""', subsequent_indent=indent,
+                             break_long_words=False).replace("\0", " ")
         edits.append((node.lineno, column(node.lineno, node.col_offset), node.end_lineno,
                       column(node.end_lineno, node.end_col_offset), body.lstrip() + '"""'))
     for node, text, is_f in notes(source, tree):

@@ -64,16 +64,16 @@ def shows(explorer, a):
     assert pa == pytest.approx(a) and pl == pytest.approx(rg.loss(rg.predict(a, X), Z))
     tx, ty = (np.asarray(values) for values in scene.tangent.get_data())
     assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(rg.gradient(a, X, Z))
-    assert f"a = {a:.4g}" in explorer.words[0].get_text()
+    assert f"a = {a:.4g}" in explorer.words.get_text()
 
 
 def test_it_opens_at_the_start_and_dragging_a_moves_everything(explorer):
     shows(explorer, A0)
-    assert explorer.words[0].get_text().startswith("step 0 of 100")
+    assert explorer.words.get_text().startswith("step 0 of 100")
     for a in (0.5, 1.991412006340672, 3.7):
         explorer.sliders[0].set_val(a)
         shows(explorer, a)
-        assert explorer.words[0].get_text().startswith("a set by hand")
+        assert explorer.words.get_text().startswith("a set by hand")
 
 
 def test_the_step_slider_and_the_keys_give_the_weights_of_train(explorer):
@@ -94,7 +94,7 @@ def test_a_new_rate_retrains_and_a_diverging_one_stops_in_view(explorer):
     explorer.sliders[1].set_val(100)
     last = rg.train(A0, X, Z, 0.05, 100).weights[-1]
     assert explorer.step == 4 and explorer.limits[0] <= last <= explorer.limits[1]
-    assert "diverging" in explorer.words[1].get_text()
+    assert "diverging" in explorer.words.get_text()
 
 
 def test_a_move_redraws_only_what_moves(explorer, monkeypatch):

@@ -78,11 +78,12 @@ def test_it_runs_alone_with_its_helpers_written_beside_the_kernel(run_alone):
 
 def test_each_section_shows_its_picture_and_the_gif_inline(run_alone):
     notebook, _, own = run_alone
-    shown = [o.metadata["picture"]["name"] for cell in notebook.cells[:own]
+    shown = [o.metadata["picture"] for cell in notebook.cells[:own]
              for o in outputs(cell) if o.get("metadata", {}).get("picture")]
-    assert shown == ["measurements.png", "random_start.png", "loss_curve.png",
-                     "training.gif", "learning_curve.png", "learning_rates.png",
-                     "two_weights.png", "scaling.png"]
+    assert [picture["name"] for picture in shown] == [
+        "measurements.png", "random_start.png", "", "loss_curve.png", "training.gif",
+        "learning_curve.png", "learning_rates.png", "two_weights.png", "scaling.png"]
+    assert shown[2]["title"] == "Your guess a = 1: loss 36.79"  # shown, never saved
     gif = next(o for cell in notebook.cells[:own] for o in outputs(cell)
                if "image/gif" in o.get("data", {}))
     assert base64.b64decode(gif.data["image/gif"])[:6] == b"GIF89a"

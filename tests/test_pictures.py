@@ -71,10 +71,13 @@ def test_pictures_is_the_one_list_of_pictures_with_their_captions():
                         "training.gif", "learning_curve.png", "learning_rates.png",
                         "two_weights.png", "scaling.png"]
     assert all(len(caption) > 20 for caption in pictures.PICTURES.values())
-    with open(os.path.join(os.path.dirname(__file__), "..", "README.md")) as file:
-        readme = file.read()
-    for name, caption in pictures.PICTURES.items():  # the README's table holds them
-        assert f"| `{name}` | {caption} |" in readme, name
+    for language, readme in (("en", "README.md"), ("es", "README.es.md")):
+        with open(os.path.join(os.path.dirname(__file__), "..", readme)) as file:
+            text = file.read()
+        program.speak(language)
+        for name, caption in pictures.PICTURES.items():  # each README's table holds them
+            assert f"| `{name}` | {program._(caption)} |" in text, (readme, name)
+    program.speak("en")
 
 
 def test_every_text_is_8_points_or_more_and_nothing_warns(tmp_path):

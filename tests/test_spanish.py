@@ -77,7 +77,7 @@ def spanish_problems(text):
 @pytest.mark.parametrize("domain", CATALOGS)
 def test_every_english_text_has_a_spanish_translation_neither_fuzzy_nor_empty(domain):
     found = {message.id: message for message in catalog(domain) if message.id}
-    assert list(found) == english_texts(domain), "rebuild: python docs/build.py"
+    assert set(found) == set(english_texts(domain)), "rebuild: python docs/build.py"
     assert [text for text, message in found.items() if not message.string] == []
     assert [text for text, message in found.items() if message.fuzzy] == []
 
@@ -241,8 +241,8 @@ def test_the_exercises_hints_are_spanish(capsys):
 
 def test_the_spanish_page_reads_spanish():
     text = source(os.path.join(ROOT, "docs", "leccion.html"))
-    body = re.sub(r"<(script|style|pre)\b.*?</\1>|<code>.*?</code>|<[^>]+>", " ", text,
-                  flags=re.S)
+    body = re.sub(r"<(script|style|pre)\b.*?</\1>|<code>.*?</code>|<a [^>]*lang=\"en\".*?</a>|"
+                  r"<[^>]+>", " ", text, flags=re.S)  # the link to the English page says so
     assert spanish_problems(html.unescape(body)) == []
     for term in GLOSSARY:
         assert term in body, term
