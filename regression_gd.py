@@ -141,7 +141,7 @@ a
 # %%
 def loss(z_pred, z):
     """Mean squared error: the squared errors added up (`.sum()`), over their count."""
-    return float(((z_pred - z) ** 2).sum() / len(z))  # a Python float: quick to print
+    return float(((z_pred - z) ** 2).sum() / len(z))  # a Python float: shows as a plain number
 
 # %%
 start_loss = loss(predict(a, x), z)

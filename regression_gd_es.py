@@ -148,7 +148,7 @@ a
 def loss(z_pred, z):
     """Error cuadrático medio: la suma de los errores al cuadrado (`.sum()`)
     dividida entre su número."""
-    return float(((z_pred - z) ** 2).sum() / len(z))  # un float de Python, que se imprime como un número corriente
+    return float(((z_pred - z) ** 2).sum() / len(z))  # un float de Python: se ve como un número
 
 # %%
 start_loss = loss(predict(a, x), z)
@@ -291,7 +291,7 @@ def state(a, x, z, lr):
     return State(a, fitted, loss(fitted, z), slope, -lr * slope)
 
 # %%
-# el cuenco y sus tangentes: en el inicio, en el mínimo (horizontal) y en el punto simétrico del inicio
+# el cuenco con tangentes en el inicio, en el mínimo (horizontal) y en el punto simétrico
 tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 
@@ -586,7 +586,7 @@ kept
 
 # %%
 # con cada tasa se entrena como en esta ejecución (máximo STUDY_STEPS); la suya se reutiliza
-STUDY_STEPS = 5_000  # número máximo de pasos de los experimentos adicionales (otras tasas, dos pesos)
+STUDY_STEPS = 5_000  # máximo de pasos de los experimentos adicionales (otras tasas, dos pesos)
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
 for rate in tried:
