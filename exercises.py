@@ -61,7 +61,7 @@ def check_gradient(mine, gradient, x, z):
     return verdict(1, [mine(*given) for given in inputs], right, {**common(right[:2]), **{
         _("the sign is reversed: the error is a·x − z, not z − a·x"): -right[:2],
         _("missing the ·x: by the chain rule, the error a·x − z changes by x per unit of a"):
-            right[:2] / [2, 5]}}, f"my_gradient({FIRST})")  # the probes' x: 2 and 5
+            right[:2] / [2, 5]}}, f"`my_gradient({FIRST})`")  # the probes' x: 2 and 5
 
 
 def check_offset_slope(mine, gradients, means_of):
@@ -71,7 +71,7 @@ def check_offset_slope(mine, gradients, means_of):
     return verdict(2, [mine(*given) for given in PROBES], right, {**common(right), **{
         _("the sign is reversed: the error is a·x + b − z"): -right,
         _("that is ∂loss/∂a: b's input is 1, so there is no ·x"): slope_a}},
-        f"my_slope_b(1.0, 0.5, {FIRST[5:]})")
+        f"`my_slope_b(1.0, 0.5, {FIRST[5:]})`")
 
 
 def check_momentum(mine):
@@ -82,4 +82,4 @@ def check_momentum(mine):
         _("the gradient pushes the wrong way: subtract lr·slope"): [(1.65, 0.65)],
         _("the velocity forgets itself: keep beta·velocity"): [(0.8, -0.2)],
         _("a moves by the old velocity: update the velocity first"): [(1.5, 0.25)]},
-        "momentum_step(1.0, 0.5, 2.0, 0.1, 0.9)")
+        "`momentum_step(1.0, 0.5, 2.0, 0.1, 0.9)`")

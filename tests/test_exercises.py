@@ -30,7 +30,7 @@ GRADIENTS = {  # a learner's attempt -> the hint it gets
     "the sign is reversed": lambda a, x, z: 2 * ((z - a * x) * x).sum() / len(z),
     "missing the ·x": lambda a, x, z: 2 * (a * x - z).sum() / len(z),
     "it returns a number for each point": lambda a, x, z: 2 * ((a * x - z) * x) / len(z),
-    "not yet: my_gradient(1.0, np.full(4, 2.0), np.zeros(4)) gives 1, and should give 8":
+    "not yet: `my_gradient(1.0, np.full(4, 2.0), np.zeros(4))` gives 1, and should give 8":
         lambda a, x, z: 1.0}
 
 
@@ -61,7 +61,7 @@ MOMENTUM = {
     "the velocity forgets itself": lambda a, v, g, lr, beta: (a - lr * g, -lr * g),
     "a moves by the old velocity": lambda a, v, g, lr, beta: (a + v, beta * v - lr * g),
     "return both: return a, velocity": lambda a, v, g, lr, beta: a + beta * v - lr * g,
-    "not yet: momentum_step(1.0, 0.5, 2.0, 0.1, 0.9) gives (1.05, 0.05), and should give "
+    "not yet: `momentum_step(1.0, 0.5, 2.0, 0.1, 0.9)` gives (1.05, 0.05), and should give "
     "(1.25, 0.25)": lambda a, v, g, lr, beta: (a + 0.5 * v - lr * g, 0.5 * v - lr * g)}
 
 

@@ -235,7 +235,8 @@ def test_the_exercises_hints_are_spanish(capsys):
     hints = capsys.readouterr().err.splitlines()
     assert hints[0] == "nota: ejercicio 1: sale N veces mayor: ¿has dividido entre el número " \
                        "de puntos?"
-    assert "da 0,5 y debería dar 8" in hints[1] and "(1,25; 0,25)" in hints[3]
+    assert "`my_gradient(1.0, np.full(4, 2.0), np.zeros(4))` da 0,5 y debería dar 8" in hints[1]
+    assert "(1,25; 0,25)" in hints[3]
     assert len(hints) == 5 and spanish_problems("\n".join(hints)) == []
 
 
