@@ -407,7 +407,7 @@ def suggest(**changes):
     """How to run again with some settings changed: in a script the command, in a
     notebook the knobs to set."""
     if in_notebook():
-        return _(" and ").join(f"{OPTIONS[option][0]} = {value!r}"
+        return _(" and ").join(f"`{OPTIONS[option][0]} = {value!r}`"  # as typed
                                for option, value in changes.items())
     words = ["python", script()] + (["--data", Run.settings.data] if Run.settings.data else [])
     words += [f"--{option} {value:g}" for option, value in changes.items()]

@@ -247,3 +247,4 @@ def test_the_spanish_page_reads_spanish():
     assert spanish_problems(html.unescape(body)) == []
     for term in GLOSSARY:
         assert term in body, term
+    assert "con <code>LEARNING_RATE = 0.02</code> y <code>STEPS = 358</code>" in text  # typed
