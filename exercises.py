@@ -26,9 +26,9 @@ def verdict(exercise, mine, right, mistakes, call):
         words = (_("not written yet: replace the ... with your code and run the cell again "
                    "(if you did, does it end with return?)") if program.in_notebook() else None)
     elif list(map(np.shape, mine)) != list(map(np.shape, right)):
-        words = (_("return both: return a, velocity") if np.ndim(right[0]) else
-                 _("it returns a number for each point, not one number: did you forget "
-                   "the .sum()?"))
+        words = (_("return both, the new a and the new velocity: return a, velocity")
+                 if np.ndim(right[0]) else _("it returns a number for each point, not one "
+                                             "number: did you forget the .sum()?"))
     else:
         words = next((hint for hint, wrong in {_("right!"): right, **mistakes}.items()
                       if np.allclose(mine[:len(wrong)], wrong, rtol=1e-9, atol=1e-12)),
@@ -36,7 +36,6 @@ def verdict(exercise, mine, right, mistakes, call):
                          call=call, mine=shown(mine[0]), right=shown(right[0])))
     if words:
         program.note(_("exercise {exercise}: {words}").format(exercise=exercise, words=words))
-    return words == _("right!")
 
 
 def shown(value):
@@ -58,7 +57,7 @@ def check_gradient(mine, gradient, x, z):
     probes and at two a on the points (x, z)."""
     inputs = [(a, px, pz) for a, _b, px, pz in PROBES] + [(a, x, z) for a in (-1.0, 3.0)]
     right = np.array([gradient(*given) for given in inputs])
-    return verdict(1, [mine(*given) for given in inputs], right, {**common(right[:2]), **{
+    verdict(1, [mine(*given) for given in inputs], right, {**common(right[:2]), **{
         _("the sign is reversed: the error is a·x − z, not z − a·x"): -right[:2],
         _("missing the ·x: by the chain rule, the error a·x − z changes by x per unit of a"):
             right[:2] / [2, 5]}}, f"`my_gradient({FIRST})`")  # the probes' x: 2 and 5
@@ -68,7 +67,7 @@ def check_offset_slope(mine, gradients, means_of):
     """Exercise 2: the learner's slope_b(a, b, x, z) against the lesson's
     `gradients(a, b, means_of(x, z))[1]`, on the probes."""
     slope_a, right = np.array([gradients(a, b, means_of(x, z)) for a, b, x, z in PROBES]).T
-    return verdict(2, [mine(*given) for given in PROBES], right, {**common(right), **{
+    verdict(2, [mine(*given) for given in PROBES], right, {**common(right), **{
         _("the sign is reversed: the error is a·x + b − z"): -right,
         _("that is ∂loss/∂a: b's input is 1, so there is no ·x"): slope_a}},
         f"`my_slope_b(1.0, 0.5, {FIRST[5:]})`")
@@ -78,8 +77,8 @@ def check_momentum(mine):
     """Exercise 3: the learner's momentum_step(a, velocity, slope, lr, beta), against the
     answer velocity ← beta·velocity − lr·slope, then a ← a + velocity: from a = 1,
     velocity 0.5, slope 2, lr 0.1 and beta 0.9, a = 1.25 and velocity 0.25."""
-    return verdict(3, [mine(1.0, 0.5, 2.0, 0.1, 0.9)], [(1.25, 0.25)], {
+    verdict(3, [mine(1.0, 0.5, 2.0, 0.1, 0.9)], [(1.25, 0.25)], {
         _("the gradient pushes the wrong way: subtract lr·slope"): [(1.65, 0.65)],
-        _("the velocity forgets itself: keep beta·velocity"): [(0.8, -0.2)],
+        _("the velocity keeps nothing of the last move: keep beta·velocity"): [(0.8, -0.2)],
         _("a moves by the old velocity: update the velocity first"): [(1.5, 0.25)]},
         "`momentum_step(1.0, 0.5, 2.0, 0.1, 0.9)`")

@@ -141,7 +141,7 @@ a
 # %%
 def loss(z_pred, z):
     """Mean squared error: the squared errors added up (`.sum()`), over their count."""
-    return float(((z_pred - z) ** 2).sum() / len(z))  # a Python float: shows as a plain number
+    return float(((z_pred - z) ** 2).sum() / len(z))  # a Python float: prints plainly
 
 # %%
 start_loss = loss(predict(a, x), z)
@@ -154,7 +154,7 @@ note(f"at the random start a = {a} the loss is {start_loss}")
 # cell, and read your line's loss in the picture's title. How low can you get it? From a
 # terminal, `python regression_gd.py --guess 1.5` prints it in a note a little further
 # on, which also says how close you came once the best `a` is known. On the lesson's web
-# page (`docs/lesson.html`), drag `a` in the live figure instead.
+# page (`docs/lesson.html`), a live figure in this place lets you drag `a` instead.
 
 # %%
 guess_loss = loss(predict(settings.guess, x), z)
@@ -191,7 +191,7 @@ pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
 # the error e = a·x − z changes by x per unit of a, so (a·x − z)² changes by 2·(a·x −
 # z)·x. Repeated through every layer of a network, that rule is *backpropagation*.
 #
-# ### Your turn: write the gradient
+# ### Your turn (exercise 1): write the gradient
 #
 # Before reading the lesson's version, write `my_gradient` in place of the `...`
 # (`a * x - z` holds every point's error, `.sum()` adds up an array, `len(z)` is N). The
@@ -404,8 +404,8 @@ end_a, safe = history.weights[-1], safe_rate(bound / 2)
 if blew_up(history.losses[-1], start_loss):  # one line, with the safe rate to try
     program.stop_diverged(len(history.grads), history.losses[-1], bound, safe)
 if lr >= bound:
-    note(f"lr = {lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a swings "
-         f"around a* without settling, as the pictures show")
+    note(f"lr = {lr:g} is at or above the threshold N/Σx² = {bound:.4g}: a jumps from "
+         f"side to side of a* and never gets closer (above it, further away each step)")
 
 # %%
 def steps_needed(c, distance, close):
@@ -581,7 +581,7 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 #     ∂loss/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂loss/∂b = (2/N)·Σ (a·x + b − z)
 #
-# ### Your turn: the offset's slope
+# ### Your turn (exercise 2): the offset's slope
 #
 # Write `my_slope_b`, the derivative ∂loss/∂b above, in place of the `...`; the check
 # after the lesson's version says if it is right.
@@ -749,7 +749,7 @@ if two_ok and abs(best[1]) > 0.1 * np.abs(z).max():  # far off the origin: b hel
          f"forced through (0, 0)")
 
 # %% [markdown]
-# ### Your turn: one step with momentum
+# ### Your turn (exercise 3): one step with momentum
 #
 # One cure for the crawl keeps a *velocity*, as a ball rolling along the valley floor
 # keeps its speed: each step, `velocity ← beta·velocity − lr·slope`, then

@@ -103,7 +103,7 @@ pictures.measurements(x, z)
 # %% [markdown]
 # ## La neurona y su inicialización aleatoria
 #
-# Todo lo que calcula la neurona es una multiplicación, `z = a·x`. Como los pesos de
+# Lo único que calcula la neurona es una multiplicación, `z = a·x`. Como los pesos de
 # cualquier red, `a` empieza con un valor aleatorio; al fijar la semilla del generador
 # de Python, ese valor es el mismo en cada ejecución, y tus números coinciden con los
 # del artículo. En la gráfica, los segmentos rojos son los errores: para cada punto, la
@@ -148,7 +148,7 @@ a
 def loss(z_pred, z):
     """Error cuadrático medio: la suma de los errores al cuadrado (`.sum()`)
     dividida entre su número."""
-    return float(((z_pred - z) ** 2).sum() / len(z))  # un float de Python: se ve como un número
+    return float(((z_pred - z) ** 2).sum() / len(z))  # un float de Python: se muestra como número
 
 # %%
 start_loss = loss(predict(a, x), z)
@@ -160,9 +160,10 @@ note(f"con el valor inicial aleatorio a = {a}, la pérdida es {start_loss}")
 # Antes de que el ordenador aprenda `a`, búscalo tú: cambia `GUESS` en los ajustes,
 # ejecuta esta celda y mira en el título de la gráfica la pérdida de tu recta. ¿Hasta
 # dónde consigues bajarla? Desde una terminal, `python regression_gd_es.py --guess 1.5`
-# no dibuja nada: una nota posterior te da esa pérdida y, cuando ya se conoce el mejor
+# no dibuja nada: una nota posterior te da esa pérdida y, una vez calculado el mejor
 # `a`, te dice cuánto te has acercado. En la página web de la lección
-# (`docs/leccion.html`) puedes, en cambio, arrastrar `a` en la figura interactiva.
+# (`docs/leccion.html`), en este mismo lugar hay una figura interactiva en la que puedes
+# arrastrar `a`.
 
 # %%
 guess_loss = loss(predict(settings.guess, x), z)
@@ -178,17 +179,17 @@ pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
 # </details>
 
 # %% [markdown]
-# ## La pérdida para cada valor de a: un cuenco y su pendiente
+# ## La pérdida para cada valor de `a`: un cuenco y su pendiente
 #
-# Con N puntos, y escribiendo Σ para «sumar sobre todos los puntos» (Σx² = x₁² + x₂² + …
-# + x_N²), al desarrollar cada cuadrado, (a·x − z)² = a²x² − 2a·xz + z², la pérdida
-# resulta ser una parábola en `a`, un cuenco:
+# Con N puntos, y escribiendo Σ para «sumar para todos los puntos» (Σx² = x₁² + x₂² +
+# … + x_N²), al desarrollar cada cuadrado, (a·x − z)² = a²x² − 2a·xz + z², la pérdida
+# resulta ser una parábola en función de `a`, un cuenco:
 #
 #     pérdida(a) = (a²·Σx² − 2a·Σxz + Σz²) / N
 #
 # Su derivada respecto de `a`, el *gradiente*, es la pendiente de la tangente al cuenco
-# en ese punto. Solo hacen falta tres reglas: la derivada de a² es 2a, la de a es 1 y la
-# de una constante es 0. Así, a²·Σx² da 2a·Σx², −2a·Σxz da −2·Σxz y Σz² da 0:
+# en ese punto. Solo hacen falta tres reglas: la derivada de a² es 2a, la de `a` es 1 y
+# la de una constante es 0. Así, a²·Σx² da 2a·Σx², −2a·Σxz da −2·Σxz y Σz² da 0:
 #
 #     d pérdida / d a = (2a·Σx² − 2·Σxz) / N = (2/N) · Σ (a·x − z)·x
 #
@@ -199,7 +200,7 @@ pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
 # el error e = a·x − z cambia en x por cada unidad de a; así que (a·x − z)² cambia en
 # 2·(a·x − z)·x. Aplicada capa a capa en una red, esa regla es la *retropropagación*.
 #
-# ### Tu turno: escribe el gradiente
+# ### Tu turno (ejercicio 1): escribe el gradiente
 #
 # Antes de leer la versión de la lección, completa `my_gradient` sustituyendo los `...`
 # por tu código (`a * x - z` contiene el error de cada punto, `.sum()` suma los
@@ -266,7 +267,7 @@ note(f"tu estimación a = {guess:g} está a {abs(guess - a_star):.3g} de a*; su 
 
 # %%
 def loss_curve(a_values, x, z):
-    """La pérdida para muchos valores del peso a a la vez, para la gráfica del
+    """La pérdida a la vez para muchos valores del peso a, para la gráfica del
     cuenco: la fórmula de la parábola, (a²·Σx² − 2a·Σxz + Σz²) / N, con tres sumas y
     una sola pasada por los puntos."""
     a_values = np.asarray(a_values)
@@ -296,8 +297,9 @@ tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 
 # %% [markdown]
-# **Predice y luego ejecuta.** La sección siguiente le resta a `a` la tasa multiplicada
-# por el gradiente. Con lr = 0,001, ¿el primer paso cambia `a` en 0,001 o en más?
+# **Predice y luego ejecuta.** La sección siguiente resta al peso `a` la tasa
+# multiplicada por el gradiente. Con lr = 0,001, ¿el primer paso cambia `a` en 0,001 o
+# en más?
 # <details><summary>Respuesta</summary>
 #
 # En 0,001 × 116,6 = 0,1166, de 0,2719 a 0,3885: la tasa por la pendiente.
@@ -307,8 +309,8 @@ pictures.loss_curve(x, z, tangents, loss_curve)
 # ## El descenso del gradiente
 #
 # Cada paso mueve `a` en sentido contrario a la pendiente: `a ← a − lr·gradiente`, así
-# que `a` crece a la izquierda de `a*` y disminuye a su derecha, en la tasa por la
-# pendiente.
+# que `a` crece a la izquierda de `a*` y disminuye a su derecha, en una cantidad igual a
+# la tasa por la pendiente.
 
 # %%
 def step(a, slope, lr):
@@ -323,8 +325,8 @@ step(a, gradient(a, x, z), lr)
 # sigue su tangente: si mueves `a` una cantidad pequeña d, la pérdida cambia más o menos
 # g·d. Un paso mueve `a` en d = −lr·g, así que la pérdida cambia en torno a −lr·g²:
 # baja, si lr es lo bastante pequeña. (Desde el valor inicial del artículo, la tangente
-# predice 90,124 tras el primer paso; como el cuenco se curva hacia arriba, queda en
-# 90,585.)
+# predice 90,124 tras el primer paso; como el cuenco se curva hacia arriba, la pérdida
+# real queda en 90,585.)
 #
 # ¿Cuánto puede valer `lr`? Como Σxz = a*·Σx², el gradiente es `(2Σx²/N)·(a − a*)`.
 # Sustitúyelo en la regla de actualización y resta `a*` a los dos lados: el nuevo
@@ -367,7 +369,7 @@ BLOWUP = 1000  # si la pérdida supera BLOWUP veces la inicial, la ejecución ha
 
 
 def blew_up(value, start_loss):
-    """Si una pérdida indica que la ejecución ha divergido: no es finita o supera
+    """Indica si una pérdida que la ejecución ha divergido: no es finita o supera
     BLOWUP veces la inicial."""
     return bool(not np.isfinite(value) or value > BLOWUP * start_loss)
 
@@ -430,8 +432,8 @@ end_a, safe = history.weights[-1], safe_rate(bound / 2)
 if blew_up(history.losses[-1], start_loss):  # una sola línea, con la tasa segura para probar
     program.stop_diverged(len(history.grads), history.losses[-1], bound, safe)
 if lr >= bound:
-    note(f"lr = {lr:g} está en el umbral N/Σx² = {bound:.4g} o por encima: el peso a oscila "
-         f"alrededor de a* sin estabilizarse, como muestran las gráficas")
+    note(f"lr = {lr:g} está en el umbral N/Σx² = {bound:.4g} o por encima: el peso a salta de un "
+         f"lado a otro de a* sin acercarse nunca (por encima del umbral, cada vez más lejos)")
 
 # %%
 def steps_needed(c, distance, close):
@@ -477,7 +479,7 @@ pictures.training_gif(x, z, history, state, loss_curve)
 # %% [markdown]
 # **Predice y luego ejecuta.** La gráfica siguiente muestra, paso a paso, cuánto está la
 # pérdida por encima de su valor más bajo, en escala logarítmica (donde 1, 10 y 100
-# quedan a la misma distancia). ¿Qué forma tendrá?
+# equidistan). ¿Qué forma tendrá?
 # <details><summary>Respuesta</summary>
 #
 # Una recta descendente: cada paso multiplica esa distancia por el mismo número, c² =
@@ -497,7 +499,7 @@ pictures.training_gif(x, z, history, state, loss_curve)
 
 # %%
 excess = history.losses - min_loss
-with np.errstate(under="ignore"):  # c^(2·paso) puede quedar por debajo del float más pequeño: 0
+with np.errstate(under="ignore"):  # c^(2·paso) se redondea a 0
     predicted = excess[0] * c ** (2.0 * np.arange(len(excess)))
 
 # %%
@@ -518,10 +520,11 @@ pictures.learning_curve(excess, predicted, history.weights - a_star, (kind, c, c
 
 # %% [markdown]
 # **¿Cuándo parar?** Un entrenamiento real no conoce a* ni sabe cuántos pasos necesita.
-# Una regla habitual es detenerse cuando el valor absoluto del gradiente baja de una
-# tolerancia (aquí, la milésima parte de su valor inicial). Como aquí el gradiente es
-# proporcional a la diferencia a − a*, eso ocurre a una milésima de la distancia inicial
-# a a*; en otros casos, un tramo casi plano puede detenerlo antes de tiempo.
+# Una regla habitual es detenerse cuando el valor absoluto del gradiente queda por
+# debajo de una tolerancia (aquí, la milésima parte de su valor inicial). Como aquí el
+# gradiente es proporcional a la diferencia a − a*, eso ocurre a una milésima de la
+# distancia inicial a a*; en otros casos, un tramo casi plano puede detenerlo antes de
+# tiempo.
 
 # %%
 def stopping_step(grads, tolerance):
@@ -535,8 +538,8 @@ stop = stopping_step(history.grads, 1e-3 * abs(history.grads[0]))
 if stop is not None:  # (None: la regla no habría detenido esta ejecución)
     gap = abs(history.weights[stop] - a_star)
     note(f"regla de parada (|gradiente| por debajo de 1/1000 de su valor inicial): se habría "
-         f"detenido en el paso {stop}, con a = {history.weights[stop]:.6g}, a {gap:.3g} de a* (el "
-         f"{100 * gap / max(distance, 1e-300):.2g}% de la distancia inicial)")
+         f"detenido en el paso {stop}, con a = {history.weights[stop]:.6g}, que queda a {gap:.3g} "
+         f"de a* (el {100 * gap / max(distance, 1e-300):.2g}% de la distancia inicial)")
 
 # %% [markdown]
 # **Predice y luego ejecuta.** La sección siguiente entrena 10 pasos con cada una de las
@@ -556,7 +559,7 @@ if stop is not None:  # (None: la regla no habría detenido esta ejecución)
 # factor √10 ≈ 3,16 y se observa la pérdida. Si la pérdida sube alguna vez, la tasa es
 # demasiado grande (o hay un error en el código); de las demás, se elige la que deja la
 # pérdida más baja. Aquí: 10 pasos con cada tasa, subiendo desde la de esta ejecución
-# mientras la pérdida baje, o bajando hasta que empiece a bajar.
+# mientras la pérdida baje, o reduciendo la tasa hasta que la pérdida baje.
 
 # %%
 def loss_falls(a, x, z, lr, steps=10):
@@ -569,7 +572,8 @@ def loss_falls(a, x, z, lr, steps=10):
 
 def rates_by_trying(a, x, z, lr):
     """{tasa: si la pérdida bajó}, separadas por un factor √10 a partir de lr,
-    subiendo mientras baje o bajando hasta que baje, como máximo 30 tasas."""
+    subiendo mientras baje o reduciendo la tasa hasta que la pérdida baje, como
+    máximo 30 tasas."""
     tried = {lr: loss_falls(a, x, z, lr)}
     factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
     while tried[rate] == (factor > 1) and len(tried) < 30:  # hacia arriba: bajó; hacia abajo: subió
@@ -621,7 +625,7 @@ pictures.learning_rates(runs, kept, bound, min_loss)
 #     ∂pérdida/∂a = (2/N)·Σ (a·x + b − z)·x
 #     ∂pérdida/∂b = (2/N)·Σ (a·x + b − z)
 #
-# ### Tu turno: la pendiente respecto del término independiente
+# ### Tu turno (ejercicio 2): la pendiente respecto del término independiente
 #
 # Escribe `my_slope_b`, la derivada ∂pérdida/∂b de arriba, sustituyendo los `...` por tu
 # código; la comprobación que sigue a la versión de la lección te dirá si es correcta.
@@ -702,8 +706,8 @@ def best_line(x, z):
 # %%
 def loss_surface(a, b, x, z):
     """La pérdida para muchos (a, b) a la vez, para las gráficas: como en el cuenco,
-    su valor mínimo más una forma cuadrática, pérdida(a*, b*) + (Σx²·da² + 2Σx·da·db
-    + N·db²)/N, con da = a − a* y db = b − b*."""
+    su valor mínimo más una forma cuadrática, pérdida(a*, b*) + (Σx²·da² +
+    2Σx·da·db + N·db²)/N, con da = a − a* y db = b − b*."""
     (a_star, b_star), n = best_line(x, z), len(x)
     da, db = np.asarray(a) - a_star, np.asarray(b) - b_star
     quadratic = (x * x).sum() * da ** 2 + 2 * x.sum() * da * db + n * db ** 2
@@ -797,7 +801,7 @@ if two_ok and abs(best[1]) > 0.1 * np.abs(z).max():  # lejos del origen: b ayuda
          f"z = a·x, está obligada a pasar por (0, 0)")
 
 # %% [markdown]
-# ### Tu turno: un paso con momento
+# ### Tu turno (ejercicio 3): un paso con momento
 #
 # Un remedio para ese avance tan lento es guardar una *velocidad*, igual que una bola
 # que rueda por el fondo del valle conserva la suya: en cada paso,
@@ -887,8 +891,9 @@ pictures.save()
 # %% [markdown]
 # Con `EXPLORE = True` (o `--explore`) se abre una ventana para manipular el modelo:
 # arrastra los deslizadores **a**, **paso** o **tasa de aprendizaje** (N/Σx² en rojo) y
-# todo lo demás se actualiza; la barra espaciadora reproduce, ← → avanzan o retroceden
-# un paso, `r` vuelve al inicio y `q` cierra (en Jupyter: `pip install ipympl`).
+# todo lo demás se actualiza; la barra espaciadora inicia o pausa la reproducción; ← y →
+# retroceden y avanzan un paso, `r` vuelve al inicio y `q` cierra (en Jupyter:
+# `pip install ipympl`).
 #
 # **Predice y luego ejecuta.** En el explorador, arrastra `a` hasta el fondo del cuenco.
 # ¿Qué hacen la tangente y el paso siguiente?
@@ -904,8 +909,9 @@ explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
 # %% [markdown]
 # ## Prueba tú
 #
-# Cada pregunta da la orden para la terminal y, entre paréntesis, los ajustes que
-# cambiar en un cuaderno. Predice lo que verás, ejecútalo y luego abre las respuestas.
+# Cada pregunta da la orden para la terminal y, entre paréntesis, los ajustes que hay
+# que cambiar en un cuaderno. Predice lo que verás, ejecútalo y luego abre las
+# respuestas.
 #
 # 1. **Una tasa muy pequeña:** ¿hasta dónde llega `a` en 100 pasos?
 #    `python regression_gd_es.py --lr 1e-5` (`LEARNING_RATE = 1e-5`).

@@ -225,9 +225,11 @@ def wrapped_block(text, width):
 
 
 def kept_whole(text):
-    """`text` with the spaces that must not break a line marked \\0: in `code` and in 6 %."""
+    """`text` with the spaces that must not break a line marked \\0: in `code`, in 6 %, and
+    before what markdown would read at a line's start (+ - * > # or 1. then a space)."""
     text = re.sub(r"`[^`]*`", lambda code: code[0].replace(" ", "\0"), text)
-    return re.sub(r"(\d) %", "\\1\0%", text)
+    return re.sub(r"(\d) %| ([-+*>#]|\d+\.)(?= )", lambda found: (
+        f"{found[1]}\0%" if found[1] else f"\0{found[2]}"), text)
 
 
 def markdown(blocks_of_a_cell):

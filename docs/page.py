@@ -56,11 +56,11 @@ WORDS = {
                     "notebook alone in a fresh Python kernel: every number, log line and "
                     "picture on it comes from that run.",
            "gif": "the training, animated"},
-    "es": {"title": "Una neurona aprende una recta: el descenso del gradiente, paso a paso",
+    "es": {"title": "Una neurona aprende una recta: el descenso del gradiente paso a paso",
            "contents": "Contenido", "log": "registro del entrenamiento",
            "downloads": "Descarga la lección: {zip} (descomprímela y ejecuta "
                         "<code>python regression_gd_es.py</code> en la carpeta) o solo "
-                        "{ipynb}, que funciona por sí solo, como en Colab. "
+                        "{ipynb}, que funciona por sí solo, incluso en Colab. "
                         '<a href="lesson.html" hreflang="en" lang="en">This lesson in '
                         "English</a>.",
            "zip": "la carpeta entera en un zip", "ipynb": "el cuaderno",
@@ -77,12 +77,13 @@ WORDS = {
                       "nuevo valor de a)",
                "points": "Los puntos (azul), la recta de la neurona z = a·x (negro) y el "
                          "error de cada punto (rojo).",
-               "bowl": "La pérdida para cada valor de a: un cuenco. El punto marca la a "
-                       "actual; la pendiente de su tangente (naranja) es el gradiente.",
+               "bowl": "La pérdida para cada valor del peso a: un cuenco. El punto marca el "
+                       "valor actual de a; la pendiente de su tangente (naranja) es el "
+                       "gradiente.",
                "diverged": "el entrenamiento diverge en el paso {step}: la pérdida {why}.",
                "grew": "ya es más de 1000 veces la inicial",
                "overflowed": "se ha desbordado (infinito)",
-               "again": "Pulsa «reiniciar» o mueve a para empezar de nuevo."}},
+               "again": "Pulsa «reiniciar» o mueve el peso a para empezar de nuevo."}},
 }
 LIVE_DATA = ("import json\nprint(json.dumps({'x': x.tolist(), 'z': z.tolist(), 'a': a, "
              "'lr': lr}))")  # a cell run after the lesson: its own points, start and rate

@@ -36,8 +36,8 @@ GRADIENTS = {  # a learner's attempt -> the hint it gets
 
 @pytest.mark.parametrize("hint", GRADIENTS)
 def test_the_gradients_check_names_each_mistake(hint, said):
-    right = exercises.check_gradient(GRADIENTS[hint], rg.gradient, X, Z)
-    assert right == (hint == "right!") and said()[0].startswith(f"1: {hint}")
+    exercises.check_gradient(GRADIENTS[hint], rg.gradient, X, Z)
+    assert said()[0].startswith(f"1: {hint}")
 
 
 SLOPES_B = {
@@ -58,9 +58,9 @@ MOMENTUM = {
     "right!": lambda a, v, g, lr, beta: (a + (beta * v - lr * g), beta * v - lr * g),
     "the gradient pushes the wrong way": lambda a, v, g, lr, beta: (a + beta * v + lr * g,
                                                                     beta * v + lr * g),
-    "the velocity forgets itself": lambda a, v, g, lr, beta: (a - lr * g, -lr * g),
+    "the velocity keeps nothing of the last move": lambda a, v, g, lr, beta: (a - lr * g, -lr * g),
     "a moves by the old velocity": lambda a, v, g, lr, beta: (a + v, beta * v - lr * g),
-    "return both: return a, velocity": lambda a, v, g, lr, beta: a + beta * v - lr * g,
+    "return both, the new a and the new velocity": lambda a, v, g, lr, beta: a + beta * v - lr * g,
     "not yet: `momentum_step(1.0, 0.5, 2.0, 0.1, 0.9)` gives (1.05, 0.05), and should give "
     "(1.25, 0.25)": lambda a, v, g, lr, beta: (a + 0.5 * v - lr * g, 0.5 * v - lr * g)}
 
@@ -75,7 +75,7 @@ def test_unwritten_a_check_says_nothing_in_a_script(said):
     for check, args in ((exercises.check_gradient, (rg.gradient, X, Z)),
                         (exercises.check_offset_slope, (rg.gradients, rg.means_of)),
                         (exercises.check_momentum, ())):
-        assert check(lambda *given: None, *args) is False
+        check(lambda *given: None, *args)
     assert said() == []
 
 
