@@ -150,11 +150,11 @@ note(f"at the random start a = {a} the loss is {start_loss}")
 # %% [markdown]
 # ### Your turn: fit it by hand
 #
-# Before the computer learns `a`, find it yourself: set `GUESS` in the knobs, run this
-# cell, and read your line's loss in the picture's title. How low can you get it? From a
-# terminal, `python regression_gd.py --guess 1.5` prints it in a note a little further
-# on, which also says how close you came once the best `a` is known. On the lesson's web
-# page (`docs/lesson.html`), a live figure in this place lets you drag `a` instead.
+# Before the computer learns `a`, find it yourself: set `GUESS` in the knobs, run the
+# next cell, and read your line's loss in the picture's title. How low can you get it?
+# From a terminal, `python regression_gd.py --guess 1.5` prints it in a note a little
+# further on, which also says how close you came once the best `a` is known. The
+# lesson's web page (`docs/lesson.html`) has a live figure here instead: drag `a` in it.
 
 # %%
 guess_loss = loss(predict(settings.guess, x), z)

@@ -39,7 +39,7 @@ from program import note
 # %%
 LEARNING_RATE = 1e-3  # cada paso cambia el peso a en −LEARNING_RATE × gradiente
 STEPS = 100  # cuántas actualizaciones hace el entrenamiento
-SEED = 45  # semilla del generador aleatorio de Python, que elige el a inicial
+SEED = 45  # semilla del generador aleatorio de Python, que elige el valor inicial de a
 EVERY = 10  # cada cuántos pasos se escribe una línea de progreso
 FRAMES = 100  # número máximo de fotogramas de la animación del entrenamiento
 GUESS = 1.0  # tu propia estimación del peso a, antes de entrenar (mira «Tu turno» más abajo)
@@ -158,12 +158,12 @@ note(f"con el valor inicial aleatorio a = {a}, la pérdida es {start_loss}")
 # ### Tu turno: ajusta la recta a mano
 #
 # Antes de que el ordenador aprenda `a`, búscalo tú: cambia `GUESS` en los ajustes,
-# ejecuta esta celda y mira en el título de la gráfica la pérdida de tu recta. ¿Hasta
-# dónde consigues bajarla? Desde una terminal, `python regression_gd_es.py --guess 1.5`
-# no dibuja nada: una nota posterior te da esa pérdida y, una vez calculado el mejor
-# `a`, te dice cuánto te has acercado. En la página web de la lección
-# (`docs/leccion.html`), en este mismo lugar hay una figura interactiva en la que puedes
-# arrastrar `a`.
+# ejecuta la celda siguiente y mira en el título de la gráfica la pérdida de tu recta.
+# ¿Hasta dónde consigues bajarla? Desde una terminal,
+# `python regression_gd_es.py --guess 1.5` no dibuja nada: una nota posterior te da esa
+# pérdida y, una vez calculado el mejor `a`, te dice cuánto te has acercado. La página
+# web de la lección (`docs/leccion.html`) tiene aquí, en su lugar, una figura
+# interactiva: arrastra `a` en ella.
 
 # %%
 guess_loss = loss(predict(settings.guess, x), z)
@@ -181,8 +181,8 @@ pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
 # %% [markdown]
 # ## La pérdida para cada valor de `a`: un cuenco y su pendiente
 #
-# Con N puntos, y escribiendo Σ para «sumar para todos los puntos» (Σx² = x₁² + x₂² +
-# … + x_N²), al desarrollar cada cuadrado, (a·x − z)² = a²x² − 2a·xz + z², la pérdida
+# Con N puntos, y usando Σ para «la suma sobre todos los puntos» (Σx² = x₁² + x₂² + … +
+# x_N²), al desarrollar cada cuadrado, (a·x − z)² = a²x² − 2a·xz + z², la pérdida
 # resulta ser una parábola en función de `a`, un cuenco:
 #
 #     pérdida(a) = (a²·Σx² − 2a·Σxz + Σz²) / N
@@ -214,12 +214,12 @@ pictures.guess(x, z, settings.guess, predict(settings.guess, x), guess_loss)
 
 # %%
 def my_gradient(a, x, z):
-    """Tu gradiente de la pérdida respecto del peso a, en el valor a."""
+    """Tu gradiente de la pérdida respecto del peso a, evaluada en a."""
     ...  # tu código aquí
 
 # %%
 def gradient(a, x, z):
-    """La derivada de la pérdida respecto del peso a, en el valor a."""
+    """La derivada de la pérdida respecto del peso a, evaluada en a."""
     return float(2 * ((predict(a, x) - z) * x).sum() / len(z))
 
 # %%
@@ -297,7 +297,7 @@ tangents = [state(w, x, z, lr) for w in (a, a_star, 2 * a_star - a)]
 pictures.loss_curve(x, z, tangents, loss_curve)
 
 # %% [markdown]
-# **Predice y luego ejecuta.** La sección siguiente resta al peso `a` la tasa
+# **Predice y luego ejecuta.** La sección siguiente actualiza `a` restándole la tasa
 # multiplicada por el gradiente. Con lr = 0,001, ¿el primer paso cambia `a` en 0,001 o
 # en más?
 # <details><summary>Respuesta</summary>
@@ -321,12 +321,12 @@ def step(a, slope, lr):
 step(a, gradient(a, x, z), lr)
 
 # %% [markdown]
-# ¿Por qué ese paso va cuesta abajo? Llama g al gradiente. Cerca de `a`, la pérdida
-# sigue su tangente: si mueves `a` una cantidad pequeña d, la pérdida cambia más o menos
-# g·d. Un paso mueve `a` en d = −lr·g, así que la pérdida cambia en torno a −lr·g²:
-# baja, si lr es lo bastante pequeña. (Desde el valor inicial del artículo, la tangente
-# predice 90,124 tras el primer paso; como el cuenco se curva hacia arriba, la pérdida
-# real queda en 90,585.)
+# ¿Por qué ese paso va cuesta abajo? Llamemos g al gradiente. Cerca de `a`, la pérdida
+# sigue su tangente: si cambias `a` en una cantidad pequeña d, la pérdida cambia más o
+# menos g·d. Un paso mueve `a` en d = −lr·g, así que la pérdida cambia en torno a
+# −lr·g²: baja, si lr es lo bastante pequeña. (Desde el valor inicial del artículo, la
+# tangente predice 90,124 tras el primer paso; como el cuenco se curva hacia arriba, la
+# pérdida real queda en 90,585.)
 #
 # ¿Cuánto puede valer `lr`? Como Σxz = a*·Σx², el gradiente es `(2Σx²/N)·(a − a*)`.
 # Sustitúyelo en la regla de actualización y resta `a*` a los dos lados: el nuevo
@@ -369,8 +369,8 @@ BLOWUP = 1000  # si la pérdida supera BLOWUP veces la inicial, la ejecución ha
 
 
 def blew_up(value, start_loss):
-    """Indica si una pérdida que la ejecución ha divergido: no es finita o supera
-    BLOWUP veces la inicial."""
+    """Indica si una pérdida muestra que la ejecución ha divergido: no es finita o
+    supera BLOWUP veces la inicial."""
     return bool(not np.isfinite(value) or value > BLOWUP * start_loss)
 
 # %%
@@ -384,8 +384,9 @@ class History(NamedTuple):
 
 # %%
 def train(a, x, z, lr, steps, every=None):
-    """Hasta `steps` actualizaciones desde a, con una línea cada `every` pasos
-    (None: ninguna); se detiene tras el paso en que la pérdida se dispara."""
+    """Hasta `steps` actualizaciones desde el peso inicial a, con una línea cada
+    `every` pasos (None: ninguna); se detiene tras el paso en que la pérdida se
+    dispara."""
     weights, losses, grads = [a], [loss(predict(a, x), z)], []
     with np.errstate(over="ignore", invalid="ignore"):  # blew_up detecta un desbordamiento
         for i in range(1, steps + 1):
@@ -719,7 +720,7 @@ def loss_surface(a, b, x, z):
 # tasa tiene que servir para las dos direcciones: si es lo bastante pequeña para no
 # pasarse de largo entre las paredes, el descenso avanza muy despacio por el fondo.
 #
-# La *curvatura* de una dirección es lo rápido que crece la pendiente a lo largo de
+# La *curvatura* de una dirección es la rapidez con que crece la pendiente a lo largo de
 # ella: 2Σx²/N con un solo peso. Con dos, hay una dirección de máxima curvatura (a lo
 # ancho del valle) y otra de mínima (a lo largo), y sus curvaturas se escriben λmax y
 # λmin (λ, «lambda», es la letra habitual). En cada una, un paso multiplica la distancia
@@ -837,8 +838,8 @@ exercises.check_momentum(momentum_step)
 # El valle es estrecho porque x es muy distinta de la entrada de b, que siempre vale 1:
 # la media de x es 5 y su dispersión (su desviación típica), 2,98. Si se *centra* x (se
 # le resta la media), la razón entre las curvaturas baja de 135 a 8,9; si se
-# *estandariza* (además se divide entre la dispersión), son iguales: un cuenco redondo y
-# una sola tasa para los dos pesos.
+# *estandariza* (además se divide entre la dispersión), las dos curvaturas son iguales:
+# un cuenco redondo y una sola tasa para los dos pesos.
 
 # %%
 def standardised(x):

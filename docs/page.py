@@ -61,12 +61,12 @@ WORDS = {
            "downloads": "Descarga la lección: {zip} (descomprímela y ejecuta "
                         "<code>python regression_gd_es.py</code> en la carpeta) o solo "
                         "{ipynb}, que funciona por sí solo, incluso en Colab. "
-                        '<a href="lesson.html" hreflang="en" lang="en">This lesson in '
-                        "English</a>.",
+                        '<a href="lesson.html" hreflang="en">Versión en inglés</a>.',
            "zip": "la carpeta entera en un zip", "ipynb": "el cuaderno",
            "built": "Esta página la ha creado <code>python docs/build.py</code>, que ejecutó "
-                    "el cuaderno por sí solo en un núcleo de Python nuevo: cada número, cada "
-                    "línea del registro y cada gráfica salen de esa ejecución.",
+                    "el cuaderno de principio a fin, por sí solo, en un núcleo de Python "
+                    "nuevo: cada número, cada línea del registro y cada gráfica salen de esa "
+                    "ejecución.",
            "gif": "el entrenamiento, animado",
            "live": {  # the live figure's words (docs/live.js has the English ones)
                "weight": "peso a", "loss": "pérdida", "gradient": "gradiente",
@@ -80,7 +80,7 @@ WORDS = {
                "bowl": "La pérdida para cada valor del peso a: un cuenco. El punto marca el "
                        "valor actual de a; la pendiente de su tangente (naranja) es el "
                        "gradiente.",
-               "diverged": "el entrenamiento diverge en el paso {step}: la pérdida {why}.",
+               "diverged": "El entrenamiento ha divergido en el paso {step}: la pérdida {why}.",
                "grew": "ya es más de 1000 veces la inicial",
                "overflowed": "se ha desbordado (infinito)",
                "again": "Pulsa «reiniciar» o mueve el peso a para empezar de nuevo."}},
