@@ -488,9 +488,10 @@ def learning_curve(fig, excess, predicted, distance, run):
     visible = excess > 1e-12 * excess[0]  # below: rounding noise
     ax.plot(shown, np.where(visible, excess, np.nan), linewidth=4, alpha=0.6,
             label=_("this run: loss − loss(a*)"))
+    predicted = np.where(predicted > 1e-12 * excess[0], predicted, np.nan)  # as visible
     ax.plot(shown, predicted, "k--", label=_("predicted: (loss₀ − loss(a*))·c^(2·step)"))
     log_axis(ax, np.r_[excess[visible], predicted], _("excess loss: loss − loss(a*)"))
-    sizes = np.abs(distance)
+    sizes = np.where(abs(distance) > 1e-12 * abs(distance[0]), abs(distance), np.nan)
     side.plot(shown, np.where(sizes > 0, sizes, np.nan), color="gray", linewidth=1)
     for sign, marker, color, words in ((1, "^", "C1", _("|a − a*| with a above a*")),
                                        (-1, "v", "C0", _("|a − a*| with a below a*"))):
@@ -544,7 +545,7 @@ def learning_rates(fig, runs, kept, bound, floor):
 
 # Two weights
 
-def grid(path, best, count=80, square=False):
+def grid(path, best, count=160, square=False):
     """A grid over (a, b) holding the whole path and the minimum; `square` gives both axes
     the same span."""
     points = np.vstack([path, best])
@@ -584,13 +585,13 @@ def two_weights(fig, x, z, descent, surface_of):
     flat = fig.add_subplot(rows, columns, 1, title=_("seen from above: its contours"))
     path = contours(flat, x, z, descent, surface_of, _("after {steps}").format(
         steps=program.steps_text(len(descent.path) - 1)))
-    solid = fig.add_subplot(rows, columns, 2, projection="3d", title=_("as a surface"))
+    solid = fig.add_subplot(rows, columns, 2, projection="3d",
+                            title=_("the loss as a surface"))  # no z label: no room
     a_grid, b_grid = grid(descent.path, descent.best, count=30)
     solid.plot_surface(a_grid, b_grid, surface_of(a_grid, b_grid, x, z), cmap="viridis",
                        alpha=0.6, linewidth=0)
     solid.plot(*path.T, surface_of(path[:, 0], path[:, 1], x, z), color="C3", linewidth=2)
     solid.set(xlabel="a", ylabel="b")
-    solid.set_zlabel(_("loss"), labelpad=10)  # clear of the numbers
     solid.set_box_aspect(None, zoom=0.85)  # room for the labels around it
     shape = (_("a nearly round bowl") if descent.ratio < 3 else
              _("a valley {long}× longer than wide (curvatures {ratio}× apart)").format(
@@ -606,11 +607,14 @@ def scaling(fig, xs, z, descents, surface_of):
     panels, so that a round bowl draws round."""
     names = (_("x as measured"), _("standardised x"))
     for ax, x, descent, words in zip(panels(fig), xs, descents, names, strict=True):
-        contours(ax, x, z, descent, surface_of, _("within 1% of the start's distance") if
-                 words == names[0] else None, descent.reached, square=True)
+        steps = program.steps_text(len(descent.path) - 1)
+        end = (_("within 1% of the start's distance") if descent.reached is not None else
+               _("after {steps}").format(steps=steps))  # the square: where the path ends
+        contours(ax, x, z, descent, surface_of, end if words == names[0] else None,
+                 descent.reached, square=True)
         ax.set_aspect("equal", adjustable="box")
         reached = (program.steps_text(descent.reached) if descent.reached is not None else
-                   _("over {steps}").format(steps=program.steps_text(len(descent.path) - 1)))
+                   _("over {steps}").format(steps=steps))
         ax.set_title(_("{name}: curvatures {ratio}× apart;\n{reached} to within 1% of the "
                        "start's distance").format(name=words, reached=reached,
                                                   ratio=text(descent.ratio, ".3g")))
