@@ -184,10 +184,11 @@ def legend_below(fig, columns):
     for ncols in range(1 if narrow else columns, 0, -1):
         legend = fig.legend(loc="lower center", ncols=ncols, bbox_to_anchor=(0.5, 0.005),
                             fontsize="medium" if narrow else "small")
-        if ncols == 1 or legend.get_window_extent().width <= 0.98 * fig.bbox.width:
-            for words in legend.get_texts():  # still too wide: long entries take two lines
-                words.set_text(fitted(words.get_text(), 0.98 * fig.bbox.width - 70,
-                                      fig.canvas.get_renderer(), words.get_fontsize()))
+        fits = legend.get_window_extent().width <= 0.98 * fig.bbox.width
+        for words in legend.get_texts() if ncols == 1 and not fits else []:  # long entries
+            words.set_text(fitted(words.get_text(), 0.98 * fig.bbox.width - 70,  # two lines
+                                  fig.canvas.get_renderer(), words.get_fontsize()))
+        if fits or ncols == 1:
             return legend
         legend.remove()
 
