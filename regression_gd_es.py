@@ -5,9 +5,9 @@
 # dirección que reduce su error. Aquí lo verás en la red más pequeña posible: una sola
 # neurona con un solo peso, `a`, que convierte una entrada `x` en `a·x`, su predicción
 # de un valor medido `z`. Parte de un `a` aleatorio y aprende a partir de 30 puntos
-# medidos. Esta lección sigue un artículo de blog escrito en español («Cómo funcionan
-# las redes neuronales: regresión lineal y descenso del gradiente paso a paso») y
-# reproduce cifra a cifra su registro del entrenamiento.
+# medidos. Esta lección sigue un artículo de blog escrito en español, que explica paso a
+# paso la regresión lineal y el descenso del gradiente, y reproduce cifra a cifra su
+# registro del entrenamiento.
 #
 # Lo que vale también para las redes grandes: una función de pérdida que mide el error,
 # su derivada respecto de cada peso (el *gradiente*) y la actualización que mueve cada

@@ -67,7 +67,7 @@ WORDS = {
                     "el cuaderno de principio a fin, por sí solo, en un núcleo de Python "
                     "nuevo: cada número, cada línea del registro y cada gráfica salen de esa "
                     "ejecución.",
-           "gif": "el entrenamiento, animado",
+           "gif": "la animación del entrenamiento",
            "live": {  # the live figure's words (docs/live.js has the English ones)
                "weight": "peso a", "loss": "pérdida", "gradient": "gradiente",
                "rate": "tasa de aprendizaje", "step": "un paso", "steps": "10 pasos",
