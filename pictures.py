@@ -122,6 +122,9 @@ def arrange(fig, above=None):
     columns = 1 if program.Run.settings.narrow else len(fig.axes)
     for ax in fig.axes:  # a title wider than its panel takes more lines
         ax.set_title(fitted(ax.get_title(), width / columns - 60, renderer, 12))
+    for ax in flat:  # a y label longer than its panel's height, too
+        ax.set_ylabel(fitted(ax.get_ylabel(), (height - 160) / (len(fig.axes) + 1 - columns),
+                             renderer, ax.yaxis.label.get_fontsize()))
     if fig.get_suptitle():
         fig.suptitle(fitted(fig.get_suptitle(), width - 24, renderer, 12), y=1 - 6 / height)
     for axis in [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis,
@@ -129,7 +132,7 @@ def arrange(fig, above=None):
         if isinstance(axis.get_major_locator(), ticker.AutoLocator):  # fewer ticks: quicker
             axis.set_major_locator(ticker.MaxNLocator(6, steps=(1, 2, 2.5, 5, 10)))
         if isinstance(axis.get_major_formatter(), ticker.ScalarFormatter):
-            axis.set_major_formatter(lambda value, _place: text(value + 0.0, ".4g"))
+            axis.set_major_formatter(lambda value, _place: text(value + 0.0, ".6g"))
     # before a draw, an axis's label sits where it started: its extent misses a few pixels
     sides = [ax.yaxis.get_tightbbox(renderer).width + 22 for ax in flat]
     legends = sum(legend.get_window_extent(renderer).height for legend in fig.legends)

@@ -16,8 +16,19 @@ import matplotlib
 matplotlib.use("agg")
 import pytest  # noqa: E402
 from babel.messages import pofile  # noqa: E402
-from conftest import PNGS, POST_LOG, ROOT, SCRIPT, SPANISH_SCRIPT, one_line_error, run, title_of  # noqa: E402
+from conftest import (  # noqa: E402
+    PNGS,
+    POST_LOG,
+    ROOT,
+    SCRIPT,
+    SPANISH_SCRIPT,
+    one_line_error,
+    run,
+    title_of,
+    touched_edges,  # noqa: E402
+)
 from matplotlib.text import Text  # noqa: E402
+from PIL import Image  # noqa: E402
 
 import exercises  # noqa: E402
 import pictures  # noqa: E402
@@ -173,6 +184,8 @@ def test_the_spanish_pictures_have_spanish_titles(spanish_run, default_run):
         title = title_of(os.path.join(folder, name))
         assert title and title != title_of(os.path.join(default_run[1], name)), name
         assert spanish_problems(title) == [], (name, title)
+        with Image.open(os.path.join(folder, name)) as picture:  # longer words, still whole
+            assert touched_edges(picture) == [], name
 
 
 def test_every_text_in_every_spanish_picture_is_spanish(tmp_path, monkeypatch):
