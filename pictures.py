@@ -62,8 +62,9 @@ def picture(name, caption, panels=1):
                 program.keep(name, lambda path: draw(path, *args) if gif else fig.savefig(
                     path, format="png", metadata={"Title": title_of(fig)},
                     pil_kwargs={"compress_level": 3}))  # nearly as small, and quicker
-            show(Path(program.Run.waiting[name]).read_bytes(), name,
-                 _(PICTURES[name]) if gif else title_of(fig))
+            if program.in_notebook():  # read back only to show it there
+                show(Path(program.Run.waiting[name]).read_bytes(), name,
+                     _(PICTURES[name]) if gif else title_of(fig))
             return fig if program.Run.settings.show else None
         return drawn
     return register
@@ -92,14 +93,13 @@ def title_of(fig):
 
 
 def show(data, name, title):
-    """In Jupyter, show a picture's bytes as an image whose data is in the output, not a
+    """Show a picture's bytes in Jupyter as an image whose data is in the output, not a
     link, with its name and title in the output's metadata (for the lesson's page)."""
-    if program.in_notebook():
-        from IPython.display import display
-        kind = "image/gif" if name.endswith(".gif") else "image/png"
-        data = base64.b64encode(data).decode("ascii")
-        display({kind: data, "text/html": f'<img src="data:{kind};base64,{data}" alt="{title}">'},
-                raw=True, metadata={"picture": {"name": name, "title": title}})
+    from IPython.display import display
+    kind = "image/gif" if name.endswith(".gif") else "image/png"
+    data = base64.b64encode(data).decode("ascii")
+    display({kind: data, "text/html": f'<img src="data:{kind};base64,{data}" alt="{title}">'},
+            raw=True, metadata={"picture": {"name": name, "title": title}})
 
 
 def save():
@@ -234,7 +234,8 @@ def log_axis(ax, values, label):
     values = np.asarray(values)[np.isfinite(values) & (np.asarray(values) > 0)]
     if values.size and values.max() >= 10 * values.min():
         ax.set(yscale="log", ylim=(values.min() / 1.5, values.max() * 1.5))
-        ax.yaxis.set_major_locator(ticker.LogLocator(numticks=8))
+        ax.yaxis.set_major_locator(ticker.LogLocator(numticks=8, subs=(1, 2, 5) if values.max()
+                                                     < 1000 * values.min() else (1,)))  # 1, 2, 5
         ax.yaxis.set_major_formatter(lambda value, _place: text(value, ".6g"))
         ax.yaxis.set_minor_locator(ticker.NullLocator())
         label = _("{label} (log scale)").format(label=label)
@@ -358,7 +359,7 @@ def draw_panels(axes, x, z, state, curve_of, a_limits, weights):
     reach = np.r_[z, np.min(lines), np.max(lines)]
     pad = 0.05 * (np.ptp(reach) or 1.0)
     ax_fit.set_ylim(reach.min() - pad, reach.max() + pad)
-    ax_fit.xaxis.set_major_locator(ticker.MaxNLocator(4))
+    ax_fit.xaxis.set_major_locator(ticker.MaxNLocator(4, steps=(1, 2, 5, 10)))  # 0, 5, 10
     label_axes(ax_fit)
     a_values = np.linspace(*a_limits, 150)
     curve = curve_of(a_values, x, z)

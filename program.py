@@ -206,8 +206,8 @@ def command_line(settings):
         "One neuron z = a·x learns its weight a by gradient descent. Prints the training "
         "log on stdout and saves the pictures."))
     parser.set_defaults(**settings)
+    names = {"data": _("FILE"), "out": _("FOLDER")}  # the other options take a number
     for option, (_knob, _whole, words) in OPTIONS.items():
-        names = {"data": _("FILE"), "out": _("FOLDER")}
         parser.add_argument(f"--{option}", help=_(words), **(
             {"action": "store_true"} if option == "explore" else
             {"type": functools.partial(check, option), "metavar": names.get(option, _("NUMBER"))}))

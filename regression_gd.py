@@ -35,7 +35,7 @@ from program import note
 # after it.
 
 # %%
-LEARNING_RATE = 1e-3  # each step moves a by LEARNING_RATE × gradient
+LEARNING_RATE = 1e-3  # each step changes a by −LEARNING_RATE × gradient
 STEPS = 100  # how many updates training makes
 SEED = 45  # seed of Python's random generator, which picks the starting a
 EVERY = 10  # a progress line every this many steps
@@ -548,7 +548,7 @@ kept = min(fell, key=trial_loss.get) if fell else None
 kept
 
 # %%
-# each rate trains as long as this run (at most STUDY_STEPS); this run's own is reused
+# each rate is tried as long as this run (at most STUDY_STEPS); this run's own is reused
 STUDY_STEPS = 5_000  # the side studies (other rates, two weights) train at most this
 study_steps = min(steps, STUDY_STEPS)
 runs = {}
@@ -729,7 +729,7 @@ else:
              f"{two_bound:.4g}, so this section trains at 0.9 of it")
 
 # %%
-# where the run ended (after 5,000 steps, 3% of the starting distance is left)
+# where the run ended (even after 5,000 steps, 3% of the starting distance is left)
 if two_ok:
     end, best = descent.path[-1], descent.best
     advice = ""  # still far: a rate safe for both weights, and the steps it needs
@@ -792,7 +792,7 @@ def standardised(x):
     return (x - x.mean()) / x.std()
 
 # %%
-# each at the rate 1/λmax, which crosses the valley in one step: 496, 39 and 1 steps
+# at its rate 1/λmax, which crosses the valley in one step: 496, 39 and 1 steps to 1%
 if two_ok:
     versions = {"x as measured": x, "x − mean": x - x.mean(),
                 "standardised x": standardised(x)}

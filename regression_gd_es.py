@@ -783,7 +783,7 @@ else:
              f"que en esta sección se entrena con el 90 % de ese umbral")
 
 # %%
-# dónde terminó la ejecución (tras 5000 pasos queda el 3 % de la distancia inicial)
+# dónde terminó la ejecución (incluso tras 5000 pasos queda el 3 % de la distancia inicial)
 if two_ok:
     end, best = descent.path[-1], descent.best
     advice = ""  # todavía lejos: una tasa segura para los dos pesos y los pasos que necesita
@@ -847,7 +847,7 @@ def standardised(x):
     return (x - x.mean()) / x.std()
 
 # %%
-# cada una con la tasa 1/λmax, que cruza el valle en un paso: 496, 39 y 1 pasos
+# con su tasa 1/λmax, que cruza el valle en un paso: 496, 39 y 1 pasos hasta el 1 %
 if two_ok:
     versions = {"x as measured": x, "x − mean": x - x.mean(),
                 "standardised x": standardised(x)}
