@@ -35,9 +35,11 @@ from program import number_text as text  # a number in the language spoken
 
 DPI, GIF_DPI = 100, 80  # pictures 640x480 pixels (960x480 with two panels); the GIF 512x384
 FRAME_MS, LAST_MS = 200, 2000  # each GIF frame's time on screen, and the last one's
+COLOURS = 127  # the GIF's colours, as many as it looks the same with: quicker to save
 MOST_DRAWN = 3000  # pictures draw at most this many points: a seeded sample of more
 TANGENT = 0.15  # a tangent reaches this share of the bowl's width to each side
 PICTURES = {}  # file name -> caption, in the lesson's order (filled by @picture)
+plt.rcParams["text.hinting"] = "no_hinting"  # glyphs as drawn: as clear here, quicker
 
 
 # Pictures: drawn, shown in a notebook, kept to be saved
@@ -203,9 +205,13 @@ def bowl_limits(centre, *a_values):
     return float(ticks[0]), float(ticks[-1])
 
 
-def loss_limits(curve):
-    """Limits for a loss axis that hold the curve, with room below 0 and above it."""
-    return -0.05 * 1.08 * np.max(curve), 1.08 * np.max(curve)
+def bowl(ax, limits, curve_of, x, z):
+    """The lesson's bowl `curve_of(a_values, x, z)` at 200 a's across `limits`, as (a's,
+    losses); the panel is set to span them, with room below 0 and above the top."""
+    a_values = np.linspace(*limits, 200)
+    curve = curve_of(a_values, x, z)
+    ax.set(xlim=limits, ylim=(-0.05 * 1.08 * np.max(curve), 1.08 * np.max(curve)))
+    return a_values, curve
 
 
 def tangent_segment(state, half_width):
@@ -314,8 +320,7 @@ def loss_curve(fig, x, z, tangents, curve_of):
     three States: left of the minimum, at it and right of it."""
     ax, middle = fig.subplots(), tangents[1]
     limits = bowl_limits(middle.a, *(state.a for state in tangents))
-    a_values = np.linspace(*limits, 200)
-    ax.plot(a_values, curve_of(a_values, x, z), linewidth=3, label=_("loss(a)"))
+    ax.plot(*bowl(ax, limits, curve_of, x, z), linewidth=3, label=_("loss(a)"))
     for state, color in zip(tangents, ("C2", "C1", "C3"), strict=True):
         where = (_("at the minimum a* = {a}: flat, slope 0") if state is middle else
                  _("left of a*, at a = {a}: slope {slope}") if state.a < middle.a else
@@ -324,8 +329,7 @@ def loss_curve(fig, x, z, tangents, curve_of):
                 label=_("tangent {where}").format(where=where.format(
                     a=text(state.a, ".4g"), slope=text(state.gradient, "+.4g"))))
         ax.plot(state.a, state.loss, "o", color=color)
-    ax.set(xlim=limits, ylim=loss_limits(curve_of(a_values, x, z)),
-           xlabel=_("a (the neuron's weight)"), ylabel=_("loss (mean squared error)"))
+    ax.set(xlabel=_("a (the neuron's weight)"), ylabel=_("loss (mean squared error)"))
     ax.set_title(_("The loss is a bowl; its slope points away from the minimum"))
     legend_below(fig, 2)
 
@@ -361,10 +365,8 @@ def draw_panels(axes, x, z, state, curve_of, a_limits, weights):
     ax_fit.set_ylim(reach.min() - pad, reach.max() + pad)
     ax_fit.xaxis.set_major_locator(ticker.MaxNLocator(4, steps=(1, 2, 5, 10)))  # 0, 5, 10
     label_axes(ax_fit)
-    a_values = np.linspace(*a_limits, 150)
-    curve = curve_of(a_values, x, z)
-    ax_bowl.plot(a_values, curve, linewidth=3, label=_("loss(a)"))
-    ax_bowl.set(xlim=a_limits, ylim=loss_limits(curve), xlabel="a", ylabel=_("loss"))
+    ax_bowl.plot(*bowl(ax_bowl, a_limits, curve_of, x, z), linewidth=3, label=_("loss(a)"))
+    ax_bowl.set(xlabel="a", ylabel=_("loss"))
     return Scene(line, add_errors(ax_fit, x, z, lines[0]),
                  ax_bowl.plot([], [], "C2", linewidth=2, label=_("tangent: its slope at a"))[0],
                  ax_bowl.plot([], [], "r*", markersize=12, label=_("current a"))[0])
@@ -387,9 +389,12 @@ def move(scene, x, z, state):
     scene.point.set_data([state.a], [state.loss])
 
 
-def readout(state, step):
-    """The numbers above the panels: the step, a, the loss, the slope and the next move."""
-    return (_("{step}   a = {a}   loss = {loss}").format(step=step, a=text(state.a, ".4g"),
+def readout(state, step, steps):
+    """The numbers above the panels: the step of `steps` (None: a set by hand), a, the
+    loss, the slope and the next move."""
+    where = _("a set by hand") if step is None else _("step {step} of {steps}").format(
+        step=text(step, ","), steps=text(steps, ","))
+    return (_("{step}   a = {a}   loss = {loss}").format(step=where, a=text(state.a, ".4g"),
                                                           loss=text(state.loss, ".4g")),
             _("slope here = {slope}   next step −lr·slope = {move}").format(
                 slope=text(state.gradient, ".4g"), move=text(state.move, "+.3g")))
@@ -407,15 +412,16 @@ def frame_steps(steps, frames):
 
 
 def palette_of(rgb):
-    """A palette of the picture's commonest colours, exact (white stays white), no two in
-    one of the cells 8 levels wide per channel that Pillow matches pixels by."""
+    """A palette of the picture's COLOURS commonest colours, exact (white stays white), no
+    two in one of the cells 8 levels wide per channel that Pillow matches pixels by; one
+    more index, never drawn with, marks the pixels a frame leaves as they were."""
     chosen, cells = [], set()
     for _count, color in sorted(rgb.getcolors(rgb.width * rgb.height), reverse=True):
-        if len(cells) < 256 and (cell := tuple(level >> 3 for level in color)) not in cells:
+        if len(cells) < COLOURS and (cell := tuple(level >> 3 for level in color)) not in cells:
             cells.add(cell)
             chosen.extend(color)
     palette = Image.new("P", (1, 1))
-    palette.putpalette(chosen)
+    palette.putpalette(chosen + chosen[:3] * (COLOURS + 1 - len(cells)))  # the last: unused
     return palette
 
 
@@ -438,9 +444,11 @@ class GifWriter(PillowWriter):
 
     def finish(self):
         # Given the palette, Pillow writes it once and compares frames by their palette
-        # indices: the same pixels, a smaller file, in half the time.
+        # indices (the same pixels, a smaller file, in half the time); given the index of
+        # pixels left as they were, it need not look for one in every frame.
         self.frames[0].save(self.outfile, format="GIF", save_all=True, loop=0, optimize=True,
                             append_images=self.frames[1:], palette=self.palette.getpalette(),
+                            transparency=COLOURS,
                             duration=[FRAME_MS] * (len(self.frames) - 1) + [LAST_MS])
 
 
@@ -467,8 +475,7 @@ def training_gif(path, x, z, history, state, curve_of):
             fig.canvas.restore_region(background)
             for artist in scene:
                 fig.draw_artist(artist)
-            writer.words = "\n".join(readout(here, _("step {step} of {steps}").format(
-                step=text(step, ","), steps=text(steps, ","))))  # rows 19 pixels apart
+            writer.words = "\n".join(readout(here, step, steps))  # rows 19 pixels apart
             writer.grab_frame()
 
 
@@ -490,14 +497,13 @@ def learning_curve(fig, excess, predicted, distance, run):
     ax, side = panels(fig, width_ratios=(3, 2))
     shown = thinned(len(excess))  # the steps drawn, the last included
     excess, predicted, distance = excess[shown], predicted[shown], distance[shown]
-    visible = excess > 1e-12 * excess[0]  # below: rounding noise
-    ax.plot(shown, np.where(visible, excess, np.nan), linewidth=4, alpha=0.6,
-            label=_("this run: loss − loss(a*)"))
-    predicted = np.where(predicted > 1e-12 * excess[0], predicted, np.nan)  # as visible
+    noise = 1e-12 * excess[0]  # below it, rounding noise: not drawn
+    excess, predicted = (np.where(curve > noise, curve, np.nan) for curve in (excess, predicted))
+    ax.plot(shown, excess, linewidth=4, alpha=0.6, label=_("this run: loss − loss(a*)"))
     ax.plot(shown, predicted, "k--", label=_("predicted: (loss₀ − loss(a*))·c^(2·step)"))
-    log_axis(ax, np.r_[excess[visible], predicted], _("excess loss: loss − loss(a*)"))
+    log_axis(ax, np.r_[excess, predicted], _("excess loss: loss − loss(a*)"))
     sizes = np.where(abs(distance) > 1e-12 * abs(distance[0]), abs(distance), np.nan)
-    side.plot(shown, np.where(sizes > 0, sizes, np.nan), color="gray", linewidth=1)
+    side.plot(shown, sizes, color="gray", linewidth=1)
     for sign, marker, color, words in ((1, "^", "C1", _("|a − a*| with a above a*")),
                                        (-1, "v", "C0", _("|a − a*| with a below a*"))):
         mine = np.sign(distance) == sign
@@ -666,11 +672,10 @@ class Explorer:
         self.retrain(rate)
 
     def connect(self):
-        """Wire the keys and blitting: what moves is drawn over a background kept after
-        each full redraw."""
+        """Wire the keys (matplotlib's own stay: q closes; its ← → r move through a zoom's
+        views, none until one) and blitting: what moves is drawn over a background kept
+        after each full redraw."""
         canvas = self.fig.canvas
-        if canvas.manager is not None:  # a window: its keys go through press, below
-            canvas.mpl_disconnect(canvas.manager.key_press_handler_id)
         canvas.mpl_connect("key_press_event", self.press)
         self.moving = (*self.scene, self.words, self.button.ax,
                        *(slider.ax for slider in self.sliders))
@@ -698,17 +703,14 @@ class Explorer:
         lesson = self.lesson
         if not self.limits[0] <= a <= self.limits[1]:
             self.limits = bowl_limits(sum(self.limits) / 2, *self.limits, a)
-            a_values = np.linspace(*self.limits, 150)
-            curve = lesson.loss_curve(a_values, lesson.x, lesson.z)
-            self.scene.point.axes.lines[0].set_data(a_values, curve)
-            self.scene.point.axes.set(xlim=self.limits, ylim=loss_limits(curve))
+            ax = self.scene.point.axes
+            ax.lines[0].set_data(*bowl(ax, self.limits, lesson.loss_curve, lesson.x, lesson.z))
             self.background = None
         state = viewed(lesson.state, a, lesson.x, lesson.z, self.view, self.lr)
         move(self.scene, lesson.x[self.view], lesson.z[self.view], state)
-        numbers = readout(state, _("a set by hand") if step is None else _(
-            "step {step} of {steps}").format(step=step, steps=self.steps))
-        self.words.set_text("\n".join(numbers) + f"   lr = {text(self.lr, '.3g')}" + (
-            _("   diverging: lr above N/Σx²") if self.lr > lesson.bound else ""))
+        rate = f"   lr = {text(self.lr, '.3g')}" + (_("   diverging: lr above N/Σx²")
+                                                      if self.lr > lesson.bound else "")
+        self.words.set_text("\n".join(readout(state, step, self.steps)) + rate)
         self.redraw()
 
     def redraw(self, keep=False):
@@ -740,16 +742,12 @@ class Explorer:
             self.play()
 
     def press(self, event):
-        """Keys: space plays, ← and → one step, r back to the start; others as in
-        matplotlib (q closes)."""
+        """Keys: space plays, ← and → one step, r back to the start."""
         steps = {"left": self.sliders[1].val - 1, "right": self.sliders[1].val + 1, "r": 0}
         if event.key in steps:
             self.sliders[1].set_val(min(max(steps[event.key], 0), self.steps))
         elif event.key == " ":
             self.play()
-        elif self.fig.canvas.manager is not None:
-            from matplotlib.backend_bases import key_press_handler
-            key_press_handler(event, self.fig.canvas)
 
 
 def explore(x, z, history, state, curve_of, train, bound):

@@ -243,8 +243,8 @@ def read_settings(language, **knobs):
     settings = argparse.Namespace(**knobs) if in_notebook() else command_line(knobs)
     if not in_notebook() and not isinstance(sys.stdout, Log):
         sys.stdout = Log(sys.stdout)
-    if settings.explore and window_problem():
-        stop(window_problem(), 2)
+    if settings.explore and (problem := window_problem()):
+        stop(problem, 2)
     Run.start(settings)
     return settings
 
@@ -386,12 +386,17 @@ def save_pictures(names):
     gone = [name for name in names if name not in waiting and os.path.isfile(
         os.path.join(folder, name)) and not (settings.no_gif and name == "training.gif")]
     Run.held = []  # from here, a stop signal waits until the renames are done
-    for name, path in waiting.items():
-        os.replace(path, os.path.join(folder, name))
-    for name in gone:
-        os.remove(os.path.join(folder, name))
+    try:
+        for name, path in waiting.items():
+            os.replace(path, os.path.join(folder, name))
+        for name in gone:
+            os.remove(os.path.join(folder, name))
+    except OSError as error:  # such as another user's file in a shared folder
+        stop(_("could not save {name} in {folder} ({why}); the pictures drawn before it were "
+               "saved").format(name=name, folder=folder, why=system_words(error)), 1)
+    finally:
+        held, Run.held = Run.held, None
     Run.saved, Run.waiting = Run.saved or bool(waiting), {}
-    held, Run.held = Run.held, None
     if held:
         stopped(held[0], None)
     line = (_("saved in {folder}/: {names}").format(folder=folder, names=", ".join(waiting))

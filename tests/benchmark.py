@@ -45,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 BENCHMARK = os.path.abspath(__file__)  # this file, which its inner modes run again
@@ -78,16 +79,21 @@ def run_environment(work):
 def timed(command, env, cwd, keep_stdout=False):
     """Run a command to its end; its wall time in seconds, and its stdout if kept (else
     None). A failure stops the benchmark with the end of the command's stderr."""
-    with tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as output:
         start = time.perf_counter()
-        result = subprocess.run(command, env=env, cwd=cwd, stderr=errors, timeout=SLOWEST,
-                                stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL)
+        process = subprocess.Popen(command, env=env, cwd=cwd, stderr=errors,
+                                   stdout=output if keep_stdout else subprocess.DEVNULL)
+        guard = threading.Timer(SLOWEST, process.kill)  # a wait with a timeout would poll,
+        guard.start()  # ending up to 50 ms late: this one returns when the process ends
+        returncode = process.wait()
         elapsed = time.perf_counter() - start
-        if result.returncode != 0:
+        guard.cancel()
+        if returncode != 0:
             errors.seek(0)
             tail = errors.read().decode(errors="replace")[-3000:]
-            sys.exit(f"{' '.join(command)} failed (exit {result.returncode}):\n{tail}")
-    return elapsed, result.stdout.decode() if keep_stdout else None
+            sys.exit(f"{' '.join(command)} failed (exit {returncode}):\n{tail}")
+        output.seek(0)
+        return elapsed, output.read().decode() if keep_stdout else None
 
 
 def expected_post_output():

@@ -295,3 +295,32 @@ def test_a_stop_during_the_renames_waits_until_they_are_all_done(default_run, tm
     with Image.open(folder / "random_start.png") as picture:
         assert "0.3238" in picture.text["Title"]  # seed 7's start: every picture is new
     assert not [name for name in os.listdir(folder) if "part" in name]
+
+
+def test_a_rename_that_fails_is_one_line_and_leaves_no_temporary(default_run, tmp_path):
+    """Another user's file in a shared folder can refuse to be replaced: the run says which,
+    and that the pictures before it were saved; the stop signals are let go."""
+    folder = tmp_path / "figures"
+    shutil.copytree(default_run[1], folder)
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import errno, os, runpy, sys\n"
+        f"sys.path.insert(0, {ROOT!r})\n"
+        f"sys.modules['__main__'].__file__ = {SCRIPT!r}  # the lesson's run, as program sees it\n"
+        "real = os.replace\n"
+        "def replace(a, b):\n"
+        "    if b.endswith('loss_curve.png'):\n"
+        "        raise PermissionError(errno.EPERM, 'Operation not permitted', b)\n"
+        "    real(a, b)\n"
+        "os.replace = replace\n"
+        f"sys.argv = [{SCRIPT!r}, '--out', {str(folder)!r}, '--seed', '7', '--no-gif']\n"
+        f"runpy.run_path({SCRIPT!r}, run_name='__main__')\n")
+    result = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
+                            env=headless_env())
+    one_line_error(result, 1, "could not save loss_curve.png",
+                   "the pictures drawn before it were saved")
+    with Image.open(folder / "random_start.png") as picture:
+        assert "0.3238" in picture.text["Title"]  # drawn before it: new
+    with Image.open(folder / "scaling.png") as picture:
+        assert "0.3238" not in picture.text.get("Title", "")  # after it: as it was
+    assert not [name for name in os.listdir(folder) if "part" in name]

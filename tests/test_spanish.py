@@ -200,7 +200,7 @@ def test_every_text_in_every_spanish_picture_is_spanish(tmp_path, monkeypatch):
             fig.canvas.draw()  # the tick labels are written when drawn
             found[name] = [text.get_text() for text in fig.findobj(Text) if text.get_text()]
         state = rg.state(rg.random_start(45), rg.POST_X, rg.POST_Z, 1e-3)
-        readout = pictures.readout(state, pictures.program.steps_text(100))
+        readout = pictures.readout(state, 100, 100)
     finally:
         program.speak("en")
     for name, words in found.items():
