@@ -78,10 +78,8 @@ def read_text(path):
     tried = (("utf-32",) if raw.startswith(WIDE[:2]) else ("utf-16",)
              if raw.startswith(WIDE[2:]) else ("utf-8-sig", "cp1252"))
     for encoding in tried:
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
     text = raw.decode(tried[0], errors="replace")
     raise DataError(_("{path}, line {line}: this is not UTF-8, UTF-16, UTF-32 or "
                       "Windows-1252 text; save it as UTF-8 CSV").format(
@@ -109,10 +107,9 @@ def to_number(cell, separator):
     """The cell as a float, or None; "1,5" is 1.5 unless commas separate the columns."""
     if separator != "," and cell.count(",") == 1 and "." not in cell:
         cell = cell.replace(",", ".")
-    try:
+    with contextlib.suppress(ValueError):
         return float(cell)
-    except ValueError:
-        return None
+    return None
 
 
 def row(path, number, line, separator):

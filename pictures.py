@@ -433,12 +433,12 @@ class GifWriter(PillowWriter):
 
     def setup(self, fig, outfile, dpi=None):
         super().setup(fig, outfile, dpi)
-        self.frames, self.words = [], ""
+        self.frames = []
         self.font = ImageFont.truetype(findfont("DejaVu Sans Mono"), round(10 * dpi / 72))
 
-    def grab_frame(self, **savefig_kwargs):
+    def grab_frame(self, words="", **savefig_kwargs):
         rgb = Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).convert("RGB")
-        ImageDraw.Draw(rgb).text((16, 6), self.words, font=self.font, fill="black", spacing=8)
+        ImageDraw.Draw(rgb).text((16, 6), words, font=self.font, fill="black", spacing=8)
         self.palette = self.palette if self.frames else palette_of(rgb)
         self.frames.append(rgb.quantize(palette=self.palette, dither=Image.Dither.NONE))
 
@@ -457,26 +457,27 @@ class GifWriter(PillowWriter):
 def training_gif(path, x, z, history, state, curve_of):
     """The run's History as an animation: the line and its errors moving onto the points,
     and a rolling down the lesson's bowl, its tangent's slope the gradient."""
-    fig = FigureCanvasAgg(Figure(figsize=(6.4, 4.8), dpi=GIF_DPI)).figure
+    narrow = program.Run.settings.narrow  # for a phone: 480 pixels wide, the panels stacked
+    fig = FigureCanvasAgg(Figure(figsize=(4.8, 8.4) if narrow else (6.4, 4.8),
+                                 dpi=DPI if narrow else GIF_DPI)).figure
     view, lr, steps = view_of(x), history.lr, len(history.weights) - 1
-    scene = draw_panels(fig.subplots(1, 2), x, z, state, curve_of, run_limits(history.weights),
+    scene = draw_panels(panels(fig), x, z, state, curve_of, run_limits(history.weights),
                         history.weights)
-    scene.errors.set(antialiased=False, linewidth=0.9)  # one pixel: fewer colours, smaller
+    scene.errors.set(antialiased=False, linewidth=72 / fig.dpi)  # a pixel: fewer colours
     legend_below(fig, 3)
-    arrange(fig, above=48)  # the top: the readout
+    arrange(fig, above=0.6 * fig.dpi)  # the top: the readout
     plt.setp(scene, animated=True)
     fig.canvas.draw()
     background = fig.canvas.copy_from_bbox(fig.bbox)
     writer = GifWriter(fps=1000 / FRAME_MS)
-    with writer.saving(fig, path, dpi=GIF_DPI):
+    with writer.saving(fig, path, dpi=fig.dpi):
         for step in frame_steps(steps, program.Run.settings.frames):
             here = viewed(state, history.weights[step], x, z, view, lr)
             move(scene, x[view], z[view], here)
             fig.canvas.restore_region(background)
             for artist in scene:
                 fig.draw_artist(artist)
-            writer.words = "\n".join(readout(here, step, steps))  # rows 19 pixels apart
-            writer.grab_frame()
+            writer.grab_frame(words="\n".join(readout(here, step, steps)))
 
 
 # The learning curve and the learning rates
@@ -666,8 +667,8 @@ class Explorer:
         self.sliders[2].ax.axvline(np.log10(lesson.bound), color="red", linewidth=3)
         self.button = Button(fig.add_axes((0.83, 0.08, 0.1, 0.17)), _("play"))
         self.button.on_clicked(lambda _event: self.play())
-        self.timer, self.playing = fig.canvas.new_timer(interval=150), False
-        self.timer.add_callback(self.advance)
+        self.timer = fig.canvas.new_timer(interval=150, callbacks=[(self.advance, (), {})])
+        self.playing = False
         self.connect()
         self.retrain(rate)
 
