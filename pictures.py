@@ -34,12 +34,15 @@ from program import _
 from program import number_text as text  # a number in the language spoken
 
 DPI, GIF_DPI = 100, 80  # pictures 640x480 pixels (960x480 with two panels); the GIF 512x384
+# (with --narrow, every picture 480 pixels wide, the GIF 480x840 at 100 dpi)
 FRAME_MS, LAST_MS = 200, 2000  # each GIF frame's time on screen, and the last one's
-COLOURS = 127  # the GIF's colours, as many as it looks the same with: quicker to save
+COLOURS = 127  # the GIF's colours, as few as it looks the same with, and one index more (127,
+# in a table of 128) for the pixels a frame leaves as they were: quicker to save
 MOST_DRAWN = 3000  # pictures draw at most this many points: a seeded sample of more
 TANGENT = 0.15  # a tangent reaches this share of the bowl's width to each side
 PICTURES = {}  # file name -> caption, in the lesson's order (filled by @picture)
-plt.rcParams["text.hinting"] = "no_hinting"  # glyphs as drawn: as clear here, quicker
+plt.rcParams["text.hinting"] = "no_hinting"  # glyphs as drawn: as clear here, quicker (for
+# every figure drawn after the lesson imports this module, a notebook's own ones too)
 
 
 # Pictures: drawn, shown in a notebook, kept to be saved
@@ -76,9 +79,8 @@ def new_figure(panels):
     """An empty figure for a picture of 1 or 2 panels (for a window too, with --show)."""
     size = ((4.8, 4.2 * panels + 0.6) if program.Run.settings.narrow
             else (3.2 + 3.2 * panels, 4.8))
-    if program.Run.settings.show:
-        return plt.figure(figsize=size, dpi=DPI)
-    return FigureCanvasAgg(Figure(figsize=size, dpi=DPI)).figure
+    return (plt.figure(figsize=size, dpi=DPI) if program.Run.settings.show
+            else FigureCanvasAgg(Figure(figsize=size, dpi=DPI)).figure)
 
 
 def panels(fig, **options):
@@ -207,7 +209,8 @@ def bowl_limits(centre, *a_values):
 
 def bowl(ax, limits, curve_of, x, z):
     """The lesson's bowl `curve_of(a_values, x, z)` at 200 a's across `limits`, as (a's,
-    losses); the panel is set to span them, with room below 0 and above the top."""
+    losses) for the caller to draw; the panel `ax` is set to span them, with room below
+    0 and above the top."""
     a_values = np.linspace(*limits, 200)
     curve = curve_of(a_values, x, z)
     ax.set(xlim=limits, ylim=(-0.05 * 1.08 * np.max(curve), 1.08 * np.max(curve)))
@@ -412,9 +415,10 @@ def frame_steps(steps, frames):
 
 
 def palette_of(rgb):
-    """A palette of the picture's COLOURS commonest colours, exact (white stays white), no
-    two in one of the cells 8 levels wide per channel that Pillow matches pixels by; one
-    more index, never drawn with, marks the pixels a frame leaves as they were."""
+    """A palette of the picture's commonest colours, COLOURS of them, no two in one cube 8
+    levels wide per channel (closer ones get mixed up when Pillow maps pixels onto the
+    palette: so, 95% of a default run's pixels keep their exact colour, white included);
+    one index more, never drawn with, marks the pixels a frame leaves as they were."""
     chosen, cells = [], set()
     for _count, color in sorted(rgb.getcolors(rgb.width * rgb.height), reverse=True):
         if len(cells) < COLOURS and (cell := tuple(level >> 3 for level in color)) not in cells:
@@ -434,7 +438,8 @@ class GifWriter(PillowWriter):
     def setup(self, fig, outfile, dpi=None):
         super().setup(fig, outfile, dpi)
         self.frames = []
-        self.font = ImageFont.truetype(findfont("DejaVu Sans Mono"), round(10 * dpi / 72))
+        # 10 points at the GIF's 80 dpi, on a phone's frame too: a readout fits 480 pixels
+        self.font = ImageFont.truetype(findfont("DejaVu Sans Mono"), round(10 * GIF_DPI / 72))
 
     def grab_frame(self, words="", **savefig_kwargs):
         rgb = Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).convert("RGB")
@@ -445,7 +450,8 @@ class GifWriter(PillowWriter):
     def finish(self):
         # Given the palette, Pillow writes it once and compares frames by their palette
         # indices (the same pixels, a smaller file, in half the time); given the index of
-        # pixels left as they were, it need not look for one in every frame.
+        # pixels left as they were (COLOURS: the one after the colours), it need not look
+        # for one in every frame.
         self.frames[0].save(self.outfile, format="GIF", save_all=True, loop=0, optimize=True,
                             append_images=self.frames[1:], palette=self.palette.getpalette(),
                             transparency=COLOURS,
@@ -465,7 +471,7 @@ def training_gif(path, x, z, history, state, curve_of):
                         history.weights)
     scene.errors.set(antialiased=False, linewidth=72 / fig.dpi)  # a pixel: fewer colours
     legend_below(fig, 3)
-    arrange(fig, above=0.6 * fig.dpi)  # the top: the readout
+    arrange(fig, above=48)  # the top: the readout
     plt.setp(scene, animated=True)
     fig.canvas.draw()
     background = fig.canvas.copy_from_bbox(fig.bbox)
@@ -673,9 +679,8 @@ class Explorer:
         self.retrain(rate)
 
     def connect(self):
-        """Wire the keys (matplotlib's own stay: q closes; its ← → r move through a zoom's
-        views, none until one) and blitting: what moves is drawn over a background kept
-        after each full redraw."""
+        """Wire the keys (matplotlib's own stay, such as q, which closes the window) and
+        blitting: what moves is drawn over a background kept after each full redraw."""
         canvas = self.fig.canvas
         canvas.mpl_connect("key_press_event", self.press)
         self.moving = (*self.scene, self.words, self.button.ax,
@@ -765,8 +770,9 @@ def explore(x, z, history, state, curve_of, train, bound):
     if notebook:
         from IPython import get_ipython
         get_ipython().run_line_magic("matplotlib", "widget")
-    explorer = Explorer(plt.figure(figsize=(10, 6.4), dpi=DPI, num=_("One neuron, live")),
-                        SimpleNamespace(x=x, z=z, bound=bound, state=state,  # the lesson's
-                                        loss_curve=curve_of, train=train), history)
+    with plt.rc_context({"toolbar": "None"}):  # no zooming: ← → r are the explorer's keys
+        fig = plt.figure(figsize=(10, 6.4), dpi=DPI, num=_("One neuron, live"))
+    explorer = Explorer(fig, SimpleNamespace(x=x, z=z, bound=bound, state=state,  # the lesson's
+                                             loss_curve=curve_of, train=train), history)
     plt.show()
     return explorer

@@ -385,22 +385,25 @@ def save_pictures(names):
                 name=name, folder=folder), 1)
     gone = [name for name in names if name not in waiting and os.path.isfile(
         os.path.join(folder, name)) and not (settings.no_gif and name == "training.gif")]
-    Run.held = []  # from here, a stop signal waits until the renames are done
+    drawn, Run.held = list(waiting), []  # from here, a stop signal waits for the renames
     try:
-        for name, path in waiting.items():
-            os.replace(path, os.path.join(folder, name))
+        for name in drawn:
+            os.replace(waiting[name], os.path.join(folder, name))
+            del waiting[name]  # no longer a temporary file
         for name in gone:
             os.remove(os.path.join(folder, name))
-    except OSError as error:  # such as another user's file in a shared folder
-        stop(_("could not save {name} in {folder} ({why}); the pictures drawn before it were "
-               "saved").format(name=name, folder=folder, why=system_words(error)), 1)
+        Run.saved = Run.saved or bool(drawn)
+    except OSError as error:  # such as another user's file in a shared folder (a stop signal
+        remove_temporaries()  # held meanwhile gives way to this error)
+        stop(_("could not change {name} in {folder} ({why}); the pictures before it were saved, "
+               "the others left as they were").format(name=name, folder=folder,
+                                                      why=system_words(error)), 1)
     finally:
         held, Run.held = Run.held, None
-    Run.saved, Run.waiting = Run.saved or bool(waiting), {}
     if held:
         stopped(held[0], None)
-    line = (_("saved in {folder}/: {names}").format(folder=folder, names=", ".join(waiting))
-            if waiting else _("nothing new to save in {folder}/").format(folder=folder))
+    line = (_("saved in {folder}/: {names}").format(folder=folder, names=", ".join(drawn))
+            if drawn else _("nothing new to save in {folder}/").format(folder=folder))
     if gone:
         line += _("; removed {names}, left from an earlier run: this run does not draw them"
                   ).format(names=", ".join(gone))

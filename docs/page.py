@@ -228,21 +228,23 @@ def smaller(png):
 def figure(data, kind, alt, caption, phone=None):
     """A picture, embedded, with its alt text and caption; on a narrow screen, its version
     drawn for a phone (`phone`, where there is one)."""
-    data = smaller(data) if kind == "image/png" else data.strip()
-    source = (f'<source media="(max-width: 40rem)" srcset="data:image/png;base64,'
-              f'{smaller(phone)}">' if phone else "")
+    data, phone = (smaller(data), phone and smaller(phone)) if kind == "image/png" else (
+        data.strip(), phone)
+    source = (f'<source media="(max-width: 40rem)" srcset="data:{kind};base64,{phone}">'
+              if phone else "")
     return (f'<figure><picture>{source}<img src="data:{kind};base64,{data}" '
             f'alt="{html.escape(alt)}"></picture>'
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
 def phone_pictures(language, folder):
-    """{name: base64} of the lesson's PNG pictures drawn for a phone (--narrow)."""
+    """{name: base64} of the lesson's pictures drawn for a phone (--narrow), the GIF in
+    60 frames: the page stays within 2 MB."""
     subprocess.run([sys.executable, os.path.join(ROOT, f"{LESSONS[language][0]}.py"),
-                    "--narrow", "--no-gif", "--out", folder], check=True,
+                    "--narrow", "--frames", "60", "--out", folder], check=True,
                    capture_output=True, env={**os.environ, "MPLBACKEND": "agg"})
     return {name: base64.b64encode(open(os.path.join(folder, name), "rb").read()).decode()
-            for name in os.listdir(folder) if name.endswith(".png")}
+            for name in os.listdir(folder) if name.endswith((".png", ".gif"))}
 
 
 def outputs(cell, words, captions, phone):
@@ -254,7 +256,8 @@ def outputs(cell, words, captions, phone):
         if output.output_type == "stream":
             parts.append(printed(output.text, words))
         elif "image/gif" in data:
-            parts.append(figure(data["image/gif"], "image/gif", words["gif"], words["gif"]))
+            parts.append(figure(data["image/gif"], "image/gif", words["gif"], words["gif"],
+                                phone.get("training.gif")))
         elif "image/png" in data and not name:
             parts.append("<!--live-->")
         elif "image/png" in data:

@@ -84,10 +84,16 @@ def timed(command, env, cwd, keep_stdout=False):
         process = subprocess.Popen(command, env=env, cwd=cwd, stderr=errors,
                                    stdout=output if keep_stdout else subprocess.DEVNULL)
         guard = threading.Timer(SLOWEST, process.kill)  # a wait with a timeout would poll,
-        guard.start()  # ending up to 50 ms late: this one returns when the process ends
-        returncode = process.wait()
-        elapsed = time.perf_counter() - start
-        guard.cancel()
+        guard.daemon = True  # ending up to 50 ms late: this one returns when the process ends
+        guard.start()
+        try:
+            returncode = process.wait()
+            elapsed = time.perf_counter() - start
+        finally:  # a Ctrl-C, say: the process goes too
+            guard.cancel()
+            process.kill()
+        if elapsed >= SLOWEST:
+            sys.exit(f"{' '.join(command)} took over {SLOWEST} s, and was stopped")
         if returncode != 0:
             errors.seek(0)
             tail = errors.read().decode(errors="replace")[-3000:]

@@ -104,6 +104,9 @@ def test_the_page_reads_right_in_chromium(language, width, tmp_path):
         assert len(images) >= len(PICTURES) and all(natural > 0 and shown <= width and alt
                                         for natural, shown, alt in images), images
         assert errors == [] and all(url.startswith(("file:", "data:")) for url in requests)
+        gif = tab.evaluate("Array.from(document.images).filter(i => i.src.startsWith("
+                           "'data:image/gif')).map(i => [i.naturalWidth, i.naturalHeight])")
+        assert gif == [[480, 840] if width == 390 else [512, 384]]  # a phone's: panels stacked
         if os.path.exists(AXE):
             tab.add_script_tag(path=AXE)
             found = tab.evaluate("axe.run().then(r => r.violations.filter(v => ['serious', "

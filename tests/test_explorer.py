@@ -133,15 +133,12 @@ def on_a_screen(test):
 def window(tmp_path):
     """A default run with --explore on a virtual screen: (environment, window id, geometry,
     the lesson's process)."""
-    number = next(n for n in range(97, 400) if not os.path.exists(f"/tmp/.X{n}-lock"))
-    screen = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24",
-                               "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
-    env = {**headless_env(), "DISPLAY": f":{number}"}
-    deadline = time.monotonic() + 30
-    while subprocess.run(["xdotool", "getdisplaygeometry"], env=env,
-                         capture_output=True).returncode:
-        assert time.monotonic() < deadline, "Xvfb did not answer within 30 s"
-        time.sleep(0.1)
+    screen = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
+                               "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)  # a free display: its own
+    number = screen.stdout.readline().strip()  # written once it takes connections
+    assert number, "Xvfb did not start"
+    env, deadline = {**headless_env(), "DISPLAY": f":{number}"}, time.monotonic() + 30
     lesson = subprocess.Popen([sys.executable, SCRIPT, "--explore", "--out",
                                str(tmp_path / "figures")], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
@@ -192,6 +189,7 @@ def test_in_a_window_drag_a_and_step_with_the_keyboard(window, tmp_path):
     env, window_id, geometry, lesson = window
     assert sorted(os.listdir(tmp_path / "figures")) == sorted(PICTURES)
     before = screenshot(env, tmp_path / "1-start.png")
+    assert abs(geometry["HEIGHT"] - geometry["WIDTH"] * 0.64) < 2  # the figure: no toolbar
     assert high_line_pixels(before, geometry) < 20  # a = 0.27: the line stays low
     start, end = at(geometry, 0.15 + 0.6 * A0 / 4, 0.235), at(geometry, 0.15 + 0.6 * 3 / 4,
                                                                 0.235)

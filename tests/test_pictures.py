@@ -12,7 +12,15 @@ import matplotlib
 matplotlib.use("agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from conftest import PICTURES, PNGS, gif_frames, run, touched_edges, write_points  # noqa: E402
+from conftest import (  # noqa: E402
+    PICTURES,
+    PNGS,
+    SPANISH_SCRIPT,
+    gif_frames,
+    run,
+    touched_edges,
+    write_points,
+)
 from matplotlib.text import Text  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -188,3 +196,18 @@ def test_for_a_phone_pictures_are_480_pixels_wide_their_panels_stacked(tmp_path)
             assert panels[0].y0 > panels[1].y1, name  # one above the other
         legend = fig.legends[0]
         assert all(text.get_fontsize() >= 10 for text in legend.get_texts()), name
+
+
+
+@pytest.mark.parametrize("script", ["regression_gd.py", SPANISH_SCRIPT])
+def test_for_a_phone_the_gif_is_480_pixels_wide_and_its_readout_fits(script, tmp_path):
+    """The --narrow GIF stacks its panels, and its readout (the longest: 5,000 steps, and
+    in Spanish) ends before the frame's edge in every frame."""
+    result = run("--narrow", "--steps", "5000", "--out", str(tmp_path),
+                 script=os.path.join(os.path.dirname(SPANISH_SCRIPT), script))
+    assert result.returncode == 0, result.stderr
+    frames, _durations = gif_frames(tmp_path / "training.gif")
+    assert frames[0].shape == (840, 480, 3)
+    for frame in frames:
+        readout = frame[:48].max(axis=2) < 128  # the two dark lines above the panels
+        assert readout[:, :240].any() and not readout[:, -8:].any()

@@ -299,7 +299,7 @@ def test_a_stop_during_the_renames_waits_until_they_are_all_done(default_run, tm
 
 def test_a_rename_that_fails_is_one_line_and_leaves_no_temporary(default_run, tmp_path):
     """Another user's file in a shared folder can refuse to be replaced: the run says which,
-    and that the pictures before it were saved; the stop signals are let go."""
+    and that the pictures before it were saved; no temporary file is left."""
     folder = tmp_path / "figures"
     shutil.copytree(default_run[1], folder)
     probe = tmp_path / "probe.py"
@@ -317,8 +317,8 @@ def test_a_rename_that_fails_is_one_line_and_leaves_no_temporary(default_run, tm
         f"runpy.run_path({SCRIPT!r}, run_name='__main__')\n")
     result = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
                             env=headless_env())
-    one_line_error(result, 1, "could not save loss_curve.png",
-                   "the pictures drawn before it were saved")
+    one_line_error(result, 1, "could not change loss_curve.png",
+                   "the pictures before it were saved, the others left as they were")
     with Image.open(folder / "random_start.png") as picture:
         assert "0.3238" in picture.text["Title"]  # drawn before it: new
     with Image.open(folder / "scaling.png") as picture:
