@@ -186,7 +186,7 @@ def check(option, value, knob=False):
     low, high = whole or (-math.inf, math.inf)
     if not (math.isfinite(number) and low <= number <= high) or (option == "lr" and number <= 0):
         raise Invalid(_("{value} is out of range: {range}").format(value=shown(value), range=(
-            _("above 0, such as 0.001") if option == "lr" else _("any finite number")
+            _("finite, above 0, like 0.001") if option == "lr" else _("any finite number")
             if not whole else f"{low}…{high}" if high < math.inf else f"≥ {low}")))
     return number
 
