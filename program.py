@@ -289,16 +289,18 @@ class Log(io.TextIOBase):
 
 
 def spanish_numbers(text):
-    """Numbers the Spanish way (0,5; −3; 6,6 %; 10 000), except in `backticks` (what the
-    learner types) and numbers written in full (15 digits or more, Python's own form, to
-    compare with the post's and to paste)."""
+    """Numbers the Spanish way (0,5; −3; 6,6 %; 10 000, the spaces no-break ones: a line
+    never breaks inside a number), except in `backticks` (what the learner types) and
+    numbers written in full (15 digits or more, Python's own form, to compare with the
+    post's and to paste)."""
     def spanish(found):
         sign, whole, fraction, power, percent = found.groups()
         digits = whole.replace(",", "")
         if len((digits + fraction[1:]).lstrip("0")) >= 15:
             return found[0]
-        digits = f"{int(digits):,}".replace(",", " ") if len(digits) > 4 else digits
-        return "−" * len(sign) + digits + fraction.replace(".", ",") + power + " %" * len(percent)
+        digits = f"{int(digits):,}".replace(",", "\u00a0") if len(digits) > 4 else digits
+        return ("−" * len(sign) + digits + fraction.replace(".", ",") + power
+                + "\u00a0%" * len(percent))
     parts = text.split("`")
     parts[::2] = [re.sub(r"(?<![\w.,])(-?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+|)(e[+-]?\d+|)(%?)"
                          r"(?!\w)", spanish, part) for part in parts[::2]]

@@ -104,7 +104,7 @@
   // a plain decimal text in the page's language: grouped thousands, its decimal sign, −
   function localize(text) {
     const es = S.language === "es", [whole, frac] = text.replace("-", "").split(".");
-    const sep = es ? "\u202f" : ",", grouped = whole.length < 5 ? whole
+    const sep = es ? "\u00a0" : ",", grouped = whole.length < 5 ? whole
       : whole.replace(/\B(?=(\d{3})+$)/g, sep); // 12345 → 12,345 (es: 12 345)
     return (text[0] === "-" ? "\u2212" : "") + grouped + (frac ? (es ? "," : ".") + frac : "");
   }

@@ -315,5 +315,5 @@ def test_the_spanish_page_writes_spanish_numbers_and_pythons_log(open_page, tmp_
     tab.get_by_role("button", name="10 pasos").click()
     assert log_lines(tab)[-1] == (SPANISH["diverged"].format(step=4, why=SPANISH["grew"])
                                   + " " + SPANISH["again"])
-    assert "pérdida = 107\u202f000" in readout(tab)
+    assert "pérdida = 107\u00a0000" in readout(tab)  # a no-break space, as in the pictures
     shoot(tab, "spanish-diverged-390.png", tmp_path)
