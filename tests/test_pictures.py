@@ -75,9 +75,9 @@ def every_picture(tmp_path, x=X, z=Z, lr=1e-3, **settings):
 
 
 def test_pictures_is_the_one_list_of_pictures_with_their_captions():
-    assert PICTURES == ["measurements.png", "random_start.png", "loss_curve.png",
-                        "training.gif", "learning_curve.png", "learning_rates.png",
-                        "two_weights.png", "scaling.png"]
+    """The registry names every picture once (a default run saves them in its order: see
+    test_runs), the GIF among them, and each README's table holds its captions."""
+    assert len(PICTURES) >= 8 and "training.gif" in PICTURES and len(PNGS) == len(PICTURES) - 1
     assert all(len(caption) > 20 for caption in pictures.PICTURES.values())
     for language, readme in (("en", "README.md"), ("es", "README.es.md")):
         with open(os.path.join(os.path.dirname(__file__), "..", readme)) as file:
@@ -131,7 +131,8 @@ def test_frames_hold_the_start_and_the_end_within_the_cap():
 
 def test_the_gif_shows_every_step_its_timing_and_the_numbers_training_had(default_run):
     frames, durations = gif_frames(os.path.join(default_run[1], "training.gif"))
-    assert len(frames) == 100 and durations == [200] * 99 + [2000]
+    assert len(frames) == 100
+    assert durations == [pictures.FRAME_MS] * 99 + [pictures.LAST_MS]
     assert frames[0].shape == (384, 512, 3)
     assert np.array_equal(frames[0][200, 5], [255, 255, 255])  # white stays white
     differences = [np.abs(a - b).mean() for a, b in zip(frames, frames[1:], strict=False)]
@@ -188,8 +189,7 @@ def test_a_header_is_drawn_as_it_reads(tmp_path):
 
 def test_for_a_phone_pictures_are_480_pixels_wide_their_panels_stacked(tmp_path):
     figures = every_picture(tmp_path, narrow=True)
-    for name in PNGS:
-        fig = figures[name]
+    for name, fig in figures.items():
         assert fig.bbox.width == 480, name
         panels = [ax.get_position() for ax in fig.axes if ax.name == "rectilinear"]
         if len(panels) == 2:
