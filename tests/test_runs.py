@@ -270,25 +270,33 @@ def test_a_stop_signal_is_one_line_its_status_and_all_or_nothing(name, when, def
     assert changed == [] or sorted(changed) == sorted(PICTURES), changed
 
 
-def test_a_stop_during_the_renames_waits_until_they_are_all_done(default_run, tmp_path):
-    """The stop comes while the pictures are renamed (held), so all of them are new."""
+def run_with_a_replace_that(does, when, default_run, tmp_path):
+    """A seed-7 run (--no-gif) into a copy of the default run's pictures, its os.replace
+    doing `does` (a line of Python) just before it puts the picture `when` in place:
+    (the completed run, the folder)."""
     folder = tmp_path / "figures"
     shutil.copytree(default_run[1], folder)
     probe = tmp_path / "probe.py"
     probe.write_text(
-        "import os, runpy, signal, sys\n"
+        "import errno, os, runpy, signal, sys\n"
         f"sys.path.insert(0, {ROOT!r})\n"
         f"sys.modules['__main__'].__file__ = {SCRIPT!r}  # the lesson's run, as program sees it\n"
         "real = os.replace\n"
         "def replace(a, b):\n"
-        "    if b.endswith('measurements.png'):\n"
-        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        f"    if b.endswith({when!r}):\n"
+        f"        {does}\n"
         "    real(a, b)\n"
         "os.replace = replace\n"
         f"sys.argv = [{SCRIPT!r}, '--out', {str(folder)!r}, '--seed', '7', '--no-gif']\n"
         f"runpy.run_path({SCRIPT!r}, run_name='__main__')\n")
-    result = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
-                            env=headless_env())
+    return subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
+                          env=headless_env()), folder
+
+
+def test_a_stop_during_the_renames_waits_until_they_are_all_done(default_run, tmp_path):
+    """The stop comes while the pictures are renamed (held), so all of them are new."""
+    result, folder = run_with_a_replace_that("os.kill(os.getpid(), signal.SIGTERM)",
+                                             "measurements.png", default_run, tmp_path)
     assert result.returncode == 143, result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
         "stopped by SIGTERM; the pictures were saved before")
@@ -300,23 +308,9 @@ def test_a_stop_during_the_renames_waits_until_they_are_all_done(default_run, tm
 def test_a_rename_that_fails_is_one_line_and_leaves_no_temporary(default_run, tmp_path):
     """Another user's file in a shared folder can refuse to be replaced: the run says which,
     and that the pictures before it were saved; no temporary file is left."""
-    folder = tmp_path / "figures"
-    shutil.copytree(default_run[1], folder)
-    probe = tmp_path / "probe.py"
-    probe.write_text(
-        "import errno, os, runpy, sys\n"
-        f"sys.path.insert(0, {ROOT!r})\n"
-        f"sys.modules['__main__'].__file__ = {SCRIPT!r}  # the lesson's run, as program sees it\n"
-        "real = os.replace\n"
-        "def replace(a, b):\n"
-        "    if b.endswith('loss_curve.png'):\n"
-        "        raise PermissionError(errno.EPERM, 'Operation not permitted', b)\n"
-        "    real(a, b)\n"
-        "os.replace = replace\n"
-        f"sys.argv = [{SCRIPT!r}, '--out', {str(folder)!r}, '--seed', '7', '--no-gif']\n"
-        f"runpy.run_path({SCRIPT!r}, run_name='__main__')\n")
-    result = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
-                            env=headless_env())
+    result, folder = run_with_a_replace_that(
+        "raise PermissionError(errno.EPERM, 'Operation not permitted', b)", "loss_curve.png",
+        default_run, tmp_path)
     one_line_error(result, 1, "could not change loss_curve.png",
                    "the pictures before it were saved, the others left as they were")
     with Image.open(folder / "random_start.png") as picture:
