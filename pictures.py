@@ -30,7 +30,7 @@ from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image, ImageDraw, ImageFont
 
 import program
-from program import _
+from program import N_, _
 from program import number_text as text  # a number in the language spoken
 
 DPI, GIF_DPI = 100, 80  # pictures 640x480 pixels (960x480 with two panels); the GIF 512x384
@@ -230,9 +230,11 @@ def thinned(count, most=2000):
 
 
 def step_axis(ax, last):
-    """An x axis of whole steps from 0 to `last`, in round strides: 0, 10, 20, never 2.5."""
+    """An x axis of whole steps from 0 to `last`, in round strides (0, 10, 20, never 2.5),
+    fewer of them where the numbers are long (0, 1,000, 2,000: they never touch)."""
     ax.set_xlim(0, max(last, 1))
-    ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=(1, 2, 5, 10)))
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(min(10, 30 // len(text(last, ",.0f"))),
+                                                  integer=True, steps=(1, 2, 5, 10)))
     ax.xaxis.set_major_formatter(lambda value, _place: text(value, ",.0f"))
     ax.set_xlabel(_("step"))
 
@@ -488,11 +490,10 @@ def training_gif(path, x, z, history, state, curve_of):
 
 # The learning curve and the learning rates
 
-def kind_words(kind):
-    """How a run went (the lesson's run_kind), in words."""
-    return {"diverging": _("diverging"), "bouncing": _("bouncing"), "converging":
-            _("converging"), "barely moving": _("barely moving"),
-            "overshooting but converging": _("overshooting but converging")}[kind]
+# How a run went (the lesson's run_kind), in words
+KINDS = {"diverging": N_("diverging"), "bouncing": N_("bouncing"), "converging":
+         N_("converging"), "barely moving": N_("barely moving"),
+         "overshooting but converging": N_("overshooting but converging")}
 
 
 @picture("learning_curve.png", "how far the loss is from its lowest value at each step, and "
@@ -524,7 +525,7 @@ def learning_curve(fig, excess, predicted, distance, run):
     way = (_("{share}% of the way to a* in {steps}") if closed >= 0 else
            _("{times}× as far from a* as at the start after {steps}"))
     fig.suptitle(_("{kind}: every step multiplies the excess loss by c² = {factor}; {way}")
-                 .format(kind=kind_words(kind).capitalize(), factor=text(c * c, ".3g"),
+                 .format(kind=_(KINDS[kind]).capitalize(), factor=text(c * c, ".3g"),
                          way=way.format(share=text(100 * closed, ".3g"),
                                         times=text(1 - closed, ".3g"),
                                         steps=program.steps_text(shown[-1]))))
@@ -543,7 +544,7 @@ def learning_rates(fig, runs, kept, bound, floor):
     for order, rate in enumerate(rates):
         curve, kind, blown = runs[rate]
         words = (f"lr = {text(rate, '.3g')}" + (_(" (this run)") if rate == own else "")
-                 + f": {kind_words(kind)}" + (_("; kept: the lowest loss, never rising")
+                 + f": {_(KINDS[kind])}" + (_("; kept: the lowest loss, never rising")
                                               if rate == kept else ""))
         ax.plot(thinned(len(curve)), curve[thinned(len(curve))], label=words,
                 linestyle=("-", "--", "-.", ":")[order % 4], linewidth=4.5 if rate == kept else 2)

@@ -220,8 +220,7 @@ def command_line(settings):
 
 def script():
     """The lesson's file as the learner runs it (regression_gd.py, regression_gd_es.py)."""
-    name = os.path.basename(lesson_file())
-    return name if name.endswith(".py") else "regression_gd.py"
+    return os.path.basename(lesson_file()) if lesson_file().endswith(".py") else "regression_gd.py"
 
 
 def read_settings(language, **knobs):

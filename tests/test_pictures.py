@@ -211,3 +211,20 @@ def test_for_a_phone_the_gif_is_480_pixels_wide_and_its_readout_fits(script, tmp
     for frame in frames:
         readout = frame[:48].max(axis=2) < 128  # the two dark lines above the panels
         assert readout[:, :240].any() and not readout[:, -8:].any()
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_step_numbers_never_touch_however_many_steps(narrow, tmp_path):
+    """The learning curve's narrower panel, for runs of 100 to a million steps."""
+    start(tmp_path, narrow=narrow)
+    for last in (100, 5000, 123_456, 10**6):
+        fig = drawn(pictures.learning_curve, *(np.geomspace(1, 1e-6, last + 1),) * 2,
+                    np.geomspace(1, 1e-3, last + 1), ("converging", 0.9, 0.5), panels=2)
+        fig.canvas.draw()
+        for ax in fig.axes:
+            boxes = sorted((label.get_window_extent().x0, label.get_window_extent().x1)
+                           for label in ax.get_xticklabels() if label.get_text())
+            assert len(boxes) >= 3, (last, boxes)
+            gaps = [left - right for (_l, right), (left, _r) in zip(boxes, boxes[1:],
+                                                                       strict=False)]
+            assert min(gaps) > 4, (last, [label.get_text() for label in ax.get_xticklabels()])
