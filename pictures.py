@@ -120,7 +120,8 @@ def arrange(fig, above=None):
     """Place the panels, measuring once (a layout engine measures every label several
     times, the slowest part of a picture): room on the left and between the panels for
     their y labels, below for the x labels and the legend, above for the titles. Plain
-    tick labels (0.0015, 1e-06) are written in the language spoken."""
+    tick labels (0.0015, 1e-06; up to 10 digits, for ticks close together) are written in the
+    language spoken."""
     renderer, width, height = fig.canvas.get_renderer(), fig.bbox.width, fig.bbox.height
     flat = [ax for ax in fig.axes if ax.name == "rectilinear"]
     columns = 1 if program.Run.settings.narrow else len(fig.axes)
@@ -136,7 +137,7 @@ def arrange(fig, above=None):
         if isinstance(axis.get_major_locator(), ticker.AutoLocator):  # fewer ticks: quicker
             axis.set_major_locator(ticker.MaxNLocator(6, steps=(1, 2, 2.5, 5, 10)))
         if isinstance(axis.get_major_formatter(), ticker.ScalarFormatter):
-            axis.set_major_formatter(lambda value, _place: text(value + 0.0, ".6g"))
+            axis.set_major_formatter(lambda value, _place: text(value + 0.0, ".10g"))
     # before a draw, an axis's label sits where it started: its extent misses a few pixels
     sides = [ax.yaxis.get_tightbbox(renderer).width + 22 for ax in flat]
     legends = sum(legend.get_window_extent(renderer).height for legend in fig.legends)

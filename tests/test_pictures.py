@@ -228,3 +228,15 @@ def test_step_numbers_never_touch_however_many_steps(narrow, tmp_path):
             gaps = [left - right for (_l, right), (left, _r) in zip(boxes, boxes[1:],
                                                                        strict=False)]
             assert min(gaps) > 4, (last, [label.get_text() for label in ax.get_xticklabels()])
+
+
+def test_tick_labels_tell_their_ticks_apart_when_a_run_barely_moves(tmp_path):
+    """x in 0…0.001 at lr = 0.001: the excess loss changes in its 8th digit."""
+    start(tmp_path)
+    steps = np.arange(101)
+    fig = drawn(pictures.learning_curve, *(1.2823614 - 1e-9 * steps,) * 2,
+                1963.5732 - 1e-6 * steps, ("barely moving", 0.99999997, 6.65e-8), panels=2)
+    fig.canvas.draw()
+    for ax in fig.axes:
+        labels = [label.get_text() for label in ax.get_yticklabels() if label.get_text()]
+        assert len(labels) >= 3 and len(set(labels)) == len(labels), labels
