@@ -677,19 +677,15 @@ class Explorer:
         self.button.on_clicked(lambda _event: self.play())
         self.timer = fig.canvas.new_timer(interval=150, callbacks=[(self.advance, (), {})])
         self.playing = False
-        self.connect()
-        self.retrain(rate)
-
-    def connect(self):
-        """Wire the keys (matplotlib's own stay, such as q, which closes the window) and
-        blitting: what moves is drawn over a background kept after each full redraw."""
-        canvas = self.fig.canvas
-        canvas.mpl_connect("key_press_event", self.press)
-        self.moving = (*self.scene, self.words, self.button.ax,
-                       *(slider.ax for slider in self.sliders))
-        plt.setp(self.moving, animated=True)
+        if fig.canvas.manager is not None:  # a window's keys all go through press, below
+            fig.canvas.mpl_disconnect(fig.canvas.manager.key_press_handler_id)
+        fig.canvas.mpl_connect("key_press_event", self.press)
+        self.moving = (*self.scene, self.words, self.button.ax,  # blitting: what moves is
+                       *(slider.ax for slider in self.sliders))  # drawn over a background
+        plt.setp(self.moving, animated=True)  # kept after each full redraw
         self.background = None
-        canvas.mpl_connect("draw_event", lambda _event: self.redraw(keep=True))
+        fig.canvas.mpl_connect("draw_event", lambda _event: self.redraw(keep=True))
+        self.retrain(rate)
 
     def retrain(self, log_rate):
         """Train from the same start at the rate 10^log_rate, up to where the loss blew up."""
@@ -750,12 +746,16 @@ class Explorer:
             self.play()
 
     def press(self, event):
-        """Keys: space plays, ← and → one step, r back to the start."""
+        """Keys: space plays, ← and → one step, r back to the start; the others as in any
+        matplotlib window (q closes it; ← → r are not the toolbar's here)."""
         steps = {"left": self.sliders[1].val - 1, "right": self.sliders[1].val + 1, "r": 0}
         if event.key in steps:
             self.sliders[1].set_val(min(max(steps[event.key], 0), self.steps))
         elif event.key == " ":
             self.play()
+        elif self.fig.canvas.manager is not None:
+            from matplotlib.backend_bases import key_press_handler
+            key_press_handler(event, self.fig.canvas)
 
 
 def explore(x, z, history, state, curve_of, train, bound):
@@ -772,9 +772,8 @@ def explore(x, z, history, state, curve_of, train, bound):
     if notebook:
         from IPython import get_ipython
         get_ipython().run_line_magic("matplotlib", "widget")
-    with plt.rc_context({"toolbar": "None"}):  # no zooming: ← → r are the explorer's keys
-        fig = plt.figure(figsize=(10, 6.4), dpi=DPI, num=_("One neuron, live"))
-    explorer = Explorer(fig, SimpleNamespace(x=x, z=z, bound=bound, state=state,  # the lesson's
-                                             loss_curve=curve_of, train=train), history)
+    explorer = Explorer(plt.figure(figsize=(10, 6.4), dpi=DPI, num=_("One neuron, live")),
+                        SimpleNamespace(x=x, z=z, bound=bound, state=state,  # the lesson's
+                                        loss_curve=curve_of, train=train), history)
     plt.show()
     return explorer
