@@ -77,8 +77,7 @@ def picture(name, caption, panels=1):
 
 def new_figure(panels):
     """An empty figure for a picture of 1 or 2 panels (for a window too, with --show)."""
-    size = ((4.8, 4.2 * panels + 0.6) if program.Run.settings.narrow
-            else (3.2 + 3.2 * panels, 4.8))
+    size = (4.8, 4.2 * panels + 0.6) if program.Run.settings.narrow else (3.2 + 3.2 * panels, 4.8)
     return (plt.figure(figsize=size, dpi=DPI) if program.Run.settings.show
             else FigureCanvasAgg(Figure(figsize=size, dpi=DPI)).figure)
 
@@ -119,9 +118,8 @@ def save():
 def arrange(fig, above=None):
     """Place the panels, measuring once (a layout engine measures every label several
     times, the slowest part of a picture): room on the left and between the panels for
-    their y labels, below for the x labels and the legend, above for the titles. Plain
-    tick labels (0.0015, 1e-06; up to 10 digits, for ticks close together) are written in the
-    language spoken."""
+    their y labels, below for the x labels and the legend, above for the titles."""
+    ticks(fig)
     renderer, width, height = fig.canvas.get_renderer(), fig.bbox.width, fig.bbox.height
     flat = [ax for ax in fig.axes if ax.name == "rectilinear"]
     columns = 1 if program.Run.settings.narrow else len(fig.axes)
@@ -132,12 +130,6 @@ def arrange(fig, above=None):
                              renderer, ax.yaxis.label.get_fontsize()))
     if fig.get_suptitle():
         fig.suptitle(fitted(fig.get_suptitle(), width - 24, renderer, 12), y=1 - 6 / height)
-    for axis in [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis,
-                                                      getattr(ax, "zaxis", ax.xaxis))]:
-        if isinstance(axis.get_major_locator(), ticker.AutoLocator):  # fewer ticks: quicker
-            axis.set_major_locator(ticker.MaxNLocator(6, steps=(1, 2, 2.5, 5, 10)))
-        if isinstance(axis.get_major_formatter(), ticker.ScalarFormatter):
-            axis.set_major_formatter(lambda value, _place: text(value + 0.0, ".10g"))
     # before a draw, an axis's label sits where it started: its extent misses a few pixels
     sides = [ax.yaxis.get_tightbbox(renderer).width + 22 for ax in flat]
     legends = sum(legend.get_window_extent(renderer).height for legend in fig.legends)
@@ -153,6 +145,18 @@ def arrange(fig, above=None):
     share = gap / ((room - gap * (len(fig.axes) - 1)) / len(fig.axes))
     fig.subplots_adjust(left=sides[0] / width, right=1 - 24 / width, bottom=below / height,
                         top=1 - above / height, wspace=share, hspace=share)
+
+
+def ticks(fig):
+    """At most six ticks on each axis of the figure left to matplotlib's choice (fewer:
+    quicker), their plain labels (0.0015, 1e-06; up to 10 digits, for ticks close
+    together) written in the language spoken."""
+    for axis in [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis,
+                                                      getattr(ax, "zaxis", ax.xaxis))]:
+        if isinstance(axis.get_major_locator(), ticker.AutoLocator):
+            axis.set_major_locator(ticker.MaxNLocator(6, steps=(1, 2, 2.5, 5, 10)))
+        if isinstance(axis.get_major_formatter(), ticker.ScalarFormatter):
+            axis.set_major_formatter(lambda value, _place: text(value + 0.0, ".10g"))
 
 
 def fitted(words, room, renderer, size):
@@ -204,8 +208,8 @@ def legend_below(fig, columns):
 def bowl_limits(centre, *a_values):
     """Round limits for a, centred on `centre`, that hold every a given, with room."""
     reach = 1.1 * max(abs(a - centre) for a in a_values) or abs(centre) or 1.0
-    ticks = ticker.MaxNLocator(nbins=5).tick_values(centre - reach, centre + reach)
-    return float(ticks[0]), float(ticks[-1])
+    rounded = ticker.MaxNLocator(nbins=5).tick_values(centre - reach, centre + reach)
+    return float(rounded[0]), float(rounded[-1])
 
 
 def bowl(ax, limits, curve_of, x, z):
@@ -658,6 +662,7 @@ class Explorer:
         self.scene = draw_panels((fig.add_axes((0.08, 0.42, 0.37, 0.46)),
                                   fig.add_axes((0.57, 0.42, 0.38, 0.46))), lesson.x, lesson.z,
                                  lesson.state, lesson.loss_curve, self.limits, self.limits)
+        ticks(fig)
         fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.34), ncols=6, fontsize="small")
         fig.text(0.5, 0.015, _("keys: space plays, ← → one step, r back to the start, q "
                                "closes; the red mark is N/Σx²"), ha="center", color="gray")
@@ -690,8 +695,7 @@ class Explorer:
     def retrain(self, log_rate):
         """Train from the same start at the rate 10^log_rate, up to where the loss blew up."""
         self.lr = 10.0 ** log_rate
-        history = self.lesson.train(self.start, self.lesson.x, self.lesson.z, self.lr,
-                                    self.steps)
+        history = self.lesson.train(self.start, self.lesson.x, self.lesson.z, self.lr, self.steps)
         whole = np.isfinite(history.losses) & np.isfinite(history.weights)
         self.weights = history.weights[np.logical_and.accumulate(whole)]
         self.go_to(self.sliders[1].val)

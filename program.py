@@ -90,7 +90,6 @@ def stopped(signum, frame):
         remove_temporaries()
         write_err(_("stopped by {words}; {outcome}").format(words=words, outcome=(
             _("the pictures were saved before") if Run.saved else _("no picture was changed"))))
-        sys.stdout.flush()
     finally:
         os._exit(128 + signum)
 
