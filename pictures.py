@@ -148,9 +148,9 @@ def arrange(fig, above=None):
 
 
 def ticks(fig):
-    """At most six ticks on each axis of the figure left to matplotlib's choice (fewer:
-    quicker), their plain labels (0.0015, 1e-06; up to 10 digits, for ticks close
-    together) written in the language spoken."""
+    """At most six strides (seven ticks) on each axis of the figure left to matplotlib's
+    choice (fewer: quicker), their plain labels (0.0015, 1e-06; up to 10 digits, for ticks
+    close together) written in the language spoken."""
     for axis in [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis,
                                                       getattr(ax, "zaxis", ax.xaxis))]:
         if isinstance(axis.get_major_locator(), ticker.AutoLocator):
@@ -235,11 +235,11 @@ def thinned(count, most=2000):
 
 
 def step_axis(ax, last):
-    """An x axis of whole steps from 0 to `last`, in round strides (0, 10, 20, never 2.5),
-    fewer of them where the numbers are long (0, 1,000, 2,000: they never touch)."""
+    """An x axis of whole steps from 0 to `last`, in round strides (0, 20, 40 or 0, 25, 50;
+    never 2.5), fewer where the numbers are long (0, 1,000, 2,000), so that none touch."""
     ax.set_xlim(0, max(last, 1))
-    ax.xaxis.set_major_locator(ticker.MaxNLocator(min(10, 30 // len(text(last, ",.0f"))),
-                                                  integer=True, steps=(1, 2, 5, 10)))
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(min(10, 28 // len(text(last, ",.0f"))),
+                                                  integer=True, steps=(1, 2, 2.5, 5, 10)))
     ax.xaxis.set_major_formatter(lambda value, _place: text(value, ",.0f"))
     ax.set_xlabel(_("step"))
 

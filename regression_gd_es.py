@@ -230,7 +230,7 @@ exercises.check_gradient(my_gradient, gradient, x, z)
 # pérdida un poco a la derecha de `a` menos la pérdida un poco a la izquierda, dividida
 # entre la distancia entre los dos puntos (una *diferencia finita centrada*). Con una
 # fórmula correcta, la diferencia relativa es de 10⁻⁶ o menos; si faltara el `·x`,
-# rondaría el 100 %.
+# rondaría el 100 %.
 
 # %%
 def finite_difference(a, x, z, h=1e-6):
@@ -423,7 +423,7 @@ history = train(a, x, z, lr, steps, every)
 # %%
 def safe_rate(limit):
     """Una tasa de aprendizaje que queda con seguridad por debajo de `limit`, para
-    probar cuando una ejecución diverge: el 90 % de ese valor, redondeado a la baja
+    probar cuando una ejecución diverge: el 90 % de ese valor, redondeado a la baja
     a una cifra significativa."""
     magnitude = 10.0 ** np.floor(np.log10(0.9 * limit))
     return float(np.floor(0.9 * limit / magnitude) * magnitude)
@@ -439,7 +439,7 @@ if lr >= bound:
 # %%
 def steps_needed(c, distance, close):
     """Pasos necesarios para ir de `distance` a `close` si cada uno multiplica la
-    distancia por c: para una ejecución que terminó a más del 1 % de su distancia
+    distancia por c: para una ejecución que terminó a más del 1 % de su distancia
     inicial a a*, lo que haría falta para llegar."""
     if abs(c) >= 1:
         return None
@@ -448,7 +448,7 @@ def steps_needed(c, distance, close):
     return int(np.ceil(np.log(close / distance) / np.log(abs(c))))
 
 # %%
-distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # el 1 % de la distancia inicial
+distance, close = abs(a - a_star), 0.01 * abs(a - a_star)  # el 1 % de la distancia inicial
 if abs(end_a - a_star) > close:
     counts = [steps_needed(contraction(safe, x), distance, close),
               steps_needed(c, distance, close)]
@@ -749,7 +749,7 @@ class Descent(NamedTuple):
     best: tuple
     lr: float
     ratio: float  # λmax / λmin: el valle es √ratio veces más largo que ancho
-    reached: int | None  # pasos hasta menos del 1 % de la distancia inicial (None: aún no)
+    reached: int | None  # pasos hasta menos del 1 % de la distancia inicial (None: aún no)
 
 # %%
 def descend(x, z, start_a, lr, steps):
@@ -764,7 +764,7 @@ def descend(x, z, start_a, lr, steps):
 # %%
 def enough_steps(lr, x):
     """Pasos que seguro acercan una ejecución con dos pesos y tasa lr a menos del
-    1 % de su distancia inicial, según el mayor |1 − lr·λ|; como máximo STUDY_STEPS."""
+    1 % de su distancia inicial, según el mayor |1 − lr·λ|; como máximo STUDY_STEPS."""
     needed = steps_needed(np.abs(1 - lr * curvatures(x)).max(), 1.0, 0.01)
     return STUDY_STEPS if needed is None else min(needed, STUDY_STEPS)
 
@@ -779,11 +779,11 @@ else:
     descent = descend(x, z, a, min(lr, 0.9 * two_bound), study_steps)
     pictures.two_weights(x, z, descent, loss_surface)
     if descent.lr != lr:
-        note(f"lr = {lr:g} supera el 90 % del umbral con dos pesos, 2/λmax = {two_bound:.4g}, así "
-             f"que en esta sección se entrena con el 90 % de ese umbral")
+        note(f"lr = {lr:g} supera el 90 % del umbral con dos pesos, 2/λmax = {two_bound:.4g}, así "
+             f"que en esta sección se entrena con el 90 % de ese umbral")
 
 # %%
-# dónde terminó la ejecución (incluso tras 5000 pasos queda el 3 % de la distancia inicial)
+# dónde terminó la ejecución (incluso tras 5000 pasos queda el 3 % de la distancia inicial)
 if two_ok:
     end, best = descent.path[-1], descent.best
     advice = ""  # todavía lejos: una tasa segura para los dos pesos y los pasos que necesita
@@ -829,7 +829,7 @@ exercises.check_momentum(momentum_step)
 # <details><summary>Respuesta</summary>
 #
 # Sí: la razón entre las curvaturas baja de 135 a 8,9, y los pasos para quedar a menos
-# del 1 % (cada versión con su propia tasa 1/λmax) bajan de 496 a 39.
+# del 1 % (cada versión con su propia tasa 1/λmax) bajan de 496 a 39.
 # </details>
 
 # %% [markdown]
@@ -847,7 +847,7 @@ def standardised(x):
     return (x - x.mean()) / x.std()
 
 # %%
-# con su tasa 1/λmax, que cruza el valle en un paso: 496, 39 y 1 pasos hasta el 1 %
+# con su tasa 1/λmax, que cruza el valle en un paso: 496, 39 y 1 pasos hasta el 1 %
 if two_ok:
     versions = {"x as measured": x, "x − mean": x - x.mean(),
                 "standardised x": standardised(x)}
@@ -865,7 +865,7 @@ if two_ok:
     spread, mean = x.std(), x.mean()
     raw, centred, standard = (scaled[name].reached or f"> {STUDY_STEPS}"
                               for name in scaled)
-    note(f"al cambiar la escala de x, pasos hasta quedar a menos del 1 % con la tasa 1/λmax: "
+    note(f"al cambiar la escala de x, pasos hasta quedar a menos del 1 % con la tasa 1/λmax: "
          f"{raw} con x tal como se midió, {centred} con x centrada y {standard} con x "
          f"estandarizada; tras deshacer el cambio: a = {a_scaled / spread:.6g}, b = "
          f"{b_scaled - a_scaled * mean / spread:.6g}")
@@ -942,7 +942,7 @@ explorer = pictures.explore(x, z, history, state, loss_curve, train, bound)
 #    y cada oscilación es menor; en el paso 40 ya coincide con a* = 1.991412006340672 en
 #    todas sus cifras.
 # 3. Cada oscilación es mayor que la anterior: tras 100 pasos, `a` vale unos −49 y la
-#    pérdida supera 88 000. Con 0,05, la pérdida se dispara en el paso 4: una sola línea
+#    pérdida supera 88 000. Con 0,05, la pérdida se dispara en el paso 4: una sola línea
 #    y una tasa para probar.
 # 4. Hace que c = 0: la primera línea, `i=1`, ya muestra `a=1.99141200…`
 # 5. Empieza en a = 0,3238 y termina igual de cerca del mismo `a*`: el cuenco tiene un

@@ -100,6 +100,22 @@ def test_its_keys_are_its_own_not_the_toolbars(explorer):
     assert explorer.step == 9 and bowl.get_xlim() == (1.5, 2.5)
 
 
+def test_its_tick_labels_speak_the_lessons_language(tmp_path):
+    program.speak("es")
+    try:
+        program.Run.start(argparse.Namespace(out=str(tmp_path), narrow=False, show=False))
+        fig = plt.figure(figsize=(10, 6.4), dpi=100)
+        lesson = types.SimpleNamespace(x=X, z=Z, bound=rg.stability_bound(X), state=rg.state,
+                                       loss_curve=rg.loss_curve, train=rg.train)
+        explorer = pictures.Explorer(fig, lesson, rg.train(A0, X, Z, 1e-3, 100))
+        bowl = explorer.scene.point.axes
+        assert bowl.xaxis.get_major_formatter()(2.5) == "2,5"
+        assert fig.axes[0].yaxis.get_major_formatter()(0.25) == "0,25"
+    finally:
+        program.speak("en")
+        plt.close("all")
+
+
 def test_a_new_rate_retrains_and_a_diverging_one_stops_in_view(explorer):
     explorer.sliders[1].set_val(30)
     explorer.sliders[2].set_val(np.log10(0.01))

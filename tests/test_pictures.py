@@ -213,21 +213,26 @@ def test_for_a_phone_the_gif_is_480_pixels_wide_and_its_readout_fits(script, tmp
         assert readout[:, :240].any() and not readout[:, -8:].any()
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("narrow", [False, True])
-def test_step_numbers_never_touch_however_many_steps(narrow, tmp_path):
+def test_step_numbers_never_touch_however_many_steps(narrow, language, tmp_path):
     """The learning curve's narrower panel, for runs of 100 to a million steps."""
     start(tmp_path, narrow=narrow)
-    for last in (100, 5000, 123_456, 10**6):
-        fig = drawn(pictures.learning_curve, *(np.geomspace(1, 1e-6, last + 1),) * 2,
-                    np.geomspace(1, 1e-3, last + 1), ("converging", 0.9, 0.5), panels=2)
-        fig.canvas.draw()
-        for ax in fig.axes:
-            boxes = sorted((label.get_window_extent().x0, label.get_window_extent().x1)
-                           for label in ax.get_xticklabels() if label.get_text())
-            assert len(boxes) >= 3, (last, boxes)
-            gaps = [left - right for (_l, right), (left, _r) in zip(boxes, boxes[1:],
-                                                                       strict=False)]
-            assert min(gaps) > 4, (last, [label.get_text() for label in ax.get_xticklabels()])
+    program.speak(language)
+    try:
+        for last in (100, 200, 500, 999, 5000, 123_456, 850_000, 10**6):
+            fig = drawn(pictures.learning_curve, *(np.geomspace(1, 1e-6, last + 1),) * 2,
+                        np.geomspace(1, 1e-3, last + 1), ("converging", 0.9, 0.5), panels=2)
+            fig.canvas.draw()
+            for ax in fig.axes:
+                boxes = sorted((label.get_window_extent().x0, label.get_window_extent().x1)
+                               for label in ax.get_xticklabels() if label.get_text())
+                gaps = [left - right for (_l, right), (left, _r) in zip(boxes, boxes[1:],
+                                                                           strict=False)]
+                assert len(boxes) >= 3 and min(gaps) > 4, (
+                    last, [label.get_text() for label in ax.get_xticklabels()])
+    finally:
+        program.speak("en")
 
 
 def test_tick_labels_tell_their_ticks_apart_when_a_run_barely_moves(tmp_path):

@@ -261,3 +261,14 @@ def test_the_spanish_page_reads_spanish():
     for term in GLOSSARY:
         assert term in body, term
     assert "con <code>LEARNING_RATE = 0.02</code> y <code>STEPS = 358</code>" in text  # typed
+
+
+def test_spanish_numbers_never_break_inside_a_number():
+    program.speak("es")
+    try:
+        assert program.spanish_numbers("12345 pasos, 6.6%, -0.5, `--lr 0.001`") == (
+            "12\u00a0345 pasos, 6,6\u00a0%, −0,5, `--lr 0.001`")
+        spanish = [message.string for domain in CATALOGS for message in catalog(domain)]
+        assert not [text for text in spanish if re.search(r"[\d}] %|\d \d{3}\b", text)]
+    finally:
+        program.speak("en")
