@@ -668,8 +668,9 @@ class Explorer:
                                "closes; the red mark is N/Σx²"), ha="center", color="gray")
         self.words = fig.text(0.02, 0.98, "", va="top", family="DejaVu Sans Mono", linespacing=1.8)
         rate, top = np.log10(history.lr), max(np.log10(2 * lesson.bound), np.log10(history.lr))
+        # no value beside a slider ("%.0s"): the readout above gives each, in the lesson's words
         self.sliders = [Slider(fig.add_axes((0.15, y, 0.6, 0.03)), label, low, high,
-                               valinit=start, initcolor="none", valstep=step)
+                               valinit=start, initcolor="none", valstep=step, valfmt="%.0s")
                         for y, label, low, high, start, step in (
                             (0.22, "a", *self.limits, self.start, None),
                             (0.15, _("step"), 0, self.steps, 0, 1),

@@ -111,6 +111,9 @@ def test_its_tick_labels_speak_the_lessons_language(tmp_path):
         bowl = explorer.scene.point.axes
         assert bowl.xaxis.get_major_formatter()(2.5) == "2,5"
         assert fig.axes[0].yaxis.get_major_formatter()(0.25) == "0,25"
+        explorer.sliders[0].set_val(0.5)  # the readout says the values, not the sliders
+        assert [slider.valtext.get_text() for slider in explorer.sliders] == ["", "", ""]
+        assert "a = 0,5" in explorer.words.get_text()
     finally:
         program.speak("en")
         plt.close("all")
