@@ -9,13 +9,15 @@
 2. The Spanish lesson, regression_gd_es.py: the English lesson with each text replaced by
    its Spanish and LANGUAGE = "es"; its prose re-wrapped, so that re-wrapping the English
    changes nothing (a message id is a whole paragraph, its lines joined).
-3. Both notebooks, without outputs, each opening with a collapsed `bootstrap` cell that
+3. The picture tables of README.md and README.es.md, from the pictures' registry and the
+   Spanish catalog: a new picture gets its row.
+4. Both notebooks, without outputs, each opening with a collapsed `bootstrap` cell that
    writes the helper modules (and the Spanish catalog) beside the kernel when they are
    missing, so that a notebook runs alone, as in Colab.
-4. The pictures in docs/ (a default run), and the two pages, docs/lesson.html and
+5. The pictures in docs/ (a default run), and the two pages, docs/lesson.html and
    docs/leccion.html: each notebook run in a fresh kernel and shown as one self-contained
    page, with the lesson's folder as a zip and the notebook as downloads.
-5. docs/sources.txt: the digest of every file these come from; a test compares it with
+6. docs/sources.txt: the digest of every file these come from; a test compares it with
    the files as they are, and names this command when one has changed.
 
 Two builds of the same files give the same bytes, but for the pictures. It needs the test
@@ -365,7 +367,24 @@ def generated():
     out[os.path.join(ROOT, "regression_gd.ipynb")] = notebook_text(english).encode()
     out[os.path.join(ROOT, "regression_gd_es.ipynb")] = notebook_text(
         spanish, out[os.path.join(CATALOGS, "program.mo")]).encode()
+    sys.path.insert(0, ROOT)
+    import pictures  # its registry: each picture's file and caption
+    words = translations(out[os.path.join(CATALOGS, "program.po")])
+    for name, language in (("README.md", {}), ("README.es.md", words)):
+        out[os.path.join(ROOT, name)] = readme(os.path.join(ROOT, name), {
+            file: language.get(caption, caption) for file, caption in pictures.PICTURES.items()})
     return out
+
+
+def readme(path, captions):
+    """The README at `path` with its table of pictures written from `captions` ({file:
+    caption}, the registry's): one row `| `file` | caption |` each, in the lesson's order."""
+    with open(path, encoding="utf-8") as file:
+        lines = file.read().split("\n")
+    rows = [number for number, line in enumerate(lines)
+            if re.match(r"\| `\w+\.(png|gif)` \|", line)]
+    table = [f"| `{name}` | {caption} |" for name, caption in captions.items()]
+    return "\n".join(lines[:rows[0]] + table + lines[rows[-1] + 1:]).encode()
 
 
 def write_if_changed(path, data):
