@@ -233,7 +233,7 @@ def read_settings(language, **knobs):
         stop(_("LANGUAGE: {value} must be \"en\" or \"es\"").format(value=shown(language)), 2)
     for option, value in knobs.items():
         try:
-            knobs[option] = value if value is None and option in ("data", "guess") else check(
+            knobs[option] = value if value is None and option == "data" else check(
                 option, value, knob=True)
         except ValueError as error:
             stop(f"{OPTIONS[option][0]}: {error}", 2)

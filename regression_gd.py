@@ -30,9 +30,9 @@ from program import note
 # %% [markdown]
 # ## The knobs
 #
-# The values the post uses, each also a command-line option (`--lr 0.01`, `--steps 500`,
-# `--data offset.csv`). In a notebook, change them here, then run this cell and those
-# after it.
+# The values the post uses, each but LANGUAGE also a command-line option (`--lr 0.01`,
+# `--steps 500`, `--data offset.csv`). In a notebook, change them here, then run this
+# cell and those after it.
 
 # %%
 LEARNING_RATE = 1e-3  # each step changes a by −LEARNING_RATE × gradient
@@ -44,7 +44,7 @@ GUESS = 1.0  # your own guess for a, before any training (see "Your turn" below)
 DATA = None  # a CSV file of your own points (columns x,z), or None: the post's 30
 OUT = "figures"  # the folder the pictures are written to
 EXPLORE = False  # open the live explorer at the end (in Jupyter it needs ipympl)
-LANGUAGE = "en"  # the language of the pictures, the errors and --help
+LANGUAGE = "en"  # this file's language: its pictures, errors and --help speak it
 
 # %%
 settings = program.read_settings(LANGUAGE, lr=LEARNING_RATE, steps=STEPS, seed=SEED,
@@ -151,10 +151,11 @@ note(f"at the random start a = {a} the loss is {start_loss}")
 # ### Your turn: fit it by hand
 #
 # Before the computer learns `a`, find it yourself: set `GUESS` in the knobs, run the
-# next cell, and read your line's loss in the picture's title. How low can you get it?
-# From a terminal, `python regression_gd.py --guess 1.5` prints it in a note a little
-# further on, which also says how close you came once the best `a` is known. The
-# lesson's web page (`docs/lesson.html`) has a live figure here instead: drag `a` in it.
+# cells from there down to the next one, and read your line's loss in the picture's
+# title. How low can you get it? From a terminal, `python regression_gd.py --guess 1.5`
+# prints it in a note a little further on, which also says how close you came once the
+# best `a` is known. The lesson's web page (`docs/lesson.html`) has a live figure here
+# instead: drag `a` in it.
 
 # %%
 guess_loss = loss(predict(settings.guess, x), z)
@@ -218,7 +219,8 @@ exercises.check_gradient(my_gradient, gradient, x, z)
 # A formula for a derivative is easy to get wrong, so measure the slope too: the loss a
 # little to the right of `a` minus a little to the left, over the distance between them
 # (a *central finite difference*). A right formula agrees with it to a relative
-# difference of about 1e-6 or less; one missing its `·x` would be off by about 100%.
+# difference of about 1e-6 or less; one missing its `·x` would be off by several times
+# its own value (about 6 here, at the random start).
 
 # %%
 def finite_difference(a, x, z, h=1e-6):
@@ -534,7 +536,7 @@ def rates_by_trying(a, x, z, lr):
     """{rate: whether the loss fell}, √10 apart from lr, up while it falls or down until
     it does, at most 30 rates."""
     tried = {lr: loss_falls(a, x, z, lr)}
-    factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
+    factor, rate = (10 ** 0.5 if tried[lr] else 10 ** -0.5), lr  # plain Python floats
     while tried[rate] == (factor > 1) and len(tried) < 30:  # up: fell; down: rose
         rate *= factor
         tried[rate] = loss_falls(a, x, z, rate)
@@ -729,7 +731,7 @@ else:
              f"{two_bound:.4g}, so this section trains at 0.9 of it")
 
 # %%
-# where the run ended (even after 5,000 steps, 3% of the starting distance is left)
+# where the run ended: still far in this narrow valley (with --steps 5000, 3% is left)
 if two_ok:
     end, best = descent.path[-1], descent.best
     advice = ""  # still far: a rate safe for both weights, and the steps it needs

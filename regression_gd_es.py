@@ -32,9 +32,9 @@ from program import note
 # %% [markdown]
 # ## Los ajustes
 #
-# Los valores que usa el artículo. Cada uno es también una opción de la línea de
-# comandos (`--lr 0.01`, `--steps 500`, `--data offset.csv`). En un cuaderno, cámbialos
-# aquí y vuelve a ejecutar esta celda y las siguientes.
+# Los valores que usa el artículo. Todos, salvo LANGUAGE, son también opciones de la
+# línea de comandos (`--lr 0.01`, `--steps 500`, `--data offset.csv`). En un cuaderno,
+# cámbialos aquí y vuelve a ejecutar esta celda y las siguientes.
 
 # %%
 LEARNING_RATE = 1e-3  # cada paso cambia el peso a en −LEARNING_RATE × gradiente
@@ -46,7 +46,7 @@ GUESS = 1.0  # tu propia estimación del peso a, antes de entrenar (mira «Tu tu
 DATA = None  # un archivo CSV con tus propios puntos (columnas x,z), o None: los 30 del artículo
 OUT = "figures"  # la carpeta donde se guardan las gráficas
 EXPLORE = False  # abre el explorador interactivo al final (en Jupyter necesita ipympl)
-LANGUAGE = "es"  # el idioma de las gráficas, de los errores y de --help
+LANGUAGE = "es"  # el idioma de este archivo: en él hablan sus gráficas, sus errores y --help
 
 # %%
 settings = program.read_settings(LANGUAGE, lr=LEARNING_RATE, steps=STEPS, seed=SEED,
@@ -158,8 +158,8 @@ note(f"con el valor inicial aleatorio a = {a}, la pérdida es {start_loss}")
 # ### Tu turno: ajusta la recta a mano
 #
 # Antes de que el ordenador aprenda `a`, búscalo tú: cambia `GUESS` en los ajustes,
-# ejecuta la celda siguiente y mira en el título de la gráfica la pérdida de tu recta.
-# ¿Hasta dónde consigues bajarla? Desde una terminal,
+# vuelve a ejecutar las celdas desde ahí hasta la siguiente y mira en el título de la
+# gráfica la pérdida de tu recta. ¿Hasta dónde consigues bajarla? Desde una terminal,
 # `python regression_gd_es.py --guess 1.5` no dibuja nada: una nota posterior te da esa
 # pérdida y, una vez calculado el mejor `a`, te dice cuánto te has acercado. La página
 # web de la lección (`docs/leccion.html`) tiene aquí, en su lugar, una figura
@@ -229,8 +229,8 @@ exercises.check_gradient(my_gradient, gradient, x, z)
 # Es fácil equivocarse al derivar, así que conviene medir también la pendiente: la
 # pérdida un poco a la derecha de `a` menos la pérdida un poco a la izquierda, dividida
 # entre la distancia entre los dos puntos (una *diferencia finita centrada*). Con una
-# fórmula correcta, la diferencia relativa es de 10⁻⁶ o menos; si faltara el `·x`,
-# rondaría el 100 %.
+# fórmula correcta, la diferencia relativa es de 10⁻⁶ o menos; si faltara el `·x`, sería
+# varias veces el propio valor de la fórmula (unas 6 aquí, en el inicio aleatorio).
 
 # %%
 def finite_difference(a, x, z, h=1e-6):
@@ -576,7 +576,7 @@ def rates_by_trying(a, x, z, lr):
     subiendo mientras baje o reduciendo la tasa hasta que la pérdida baje, como
     máximo 30 tasas."""
     tried = {lr: loss_falls(a, x, z, lr)}
-    factor, rate = (np.sqrt(10) if tried[lr] else 1 / np.sqrt(10)), lr
+    factor, rate = (10 ** 0.5 if tried[lr] else 10 ** -0.5), lr  # números de Python sin más (float)
     while tried[rate] == (factor > 1) and len(tried) < 30:  # hacia arriba: bajó; hacia abajo: subió
         rate *= factor
         tried[rate] = loss_falls(a, x, z, rate)
@@ -783,7 +783,7 @@ else:
              f"que en esta sección se entrena con el 90 % de ese umbral")
 
 # %%
-# dónde terminó la ejecución (incluso tras 5000 pasos queda el 3 % de la distancia inicial)
+# dónde terminó la ejecución: aún lejos en este valle estrecho (con --steps 5000 queda el 3 %)
 if two_ok:
     end, best = descent.path[-1], descent.best
     advice = ""  # todavía lejos: una tasa segura para los dos pesos y los pasos que necesita

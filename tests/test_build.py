@@ -23,8 +23,8 @@ from conftest import (
 )
 
 sys.path.insert(0, os.path.join(ROOT, "docs"))
-import build  # noqa: E402
-import page  # noqa: E402
+import build
+import page
 
 STALE = "out of date: rebuild everything generated with  python docs/build.py"
 PAGES = {"en": os.path.join(ROOT, "docs", "lesson.html"),

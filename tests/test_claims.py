@@ -105,7 +105,7 @@ def test_two_weights_after_5000_steps_and_one_percent():
     left = np.hypot(*(path - best).T) / np.hypot(*(path[0] - best))
     assert left[5000] == pytest.approx(0.03, abs=0.005)
     assert int(np.argmax(left <= 0.01)) == 7178
-    assert "after 5,000 steps, 3% of the starting distance is left" in prose()
+    assert "with --steps 5000, 3% is left" in prose()
 
 
 def trial_losses(x, z, start, tried, steps):

@@ -19,10 +19,10 @@ import urllib.request
 import matplotlib
 
 matplotlib.use("agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from conftest import (  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from conftest import (
     BROWSER_ARGS,
     CHROMIUM,
     PICTURES,
@@ -31,12 +31,12 @@ from conftest import (  # noqa: E402
     headless_env,
     needs_chromium,
 )
-from matplotlib.backend_bases import KeyEvent  # noqa: E402
-from PIL import Image  # noqa: E402
+from matplotlib.backend_bases import KeyEvent
+from PIL import Image
 
-import pictures  # noqa: E402
-import program  # noqa: E402
-import regression_gd as rg  # noqa: E402
+import pictures
+import program
+import regression_gd as rg
 
 X, Z = rg.POST_X, rg.POST_Z
 A0 = rg.random_start(45)

@@ -17,7 +17,7 @@ from conftest import BROWSER_ARGS, CHROMIUM, POST_LOG, ROOT, needs_chromium
 import regression_gd as rg
 
 sys.path.insert(0, os.path.join(ROOT, "docs"))
-import page  # noqa: E402
+import page
 
 LIVE_JS = os.path.join(ROOT, "docs", "live.js")
 AXE = os.environ.get("AXE_CORE_JS", "/tmp/axe/node_modules/axe-core/axe.min.js")

@@ -10,23 +10,24 @@ import warnings
 import matplotlib
 
 matplotlib.use("agg")
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from conftest import (  # noqa: E402
+import numpy as np
+import pytest
+from conftest import (
     PICTURES,
     PNGS,
+    ROOT,
     SPANISH_SCRIPT,
     gif_frames,
     run,
     touched_edges,
     write_points,
 )
-from matplotlib.text import Text  # noqa: E402
-from PIL import Image  # noqa: E402
+from matplotlib.text import Text
+from PIL import Image
 
-import pictures  # noqa: E402
-import program  # noqa: E402
-import regression_gd as rg  # noqa: E402
+import pictures
+import program
+import regression_gd as rg
 
 X, Z = rg.POST_X, rg.POST_Z
 A0 = rg.random_start(45)
@@ -79,13 +80,15 @@ def test_pictures_is_the_one_list_of_pictures_with_their_captions():
     test_runs), the GIF among them, and each README's table holds its captions."""
     assert len(PICTURES) >= 8 and "training.gif" in PICTURES and len(PNGS) == len(PICTURES) - 1
     assert all(len(caption) > 20 for caption in pictures.PICTURES.values())
-    for language, readme in (("en", "README.md"), ("es", "README.es.md")):
-        with open(os.path.join(os.path.dirname(__file__), "..", readme)) as file:
-            text = file.read()
-        program.speak(language)
-        for name, caption in pictures.PICTURES.items():  # each README's table holds them
-            assert f"| `{name}` | {program._(caption)} |" in text, (readme, name)
-    program.speak("en")
+    try:
+        for language, readme in (("en", "README.md"), ("es", "README.es.md")):
+            with open(os.path.join(ROOT, readme), encoding="utf-8") as file:
+                text = file.read()
+            program.speak(language)
+            for name, caption in pictures.PICTURES.items():  # each README's table holds them
+                assert f"| `{name}` | {program._(caption)} |" in text, (readme, name)
+    finally:
+        program.speak("en")
 
 
 def test_every_text_is_8_points_or_more_and_nothing_warns(tmp_path):

@@ -14,9 +14,9 @@ import sys
 import matplotlib
 
 matplotlib.use("agg")
-import pytest  # noqa: E402
-from babel.messages import pofile  # noqa: E402
-from conftest import (  # noqa: E402
+import pytest
+from babel.messages import pofile
+from conftest import (
     PNGS,
     POST_LOG,
     ROOT,
@@ -25,18 +25,18 @@ from conftest import (  # noqa: E402
     one_line_error,
     run,
     title_of,
-    touched_edges,  # noqa: E402
+    touched_edges,
 )
-from matplotlib.text import Text  # noqa: E402
-from PIL import Image  # noqa: E402
+from matplotlib.text import Text
+from PIL import Image
 
-import exercises  # noqa: E402
-import pictures  # noqa: E402
-import program  # noqa: E402
-import regression_gd as rg  # noqa: E402
+import exercises
+import pictures
+import program
+import regression_gd as rg
 
 sys.path.insert(0, os.path.join(ROOT, "docs"))
-import build  # noqa: E402
+import build
 
 CATALOGS = {domain: os.path.join(build.CATALOGS, f"{domain}.po") for domain in
             ("lesson", "program")}
