@@ -377,7 +377,7 @@ def save_pictures(names):
     --no-gif); say so in one line."""
     settings = Run.settings
     if settings is None:
-        stop(_("run the knobs cell first: it starts the run"), 1)
+        stop(_("run the settings cell first (settings = ...): it starts the run"), 1)
     folder, waiting = settings.out, Run.waiting
     for name in waiting:
         if os.path.isdir(os.path.join(folder, name)):

@@ -5,7 +5,8 @@
 1. The catalogs (locale/es/LC_MESSAGES): lesson.po gets the lesson's new English texts
    (its prose paragraphs, comments, docstrings and notes) and program.po the helpers' new
    words; new entries go at the end, empty, so that no other entry moves; texts gone are
-   dropped. Both are compiled to .mo files.
+   dropped. program.po is compiled to program.mo (the lesson's Spanish is written into
+   regression_gd_es.py itself).
 2. The Spanish lesson, regression_gd_es.py: the English lesson with each text replaced by
    its Spanish and LANGUAGE = "es"; its prose re-wrapped, so that re-wrapping the English
    changes nothing (a message id is a whole paragraph, its lines joined).
@@ -154,7 +155,7 @@ def helper_texts():
         for node in ast.walk(tree):
             called = getattr(node, "func", None)
             name_called = getattr(called, "id", None) or getattr(called, "attr", None)
-            if isinstance(node, ast.Call) and name_called in ("_", "N_", "picture", "animation"):
+            if isinstance(node, ast.Call) and name_called in ("_", "N_", "picture"):
                 argument = node.args[0 if name_called in ("_", "N_") else 1]
                 found += [(part.lineno, part.col_offset, part.value)
                           for part in ast.walk(argument)
@@ -403,7 +404,9 @@ def sources():
     """The digest of every file the generated ones come from, one `digest  path` a line."""
     names = ["regression_gd.py", *HELPERS, "README.md", "README.es.md", "requirements.txt",
              "locale/es/LC_MESSAGES/lesson.po", "locale/es/LC_MESSAGES/program.po",
-             "docs/build.py", "docs/page.py"]
+             "docs/build.py", "docs/page.py", "docs/live.js",  # inlined in the pages
+             *sorted(f"docs/{name}" for name in os.listdir(DOCS) if name.endswith(".md"))]
+    # (the docs' texts too: the pages' zips hold them)
     digests = []
     for name in names:
         with open(os.path.join(ROOT, name), "rb") as file:
