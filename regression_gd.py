@@ -810,8 +810,8 @@ if two_ok:
 if two_ok:
     a_scaled, b_scaled = scaled["standardised x"].path[-1]
     spread, mean = x.std(), x.mean()
-    raw, centred, standard = (scaled[name].reached or f"> {STUDY_STEPS}"
-                              for name in scaled)
+    raw, centred, standard = (f"> {STUDY_STEPS}" if run.reached is None else run.reached
+                              for run in scaled.values())  # steps, in versions' order
     note(f"scaling x, steps to within 1% at the rate 1/λmax: {raw} as measured, "
          f"{centred} centred, {standard} standardised; converted back: "
          f"a = {a_scaled / spread:.6g}, b = {b_scaled - a_scaled * mean / spread:.6g}")

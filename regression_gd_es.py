@@ -863,8 +863,8 @@ if two_ok:
 if two_ok:
     a_scaled, b_scaled = scaled["standardised x"].path[-1]
     spread, mean = x.std(), x.mean()
-    raw, centred, standard = (scaled[name].reached or f"> {STUDY_STEPS}"
-                              for name in scaled)
+    raw, centred, standard = (f"> {STUDY_STEPS}" if run.reached is None else run.reached
+                              for run in scaled.values())  # pasos, en el orden de las versiones
     note(f"al cambiar la escala de x, pasos hasta quedar a menos del 1 % con la tasa 1/λmax: "
          f"{raw} con x tal como se midió, {centred} con x centrada y {standard} con x "
          f"estandarizada; tras deshacer el cambio: a = {a_scaled / spread:.6g}, b = "
