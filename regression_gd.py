@@ -817,14 +817,15 @@ if two_ok:
          f"a = {a_scaled / spread:.6g}, b = {b_scaled - a_scaled * mean / spread:.6g}")
 
 # %% [markdown]
-# **Predict, then run.** With x in millimetres instead of metres (numbers 1000 times
-# larger), what would happen to the threshold N/Σx², and to a run at lr = 0.001?
+# **Predict.** With x in millimetres instead of metres (numbers 1000 times larger), what
+# would happen to the threshold N/Σx², and to a run at lr = 0.001?
 # <details><summary>Answer</summary>
 #
 # The threshold would shrink a million times, to 2.9e-8: lr = 0.001 would diverge.
 # Standardised x would not notice the change of units.
 # </details>
-#
+
+# %% [markdown]
 # ## Saving, and exploring live
 #
 # The pictures, kept under temporary names, now take their names all at once: a run that

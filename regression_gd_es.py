@@ -871,15 +871,15 @@ if two_ok:
          f"{b_scaled - a_scaled * mean / spread:.6g}")
 
 # %% [markdown]
-# **Predice y luego ejecuta.** Si x se midiera en milímetros en vez de en metros
-# (números 1000 veces mayores), ¿qué le pasaría al umbral N/Σx² y a una ejecución con lr
-# = 0,001?
+# **Predice.** Si x se midiera en milímetros en vez de en metros (números 1000 veces
+# mayores), ¿qué le pasaría al umbral N/Σx² y a una ejecución con lr = 0,001?
 # <details><summary>Respuesta</summary>
 #
 # El umbral sería un millón de veces menor, 2,9 · 10⁻⁸, y lr = 0,001 divergiría. La x
 # estandarizada no notaría el cambio de unidades.
 # </details>
-#
+
+# %% [markdown]
 # ## Guardar y explorar en directo
 #
 # Las gráficas, que esperaban con nombres provisionales, reciben ahora todas a la vez su
